@@ -1,0 +1,71 @@
+import { z } from 'zod';
+
+/**
+ * Pipeline configuration. One JSON document (`tb.config.json` at the repo root) feeds both the
+ * local runtime and the CDK app, which hands it to every Lambda as the `TB_CONFIG` variable.
+ * Recipients, sender, thresholds and weights live here, never in code.
+ */
+const emails = z.array(z.string().email());
+
+export const ConfigSchema = z.object({
+  /** 落地 means status ≥ 已落地 (`landed`, default) or status ≥ 已开工 (`started`). */
+  landingCriterion: z.enum(['landed', 'started']).default('landed'),
+  grades: z
+    .object({
+      /** Count rates: green ≥ green, yellow ≥ yellow, red below. */
+      green: z.number().min(0).max(1).default(0.75),
+      yellow: z.number().min(0).max(1).default(0.5),
+      /** 投资完成率: yellow when below 时序进度 by less than this many fraction points, red otherwise. */
+      investmentRedGap: z.number().min(0).max(1).default(0.1),
+    })
+    .default({}),
+  /** 综合得分 weights (评价办法 core weights by default). */
+  scoreWeights: z
+    .object({
+      signingLanding: z.number().min(0).default(30),
+      start: z.number().min(0).default(30),
+      investmentCompletion: z.number().min(0).default(0),
+      production: z.number().min(0).default(20),
+      efficiency: z.number().min(0).default(20),
+    })
+    .default({}),
+  ingest: z
+    .object({
+      maxRows: z.number().int().positive().default(20_000),
+      maxBytes: z.number().int().positive().default(20 * 1024 * 1024),
+    })
+    .default({}),
+  bulletin: z
+    .object({
+      issuer: z.string().min(1).default('河南省“三个一批”项目建设活动领导小组办公室'),
+      /** 期号 of `issueBaseMonth`; later months count up from it. */
+      issueBase: z.number().int().positive().default(1),
+      issueBaseMonth: z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/).default('2026-01'),
+    })
+    .default({}),
+  mail: z
+    .object({
+      from: z.string().min(3).default('三个一批专班 <bulletin@example.gov.cn>'),
+      /** Recipients of the province bulletin. */
+      province: emails.default([]),
+      /** City code → recipients of that city's edition. */
+      cities: z.record(z.string().regex(/^\d{6}$/), emails).default({}),
+      /** Above this size the PDF goes as a presigned link instead of an attachment. */
+      attachLimitBytes: z.number().int().positive().default(7 * 1024 * 1024),
+    })
+    .default({}),
+});
+
+export type Config = z.infer<typeof ConfigSchema>;
+
+/** Parses a config object (throws a readable error listing every bad field). */
+export function parseConfig(input: unknown): Config {
+  const result = ConfigSchema.safeParse(input ?? {});
+  if (!result.success) {
+    const lines = result.error.issues.map((i) => `  ${i.path.join('.') || '(root)'}: ${i.message}`);
+    throw new Error(`配置有误 (invalid configuration):\n${lines.join('\n')}`);
+  }
+  return result.data;
+}
+
+export const DEFAULT_CONFIG: Config = parseConfig({});

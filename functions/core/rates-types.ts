@@ -1,0 +1,86 @@
+/** The `rates.json` contract (METRICS.md, schemaVersion 1). Change only by adding fields. */
+
+export const RATE_KEYS = ['signingLanding', 'start', 'investmentCompletion', 'production', 'efficiency'] as const;
+export type RateKey = (typeof RATE_KEYS)[number];
+
+export const RATE_NAMES: Record<RateKey, string> = {
+  signingLanding: '签约落地率',
+  start: '开工率',
+  investmentCompletion: '投资完成率',
+  production: '投产率',
+  efficiency: '达效率',
+};
+
+export type RateMap<T> = Record<RateKey, T>;
+export type Grade = 'green' | 'yellow' | 'red';
+
+export interface Counts {
+  projects: number;
+  signed: number;
+  signedLanded: number;
+  signedStarted: number;
+  startBatch: number;
+  startBatchInProduction: number;
+  productionBatch: number;
+  productionBatchAtCapacity: number;
+  terminated: number;
+}
+
+export interface Investment {
+  total: number;
+  annualPlan: number;
+  ytdCompleted: number;
+}
+
+export interface UnitResult {
+  level: 'province' | 'city' | 'county';
+  code: string;
+  name: string;
+  cityCode: string | null;
+  reported: boolean;
+  counts: Counts;
+  investment: Investment;
+  rates: RateMap<number | null>;
+  change: RateMap<number | null>;
+  rank: RateMap<number | null>;
+  /** Counties only. */
+  rankInCity?: RateMap<number | null>;
+  grade: RateMap<Grade | null>;
+  score: number | null;
+  /** Added field: the score's rank among peers (null when unranked). */
+  scoreRank?: number | null;
+  /** Added field: the same unit's ranks in the previous month (for ↑↓ in bulletins). */
+  previousRank?: RateMap<number | null> | null;
+  /** Added field: city-level units that report for themselves and county-level rows: reporting units counted. */
+  reportingUnits?: number;
+  reportedUnits?: number;
+}
+
+export interface PhaseResult {
+  phase: number;
+  counts: Counts;
+  investment: Investment;
+  rates: RateMap<number | null>;
+}
+
+export type QualityCheck = 'Q1' | 'Q2' | 'Q3' | 'Q4' | 'Q5' | 'Q6' | 'Q7' | 'Q8';
+
+export interface QualityFinding {
+  check: QualityCheck;
+  unitCode: string;
+  projectCode: string;
+  message: string;
+}
+
+export interface RatesDoc {
+  schemaVersion: 1;
+  month: string;
+  timeProgress: number;
+  config: { landingCriterion: 'landed' | 'started' };
+  units: UnitResult[];
+  byPhase: PhaseResult[];
+  unreported: string[];
+  quality: QualityFinding[];
+  /** Added field: when the document was computed (ISO). */
+  computedAt?: string;
+}
