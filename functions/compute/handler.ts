@@ -1,2 +1,75 @@
-// Placeholder entry point; the real handler is being written.
-export const handler = async (event: unknown) => ({ ok: true, event });
+import { makeDocClient, makeS3Client, requireEnv } from '../adapters/aws-clients';
+import { LedgerRepository } from '../adapters/ledger-repo';
+import { ObjectStore } from '../adapters/object-store';
+import { configFromEnv } from '../adapters/runtime-config';
+import { computeMonth } from '../core/compute-month';
+import type { Config } from '../core/config';
+import { isMonth, previousMonth, reportingMonth } from '../core/months';
+import type { RateMap } from '../core/rates-types';
+
+export interface ComputeDeps {
+  store: ObjectStore;
+  repo: LedgerRepository;
+  config: Config;
+  reportsBucket: string;
+  now: () => Date;
+}
+
+/** The scheduler's payload: no month means "the month before now" (Asia/Shanghai). */
+export interface ComputeEvent {
+  month?: string;
+  /** Passed through to the report stage (re-runs). */
+  send?: boolean;
+  force?: boolean;
+}
+
+/** What compute returns; the report stage receives it (Lambda destination, responseOnly). */
+export interface ComputeResult {
+  month: string;
+  ratesKey: string;
+  reportedUnits: number;
+  unreportedUnits: number;
+  province: RateMap<number | null>;
+  send?: boolean;
+  force?: boolean;
+}
+
+export const ratesKey = (month: string) => `reports/${month}/rates.json`;
+
+export function createComputeHandler(deps: ComputeDeps) {
+  return async (event: ComputeEvent = {}): Promise<ComputeResult> => {
+    const month = event.month ?? reportingMonth(deps.now());
+    if (!isMonth(month)) throw new Error(`Invalid month "${month}" (expected YYYY-MM)`);
+    const [ledger, prev] = await Promise.all([deps.repo.readLedger(month), deps.repo.readLedger(previousMonth(month))]);
+    // A previous month with no accepted upload at all is "no history", not "everything fell to zero".
+    const previous = Object.keys(prev).length ? prev : null;
+    const doc = computeMonth({ month, ledger, previous, config: deps.config, computedAt: deps.now().toISOString() });
+    const key = ratesKey(month);
+    await deps.store.putJson(deps.reportsBucket, key, doc);
+    await deps.repo.putRates(doc);
+    const province = doc.units.find((u) => u.level === 'province')!;
+    console.log(JSON.stringify({ msg: 'computed', month, key, unreported: doc.unreported.length }));
+    return {
+      month,
+      ratesKey: key,
+      reportedUnits: Object.keys(ledger).length,
+      unreportedUnits: doc.unreported.length,
+      province: province.rates,
+      ...(event.send === undefined ? {} : { send: event.send }),
+      ...(event.force === undefined ? {} : { force: event.force }),
+    };
+  };
+}
+
+let cached: ReturnType<typeof createComputeHandler> | undefined;
+
+export const handler = (event: ComputeEvent) => {
+  cached ??= createComputeHandler({
+    store: new ObjectStore(makeS3Client()),
+    repo: new LedgerRepository(makeDocClient(), requireEnv('TABLE_NAME')),
+    config: configFromEnv(),
+    reportsBucket: requireEnv('REPORTS_BUCKET'),
+    now: () => new Date(),
+  });
+  return cached(event);
+};

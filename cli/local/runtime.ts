@@ -1,0 +1,136 @@
+import { PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { makeDocClient, makeS3Client } from '../../functions/adapters/aws-clients';
+import { LedgerRepository } from '../../functions/adapters/ledger-repo';
+import { ObjectStore } from '../../functions/adapters/object-store';
+import { createComputeHandler } from '../../functions/compute/handler';
+import type { Config } from '../../functions/core/config';
+import type { Receipt } from '../../functions/core/receipt';
+import { encodeS3Key } from '../../functions/core/s3-event';
+import { createIngestHandler } from '../../functions/ingest/handler';
+import { PREFIX } from '../../infra/definitions';
+import { type EmbeddedServers, startEmbedded } from './servers';
+
+/** SQS would redeliver a failed message this many times before the DLQ. */
+const MAX_RECEIVES = 3;
+
+/**
+ * The whole pipeline on one machine: the same handlers as in Lambda, on embedded S3/DynamoDB.
+ * s3rver's in-process event becomes the SQS-wrapped S3 notification the ingest Lambda gets.
+ */
+export class LocalPipeline {
+  readonly s3: S3Client;
+  readonly doc: DynamoDBDocumentClient;
+  readonly store: ObjectStore;
+  readonly repo: LedgerRepository;
+  readonly ingest: ReturnType<typeof createIngestHandler>;
+  readonly compute: ReturnType<typeof createComputeHandler>;
+  /** Receipts of the uploads processed since the last drain(). */
+  private receipts: Receipt[] = [];
+  private failures: { key: string; error: string }[] = [];
+  private queue: Promise<void> = Promise.resolve();
+  private seq = 0;
+  private messages = 0;
+
+  private constructor(
+    readonly servers: EmbeddedServers,
+    readonly config: Config,
+    readonly onReceipt?: (r: Receipt) => void,
+  ) {
+    this.s3 = makeS3Client(servers.s3Endpoint);
+    this.doc = makeDocClient(servers.dynamoEndpoint);
+    this.store = new ObjectStore(this.s3);
+    this.repo = new LedgerRepository(this.doc, servers.table);
+    const now = () => new Date();
+    this.ingest = createIngestHandler({ store: this.store, repo: this.repo, config, rawBucket: servers.buckets.raw, now });
+    this.compute = createComputeHandler({ store: this.store, repo: this.repo, config, reportsBucket: servers.buckets.reports, now });
+    servers.s3rver.on('event', (e: { Records: S3Record[] }) => this.onS3Event(e));
+  }
+
+  static async start(opts: { dataDir: string; config: Config; onReceipt?: (r: Receipt) => void }): Promise<LocalPipeline> {
+    const servers = await startEmbedded({ dataDir: opts.dataDir });
+    return new LocalPipeline(servers, opts.config, opts.onReceipt);
+  }
+
+  /** Environment for code that builds its own clients from env (e.g. handlers' defaults). */
+  get env(): Record<string, string> {
+    return {
+      TB_S3_ENDPOINT: this.servers.s3Endpoint,
+      TB_DYNAMODB_ENDPOINT: this.servers.dynamoEndpoint,
+      TABLE_NAME: this.servers.table,
+      RAW_BUCKET: this.servers.buckets.raw,
+      CURATED_BUCKET: this.servers.buckets.curated,
+      REPORTS_BUCKET: this.servers.buckets.reports,
+      TB_CONFIG: JSON.stringify(this.config),
+    };
+  }
+
+  /** Uploads through the S3 API, as a clerk's browser or `aws s3 cp` would. */
+  async upload(key: string, body: Uint8Array): Promise<void> {
+    await this.s3.send(new PutObjectCommand({ Bucket: this.servers.buckets.raw, Key: key, Body: body }));
+  }
+
+  private onS3Event(event: { Records: S3Record[] }): void {
+    const records = event.Records.filter(
+      (r) => r.s3.bucket.name === this.servers.buckets.raw && r.s3.object.key.startsWith(PREFIX.incoming) && r.eventName.startsWith('ObjectCreated'),
+    );
+    if (!records.length) return;
+    // The AWS shape: URL-encoded keys, hex sequencers that grow per object (s3rver uses Date.now()).
+    const aws = {
+      Records: records.map((r) => ({
+        ...r,
+        s3: {
+          ...r.s3,
+          object: { ...r.s3.object, key: encodeS3Key(r.s3.object.key), sequencer: (Date.now() * 1000 + (this.seq++ % 1000)).toString(16).toUpperCase() },
+        },
+      })),
+    };
+    const messageId = `local-${++this.messages}`;
+    const sqsEvent = { Records: [{ eventSource: 'aws:sqs', messageId, body: JSON.stringify(aws) }] };
+    this.queue = this.queue.then(() => this.deliver(sqsEvent, records[0].s3.object.key));
+  }
+
+  private async deliver(sqsEvent: unknown, key: string): Promise<void> {
+    for (let receive = 1; receive <= MAX_RECEIVES; receive++) {
+      try {
+        const res = await this.ingest(sqsEvent);
+        res.receipts.forEach((r) => {
+          this.receipts.push(r);
+          this.onReceipt?.(r);
+        });
+        if (res.batchItemFailures.length === 0) return;
+      } catch (e) {
+        if (receive === MAX_RECEIVES) this.failures.push({ key, error: String(e) });
+        continue;
+      }
+    }
+    this.failures.push({ key, error: `ingest failed ${MAX_RECEIVES} times (would go to the DLQ)` });
+  }
+
+  /** Waits until every upload so far has been ingested; returns their receipts. */
+  async drain(): Promise<{ receipts: Receipt[]; failures: { key: string; error: string }[] }> {
+    // Events are emitted after the PUT completes; give the emitter a tick to enqueue.
+    await new Promise((r) => setImmediate(r));
+    let before: Promise<void>;
+    do {
+      before = this.queue;
+      await before;
+    } while (before !== this.queue);
+    const out = { receipts: this.receipts, failures: this.failures };
+    this.receipts = [];
+    this.failures = [];
+    return out;
+  }
+
+  async close(): Promise<void> {
+    await this.drain();
+    this.s3.destroy();
+    this.doc.destroy();
+    await this.servers.close();
+  }
+}
+
+interface S3Record {
+  eventName: string;
+  s3: { bucket: { name: string }; object: { key: string; size: number; eTag?: string; sequencer?: string | number } };
+}

@@ -1,0 +1,69 @@
+import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { mkdirSync, rmSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import dynalite from 'dynalite';
+import S3rver from 's3rver';
+import { BUCKETS, LOCAL_TABLE_NAME, TABLE } from '../../infra/definitions';
+
+/**
+ * Embedded S3 (s3rver) and DynamoDB (dynalite) on 127.0.0.1 and free ports, with the buckets
+ * and the table of infra/definitions.ts. Real servers spoken to by the real SDK clients.
+ */
+export interface EmbeddedServers {
+  s3Endpoint: string;
+  dynamoEndpoint: string;
+  buckets: { raw: string; curated: string; reports: string };
+  table: string;
+  s3rver: S3rver;
+  close(): Promise<void>;
+}
+
+export async function startEmbedded(opts: { dataDir: string; fresh?: boolean }): Promise<EmbeddedServers> {
+  if (opts.fresh ?? true) rmSync(opts.dataDir, { recursive: true, force: true });
+  const s3Dir = `${opts.dataDir}/s3`;
+  mkdirSync(s3Dir, { recursive: true });
+  const buckets = { raw: BUCKETS.raw.localName, curated: BUCKETS.curated.localName, reports: BUCKETS.reports.localName };
+
+  const s3rver = new S3rver({
+    address: '127.0.0.1',
+    port: 0,
+    silent: true,
+    directory: s3Dir,
+    configureBuckets: Object.values(buckets).map((name) => ({ name })),
+  });
+  const s3Address = (await s3rver.run()) as AddressInfo;
+
+  // In memory: every run starts from a fresh store, as `tb run` promises.
+  const dyn = dynalite({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
+  await new Promise<void>((resolve) => dyn.listen(0, '127.0.0.1', () => resolve()));
+  const dynamoEndpoint = `http://127.0.0.1:${(dyn.address() as AddressInfo).port}`;
+
+  const ddb = new DynamoDBClient({ endpoint: dynamoEndpoint, region: 'us-east-1', credentials: { accessKeyId: 'x', secretAccessKey: 'x' } });
+  await ddb.send(
+    new CreateTableCommand({
+      TableName: LOCAL_TABLE_NAME,
+      BillingMode: 'PAY_PER_REQUEST',
+      AttributeDefinitions: [
+        { AttributeName: TABLE.partitionKey, AttributeType: 'S' },
+        { AttributeName: TABLE.sortKey, AttributeType: 'S' },
+      ],
+      KeySchema: [
+        { AttributeName: TABLE.partitionKey, KeyType: 'HASH' },
+        { AttributeName: TABLE.sortKey, KeyType: 'RANGE' },
+      ],
+    }),
+  );
+  ddb.destroy();
+
+  return {
+    s3Endpoint: `http://127.0.0.1:${s3Address.port}`,
+    dynamoEndpoint,
+    buckets,
+    table: LOCAL_TABLE_NAME,
+    s3rver,
+    async close() {
+      await s3rver.close();
+      await new Promise<void>((resolve) => dyn.close(() => resolve()));
+    },
+  };
+}

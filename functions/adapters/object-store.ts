@@ -1,0 +1,35 @@
+import { GetObjectCommand, ListObjectsV2Command, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+
+/** The S3 operations the stages need, nothing more. */
+export class ObjectStore {
+  constructor(readonly s3: S3Client) {}
+
+  async getBytes(bucket: string, key: string): Promise<Uint8Array> {
+    const res = await this.s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
+    if (!res.Body) throw new Error(`Empty body for s3://${bucket}/${key}`);
+    return res.Body.transformToByteArray();
+  }
+
+  async getJson<T>(bucket: string, key: string): Promise<T> {
+    return JSON.parse(new TextDecoder().decode(await this.getBytes(bucket, key))) as T;
+  }
+
+  async put(bucket: string, key: string, body: Uint8Array | string, contentType: string): Promise<void> {
+    await this.s3.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: body, ContentType: contentType }));
+  }
+
+  async putJson(bucket: string, key: string, value: unknown): Promise<void> {
+    await this.put(bucket, key, JSON.stringify(value, null, 2), 'application/json; charset=utf-8');
+  }
+
+  async list(bucket: string, prefix: string): Promise<string[]> {
+    const keys: string[] = [];
+    let token: string | undefined;
+    do {
+      const res = await this.s3.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: prefix, ContinuationToken: token }));
+      for (const o of res.Contents ?? []) if (o.Key) keys.push(o.Key);
+      token = res.IsTruncated ? res.NextContinuationToken : undefined;
+    } while (token);
+    return keys;
+  }
+}

@@ -1,0 +1,7 @@
+import { type Config, parseConfig } from '../core/config';
+
+/** The pipeline configuration handed to every Lambda as TB_CONFIG (JSON); defaults when unset. */
+export function configFromEnv(): Config {
+  const raw = process.env.TB_CONFIG;
+  return parseConfig(raw ? JSON.parse(raw) : {});
+}

@@ -1,0 +1,76 @@
+import type { Config } from './config';
+import { type Issue, parseLedger } from './ledger-parse';
+import type { LedgerRow } from './ledger-types';
+import { rowChecks } from './quality';
+import { UnreadableFileError, readSheet } from './readers';
+import { parseUploadKey } from './upload-key';
+
+export interface UploadCheck {
+  status: 'accepted' | 'rejected';
+  month: string | null;
+  unitCode: string | null;
+  fileName: string;
+  rows: LedgerRow[];
+  errors: Issue[];
+  warnings: Issue[];
+  skippedRows: number;
+}
+
+const fileIssue = (code: string, message: string, value: string | null = null): Issue => ({ code, row: null, column: null, value, message });
+
+/** Size check before the bytes are even fetched. */
+export function checkSize(size: number, config: Config): Issue | null {
+  const limit = config.ingest.maxBytes;
+  if (size <= limit) return null;
+  const mb = (n: number) => `${(n / 1024 / 1024).toFixed(1)} MB`;
+  return fileIssue('too-large', `文件大小 ${mb(size)} 超过上限 ${mb(limit)}，请删除无关工作表、图片后重新上传`);
+}
+
+/**
+ * Everything ingest decides about one upload, from its key and bytes: the normalized rows,
+ * or every reason to reject it. Any error rejects the whole file.
+ */
+export async function checkUpload(key: string, bytes: Uint8Array, config: Config): Promise<UploadCheck> {
+  const parsedKey = parseUploadKey(key);
+  const fileName = key.split('/').pop() ?? key;
+  const rejected = (errors: Issue[], warnings: Issue[] = [], skippedRows = 0): UploadCheck => ({
+    status: 'rejected',
+    month: parsedKey.ok ? parsedKey.key.month : null,
+    unitCode: parsedKey.ok ? parsedKey.key.unitCode : null,
+    fileName,
+    rows: [],
+    errors,
+    warnings,
+    skippedRows,
+  });
+  if (!parsedKey.ok) return rejected([fileIssue('bad-key', parsedKey.message)]);
+  const { month, unitCode } = parsedKey.key;
+  const tooLarge = checkSize(bytes.byteLength, config);
+  if (tooLarge) return rejected([tooLarge]);
+
+  let sheet;
+  try {
+    sheet = await readSheet(fileName, bytes);
+  } catch (e) {
+    if (e instanceof UnreadableFileError) return rejected([fileIssue(e.code, e.message, e.detail)]);
+    // Whatever a library throws on a malformed file is still the file's fault, never a crash.
+    return rejected([fileIssue('corrupt', '文件无法读取，可能已损坏：请在 Excel 中打开确认后另存为 .xlsx 重新上传', String((e as Error).message))]);
+  }
+
+  const parsed = parseLedger(sheet, { month, unitCode, maxRows: config.ingest.maxRows });
+  if (parsed.errors.length) return rejected(parsed.errors, parsed.warnings, parsed.skippedRows);
+
+  const rowWarnings: Issue[] = parsed.rows.flatMap((row) =>
+    rowChecks(row, month).map((f) => ({ code: f.check, row: row.sourceRow, column: null, value: null, message: `第 ${row.sourceRow} 行：${f.message}` })),
+  );
+  return {
+    status: 'accepted',
+    month,
+    unitCode,
+    fileName,
+    rows: parsed.rows,
+    errors: [],
+    warnings: [...parsed.warnings, ...rowWarnings],
+    skippedRows: parsed.skippedRows,
+  };
+}

@@ -1,0 +1,118 @@
+import { createHash } from 'node:crypto';
+import type { ObjectStore } from '../adapters/object-store';
+import { type LedgerRepository, eventOrder } from '../adapters/ledger-repo';
+import type { Config } from '../core/config';
+import { checkSize, checkUpload, type UploadCheck } from '../core/ingest';
+import { type Receipt, buildReceipt, receiptKey, supersede } from '../core/receipt';
+import type { S3ObjectEvent } from '../core/s3-event';
+import { parseUploadKey } from '../core/upload-key';
+
+export interface IngestDeps {
+  store: ObjectStore;
+  repo: LedgerRepository;
+  config: Config;
+  rawBucket: string;
+  now: () => Date;
+}
+
+/** Same S3 object version ⇒ same id, so a redelivered event is recognised as a replay. */
+export function uploadIdOf(e: S3ObjectEvent): string {
+  const identity = [e.bucket, e.key, e.versionId ?? e.sequencer ?? e.eTag ?? e.eventTime].join('\n');
+  return createHash('sha256').update(identity).digest('hex').slice(0, 16);
+}
+
+async function saveReceipt(deps: IngestDeps, r: Receipt): Promise<void> {
+  const key = receiptKey(r.month, r.unitCode, r.uploadId);
+  // S3 first, the table last: the table's receipt is the "done" marker that replays check.
+  await deps.store.putJson(deps.rawBucket, key, r);
+  await deps.repo.putReceipt(r, key);
+}
+
+async function markSuperseded(deps: IngestDeps, month: string, unit: string, uploadId: string, by: string) {
+  const old = await deps.repo.getReceipt(month, unit, uploadId);
+  // Missing: that upload is still being processed and will notice the pointer itself.
+  if (old && old.status !== 'superseded') await saveReceipt(deps, supersede(old, by));
+}
+
+/**
+ * One upload, end to end: check it (core), store its rows as a snapshot, make it current unless
+ * a newer upload already is, retire the superseded snapshot, write the receipt. Idempotent.
+ */
+export async function processUpload(deps: IngestDeps, e: S3ObjectEvent): Promise<Receipt> {
+  const uploadId = uploadIdOf(e);
+  const where = parseUploadKey(e.key);
+  if (where.ok) {
+    const done = await deps.repo.getReceipt(where.key.month, where.key.unitCode, uploadId);
+    if (done) return done; // at-least-once delivery: this exact object was already handled
+  }
+
+  const tooLarge = checkSize(e.size, deps.config);
+  let bytes: Uint8Array = new Uint8Array();
+  let check: UploadCheck;
+  if (tooLarge) {
+    // Never fetch what we will refuse anyway.
+    check = await checkUpload(e.key, new Uint8Array(), deps.config);
+    check = { ...check, status: 'rejected', errors: [tooLarge], rows: [] };
+  } else {
+    bytes = await deps.store.getBytes(e.bucket, e.key);
+    check = await checkUpload(e.key, bytes, deps.config);
+  }
+
+  let status: Receipt['status'] = check.status;
+  let supersededBy: string | null = null;
+  if (check.status === 'accepted' && check.month && check.unitCode) {
+    const { month, unitCode } = check;
+    await deps.repo.writeSnapshot(month, unitCode, uploadId, check.rows);
+    const flip = await deps.repo.flipPointer(month, {
+      unitCode,
+      uploadId,
+      order: eventOrder(e.eventTime, e.sequencer),
+      key: e.key,
+      projects: check.rows.length,
+      updatedAt: deps.now().toISOString(),
+    });
+    if (flip.outcome === 'current' && flip.previous) {
+      await deps.repo.deleteSnapshot(month, unitCode, flip.previous.uploadId);
+      await markSuperseded(deps, month, unitCode, flip.previous.uploadId, uploadId);
+    } else if (flip.outcome === 'superseded') {
+      await deps.repo.deleteSnapshot(month, unitCode, uploadId);
+      status = 'superseded';
+      supersededBy = flip.current.uploadId;
+    }
+  }
+
+  const receipt = buildReceipt({
+    uploadId,
+    status,
+    month: check.month,
+    unitCode: check.unitCode,
+    file: {
+      bucket: e.bucket,
+      key: e.key,
+      name: check.fileName,
+      size: tooLarge ? e.size : bytes.byteLength,
+      sha256: tooLarge ? '' : createHash('sha256').update(bytes).digest('hex'),
+      versionId: e.versionId,
+      eventTime: e.eventTime,
+      sequencer: e.sequencer,
+    },
+    processedAt: deps.now().toISOString(),
+    projects: check.rows.length,
+    skippedRows: check.skippedRows,
+    errors: check.errors,
+    warnings: check.warnings,
+    supersededBy,
+  });
+  await saveReceipt(deps, receipt);
+
+  // A newer upload may have flipped the pointer while we worked and found no receipt of ours.
+  if (receipt.status === 'accepted' && check.month && check.unitCode) {
+    const current = await deps.repo.getPointer(check.month, check.unitCode);
+    if (current && current.uploadId !== uploadId) {
+      const late = supersede(receipt, current.uploadId);
+      await saveReceipt(deps, late);
+      return late;
+    }
+  }
+  return receipt;
+}
