@@ -1,0 +1,25 @@
+import { readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { isMonth } from '../../functions/core/months';
+
+/** One file of `DIR/{YYYY-MM}/`, named for its reporting unit (`411102-源汇区.xlsx`, `419001.csv`). */
+export interface InputFile {
+  month: string;
+  unitCode: string | null;
+  fileName: string;
+  path: string;
+}
+
+/** Month folders in order, and their files; a file without a leading 6-digit code gets unitCode null. */
+export function listInput(dir: string): { month: string; files: InputFile[] }[] {
+  const months = readdirSync(dir)
+    .filter((m) => isMonth(m) && statSync(join(dir, m)).isDirectory())
+    .sort();
+  return months.map((month) => ({
+    month,
+    files: readdirSync(join(dir, month))
+      .filter((f) => !f.startsWith('.') && statSync(join(dir, month, f)).isFile())
+      .sort()
+      .map((fileName) => ({ month, fileName, path: join(dir, month, fileName), unitCode: /^(\d{6})(?!\d)/.exec(fileName)?.[1] ?? null })),
+  }));
+}

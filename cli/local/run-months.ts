@@ -1,0 +1,142 @@
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { OutboxMailer } from '../../functions/adapters/mailer';
+import { PdfRenderer } from '../../functions/adapters/pdf-renderer';
+import { ratesKey } from '../../functions/compute/handler';
+import type { Config } from '../../functions/core/config';
+import { division } from '../../functions/core/divisions';
+import { formatGap, formatRate } from '../../functions/core/format';
+import type { RatesDoc } from '../../functions/core/rates-types';
+import type { Receipt } from '../../functions/core/receipt';
+import { uploadKey } from '../../functions/core/upload-key';
+import { createReportHandler, type ReportResult } from '../../functions/report/handler';
+import { listInput } from './input-files';
+import { Progress } from './progress';
+import { LocalPipeline } from './runtime';
+
+export interface RunOptions {
+  input: string;
+  out: string;
+  dataDir: string;
+  config: Config;
+  send: boolean;
+  log?: (line: string) => void;
+}
+
+export interface MonthSummary {
+  month: string;
+  accepted: number;
+  rejected: number;
+  skippedFiles: string[];
+  unreported: number;
+  rates: RatesDoc;
+  report: ReportResult;
+}
+
+const STATUS_MARK: Record<Receipt['status'], string> = { accepted: '✓', rejected: '✗', superseded: '↷' };
+
+/**
+ * `tb run`: every month folder of the input, in order, through one fresh embedded store —
+ * upload via the S3 API, ingest on the S3 event, then compute and report as the schedule would.
+ */
+export async function runMonths(opts: RunOptions): Promise<MonthSummary[]> {
+  const log = opts.log ?? ((l: string) => console.log(l));
+  const months = listInput(opts.input);
+  if (months.length === 0) throw new Error(`No month folders (YYYY-MM) in ${opts.input}`);
+  const outbox = join(opts.out, 'outbox');
+  mkdirSync(outbox, { recursive: true });
+
+  const pipeline = await LocalPipeline.start({ dataDir: opts.dataDir, config: opts.config });
+  let renderer: PdfRenderer | null = null;
+  const report = createReportHandler({
+    store: pipeline.store,
+    repo: pipeline.repo,
+    config: opts.config,
+    reportsBucket: pipeline.servers.buckets.reports,
+    mailer: new OutboxMailer(outbox),
+    // One Chromium for the whole run, closed at the end.
+    withRenderer: async (fn) => fn((renderer ??= await PdfRenderer.launch())),
+    now: () => new Date(),
+  });
+
+  const summaries: MonthSummary[] = [];
+  let failures = 0;
+  try {
+    for (const { month, files } of months) {
+      log(`\n== ${month}: ${files.length} 个文件 ==`);
+      const skippedFiles: string[] = [];
+      const progress = new Progress(`ingested`, files.length);
+      let done = 0;
+      for (const f of files) {
+        if (!f.unitCode) {
+          skippedFiles.push(f.fileName);
+          log(`  ? ${f.fileName}  跳过：文件名应以 6 位单位代码开头（如 411102-源汇区.xlsx）`);
+        } else {
+          await pipeline.upload(uploadKey(month, f.unitCode, f.fileName), readFileSync(f.path));
+        }
+        // Ingest runs on the S3 event as uploads land; count a file done once its receipt exists.
+        if (++done % 10 === 0 || done === files.length) {
+          const drained = await pipeline.drain();
+          failures += printReceipts(drained.receipts, drained.failures, log, opts.out);
+        }
+        progress.tick(done);
+      }
+      const drained = await pipeline.drain();
+      failures += printReceipts(drained.receipts, drained.failures, log, opts.out);
+
+      const computed = await pipeline.compute({ month });
+      const rates = await pipeline.store.getJson<RatesDoc>(pipeline.servers.buckets.reports, ratesKey(month));
+      const monthDir = join(opts.out, month);
+      mkdirSync(monthDir, { recursive: true });
+      writeFileSync(join(monthDir, 'rates.json'), JSON.stringify(rates, null, 2));
+
+      const rep = await report({ month, send: opts.send });
+      const pdfPath = join(monthDir, `bulletin-${month}.pdf`);
+      writeFileSync(pdfPath, await pipeline.store.getBytes(pipeline.servers.buckets.reports, rep.pdfKey));
+      writeFileSync(join(monthDir, `bulletin-${month}.html`), await pipeline.store.getBytes(pipeline.servers.buckets.reports, rep.htmlKey));
+
+      const statuses = await pipeline.repo.listReceipts(month);
+      const summary: MonthSummary = {
+        month,
+        accepted: statuses.filter((r) => r.status === 'accepted').length,
+        rejected: statuses.filter((r) => r.status === 'rejected').length,
+        skippedFiles,
+        unreported: computed.unreportedUnits,
+        rates,
+        report: rep,
+      };
+      summaries.push(summary);
+      printMonth(summary, pdfPath, log);
+    }
+  } finally {
+    await (renderer as PdfRenderer | null)?.close();
+    await pipeline.close();
+  }
+  // Rejected files are the clerks' business; an upload the pipeline could not process is ours.
+  if (failures) throw new Error(`${failures} upload(s) failed in the pipeline itself (see the lines marked !)`);
+  return summaries;
+}
+
+/** Prints one line per upload, copies receipts to OUT; returns the number of pipeline failures. */
+function printReceipts(receipts: Receipt[], failures: { key: string; error: string }[], log: (l: string) => void, out: string): number {
+  for (const r of receipts) {
+    const unit = r.unitCode ? `${r.unitCode} ${division(r.unitCode)?.name ?? ''}` : r.file.name;
+    log(`  ${STATUS_MARK[r.status]} ${unit.padEnd(14)} ${r.summary}`);
+    if (r.month && r.unitCode) {
+      const dir = join(out, r.month, 'receipts');
+      mkdirSync(dir, { recursive: true });
+      writeFileSync(join(dir, `${r.unitCode}-${r.uploadId}.json`), JSON.stringify(r, null, 2));
+    }
+  }
+  for (const f of failures) log(`  ! ${f.key}  处理失败（流水线错误）：${f.error}`);
+  return failures.length;
+}
+
+function printMonth(s: MonthSummary, pdfPath: string, log: (l: string) => void) {
+  const p = s.rates.units.find((u) => u.level === 'province')!;
+  log(`  接收 ${s.accepted} 个单位，退回 ${s.rejected} 个文件，未报送 ${s.unreported} 个单位${s.skippedFiles.length ? `，跳过 ${s.skippedFiles.length} 个文件` : ''}`);
+  log(`  全省 签约落地率 ${formatRate(p.rates.signingLanding)}  开工率 ${formatRate(p.rates.start)}  投资完成率 ${formatRate(p.rates.investmentCompletion)}（${formatGap(p.rates.investmentCompletion, s.rates.timeProgress)}）`);
+  log(`  通报 PDF：${pdfPath}`);
+  const sent = s.report.mails.filter((m) => m.status === 'sent').length;
+  if (s.report.mails.length) log(`  邮件：${sent} 封写入 outbox（跳过 ${s.report.mails.length - sent} 封已发送）`);
+}
