@@ -6,6 +6,7 @@ export default defineConfig({
     // Integration tests start embedded servers and Chromium: give them room on a 2-core machine.
     testTimeout: 60_000,
     hookTimeout: 60_000,
+    env: { AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
     pool: 'forks',
     poolOptions: { forks: { maxForks: 2, minForks: 1 } },
   },

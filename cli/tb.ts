@@ -1,14 +1,13 @@
 #!/usr/bin/env -S npx tsx
 import { resolve } from 'node:path';
+import { appendFileSync, mkdirSync } from 'node:fs';
 import { Command } from 'commander';
+import { setLogSink } from '../functions/adapters/log';
 import { loadConfigFile } from './config-file';
 import { runMonths } from './local/run-months';
 
-// The SDK warns once per process that Node 20 support ends; the Lambdas run Node 22.
-process.removeAllListeners('warning');
-process.on('warning', (w) => {
-  if (w.name !== 'NodeVersionSupportWarning') console.warn(w);
-});
+// The SDK warns that Node 20 support ends in 2027; the Lambdas run Node 22, this is the local CLI.
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 
 const program = new Command()
   .name('tb')
@@ -18,10 +17,13 @@ const program = new Command()
 async function run(input: string, out: string, opts: { send: boolean }) {
   const config = loadConfigFile(program.opts().config, program.getOptionValueSource('config') === 'cli');
   const started = Date.now();
+  // The handlers' JSON logs (CloudWatch in AWS) go to a file; the terminal gets the summary.
+  mkdirSync('.data', { recursive: true });
+  setLogSink((line) => appendFileSync('.data/pipeline.log', line + '\n'));
   const summaries = await runMonths({
     input: resolve(input),
     out: resolve(out),
-    dataDir: resolve('.data'),
+    dataDir: resolve('.data/store'),
     config,
     send: opts.send,
   });

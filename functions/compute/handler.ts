@@ -1,5 +1,6 @@
 import { makeDocClient, makeS3Client, requireEnv } from '../adapters/aws-clients';
 import { LedgerRepository } from '../adapters/ledger-repo';
+import { logEvent } from '../adapters/log';
 import { ObjectStore } from '../adapters/object-store';
 import { configFromEnv } from '../adapters/runtime-config';
 import { computeMonth } from '../core/compute-month';
@@ -48,7 +49,7 @@ export function createComputeHandler(deps: ComputeDeps) {
     await deps.store.putJson(deps.reportsBucket, key, doc);
     await deps.repo.putRates(doc);
     const province = doc.units.find((u) => u.level === 'province')!;
-    console.log(JSON.stringify({ msg: 'computed', month, key, unreported: doc.unreported.length }));
+    logEvent('computed', { month, key, unreported: doc.unreported.length });
     return {
       month,
       ratesKey: key,

@@ -1,5 +1,6 @@
 import { makeDocClient, makeS3Client, requireEnv } from '../adapters/aws-clients';
 import { LedgerRepository } from '../adapters/ledger-repo';
+import { logEvent } from '../adapters/log';
 import { ObjectStore } from '../adapters/object-store';
 import { configFromEnv } from '../adapters/runtime-config';
 import { decodeIngestEvent } from '../core/s3-event';
@@ -24,10 +25,10 @@ export function createIngestHandler(deps: IngestDeps) {
         for (const upload of message.uploads) {
           const receipt = await processUpload(deps, upload);
           receipts.push(receipt);
-          console.log(JSON.stringify({ msg: 'ingested', key: upload.key, status: receipt.status, summary: receipt.summary }));
+          logEvent('ingested', { key: upload.key, status: receipt.status, summary: receipt.summary });
         }
       } catch (err) {
-        console.error(JSON.stringify({ msg: 'ingest failed', messageId: message.messageId, error: String((err as Error).stack ?? err) }));
+        logEvent('ingest failed', { messageId: message.messageId, error: String((err as Error).stack ?? err) }, 'error');
         if (!message.messageId) throw err;
         failures.push({ itemIdentifier: message.messageId });
       }

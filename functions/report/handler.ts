@@ -1,5 +1,6 @@
 import { makeDocClient, makeS3Client, requireEnv } from '../adapters/aws-clients';
 import { LedgerRepository } from '../adapters/ledger-repo';
+import { logEvent } from '../adapters/log';
 import { type Mailer, buildMimeMessage, mailerFromEnv } from '../adapters/mailer';
 import { ObjectStore } from '../adapters/object-store';
 import { PdfRenderer } from '../adapters/pdf-renderer';
@@ -76,7 +77,7 @@ export function createReportHandler(deps: ReportDeps) {
         mails.push(await sendOnce(deps, { month, edition: 'province', recipient, subject: model.email.subject, html: emailHtml, text: model.summary.join('\n'), pdf, attachmentName: model.email.attachmentName, pdfKey: keys.pdf, force: event.force === true }));
       }
     }
-    console.log(JSON.stringify({ msg: 'reported', month, pdf: keys.pdf, mails: mails.map((m) => `${m.recipient}:${m.status}`) }));
+    logEvent('reported', { month, pdf: keys.pdf, mails: mails.map((m) => `${m.recipient}:${m.status}`) });
     const failed = mails.filter((m) => m.status === 'failed');
     // Fail the invocation so alarms fire and the async retry resends; the send log skips those already sent.
     if (failed.length) throw new Error(`Bulletin mail failed for ${failed.map((f) => `${f.recipient} (${f.error})`).join(', ')}`);

@@ -2,7 +2,10 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { LocalPipeline } from '../../cli/local/runtime';
+import { setLogSink } from '../../functions/adapters/log';
 import { type Config, parseConfig } from '../../functions/core/config';
+
+setLogSink(() => {});
 
 /** A fresh local pipeline (embedded S3 + DynamoDB) in a temp dir. */
 export async function startPipeline(config: Partial<Config> = {}): Promise<LocalPipeline> {
