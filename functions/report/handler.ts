@@ -6,7 +6,7 @@ import { ObjectStore } from '../adapters/object-store';
 import { PdfRenderer } from '../adapters/pdf-renderer';
 import { configFromEnv } from '../adapters/runtime-config';
 import { renderBulletinHtml, renderEmailHtml } from '../adapters/templates';
-import { buildBulletinModel } from '../core/bulletin-model';
+import { buildBulletinModel, emailText } from '../core/bulletin-model';
 import type { Config } from '../core/config';
 import { isMonth } from '../core/months';
 import type { RatesDoc } from '../core/rates-types';
@@ -74,7 +74,7 @@ export function createReportHandler(deps: ReportDeps) {
     if (event.send !== false) {
       const emailHtml = await renderEmailHtml(model);
       for (const recipient of deps.config.mail.province) {
-        mails.push(await sendOnce(deps, { month, edition: 'province', recipient, subject: model.email.subject, html: emailHtml, text: model.summary.join('\n'), pdf, attachmentName: model.email.attachmentName, pdfKey: keys.pdf, force: event.force === true }));
+        mails.push(await sendOnce(deps, { month, edition: 'province', recipient, subject: model.email.subject, html: emailHtml, text: emailText(model), pdf, attachmentName: model.email.attachmentName, pdfKey: keys.pdf, force: event.force === true }));
       }
     }
     logEvent('reported', { month, pdf: keys.pdf, mails: mails.map((m) => `${m.recipient}:${m.status}`) });

@@ -1,0 +1,145 @@
+/**
+ * Pure number formatting for documents (bulletin, email). METRICS.md conventions:
+ * rates are fractions in data and percentages with one decimal in documents ("57.0%"),
+ * gaps and changes are in 百分点, a missing value is "—".
+ *
+ * Rounding is half away from zero (四舍五入) on the decimal value a person would write down,
+ * not on the binary float: 0.5705 is stored as 0.570499999…, yet it reads "57.1%". To get there
+ * the scaled value is first cut to 12 significant digits (which removes float noise from any
+ * value computed from ledger data) and only then rounded.
+ */
+
+export const DASH = '—';
+
+type Num = number | null | undefined;
+
+function isNum(x: Num): x is number {
+  return typeof x === 'number' && Number.isFinite(x);
+}
+
+/**
+ * `value` rounded half away from zero to `decimals` places, as an integer count of
+ * 10^-decimals units (0.5705, 3 → 571). Exact integer arithmetic from there on.
+ */
+export function roundScaled(value: number, decimals: number): number {
+  const scaled = Math.abs(value) * 10 ** decimals;
+  const cleaned = Number(scaled.toPrecision(12));
+  const units = Math.floor(cleaned + 0.5);
+  return value < 0 ? -units : units;
+}
+
+/** Writes an integer count of 10^-decimals units as a decimal string ("-0.8", never "-0.0"). */
+function unitsToString(units: number, decimals: number): string {
+  if (units === 0) return decimals > 0 ? `0.${'0'.repeat(decimals)}` : '0';
+  const sign = units < 0 ? '-' : '';
+  const abs = Math.abs(units);
+  if (decimals === 0) return `${sign}${abs}`;
+  const base = 10 ** decimals;
+  const int = Math.floor(abs / base);
+  const frac = String(abs % base).padStart(decimals, '0');
+  return `${sign}${int}.${frac}`;
+}
+
+/** Decimal string of `value` with `decimals` places, half away from zero; "-0.0" becomes "0.0". */
+export function formatDecimal(value: Num, decimals: number): string {
+  if (!isNum(value)) return DASH;
+  return unitsToString(roundScaled(value, decimals), decimals);
+}
+
+/** A rate (fraction) as a percentage with one decimal: 0.57 → "57.0%", null → "—". */
+export function formatRate(x: Num): string {
+  if (!isNum(x)) return DASH;
+  return `${unitsToString(roundScaled(x, 3), 1)}%`;
+}
+
+/** Tenths of a percentage point of a fraction, as shown ("57.1%" → 571). */
+export function rateTenths(x: number): number {
+  return roundScaled(x, 3);
+}
+
+/**
+ * A change of a rate (fraction delta) in 百分点 with one decimal and an explicit sign:
+ * 0.012 → "+1.2", -0.008 → "-0.8", anything that rounds to zero → "0.0", null → "—".
+ */
+export function formatPoints(delta: Num): string {
+  if (!isNum(delta)) return DASH;
+  const units = roundScaled(delta, 3);
+  const s = unitsToString(units, 1);
+  return units > 0 ? `+${s}` : s;
+}
+
+/** Same as formatPoints, as a phrase: "提高 1.2 个百分点" / "下降 0.8 个百分点" / "持平" / "—". */
+export function formatChangePhrase(delta: Num): string {
+  if (!isNum(delta)) return DASH;
+  const units = roundScaled(delta, 3);
+  if (units === 0) return '持平';
+  return `${units > 0 ? '提高' : '下降'} ${unitsToString(Math.abs(units), 1)} 个百分点`;
+}
+
+export type GapDirection = 'above' | 'below' | 'equal';
+
+/**
+ * 投资完成率 against 时序进度, computed on the percentages as printed (one decimal each), so the
+ * sentence always agrees with the two figures next to it: 57.1% vs 83.3% → 26.2 points.
+ * Null when either side is missing.
+ */
+export function gapTenths(ic: Num, tp: Num): number | null {
+  if (!isNum(ic) || !isNum(tp)) return null;
+  return rateTenths(ic) - rateTenths(tp);
+}
+
+export function gapDirection(ic: Num, tp: Num): GapDirection | null {
+  const g = gapTenths(ic, tp);
+  if (g === null) return null;
+  return g > 0 ? 'above' : g < 0 ? 'below' : 'equal';
+}
+
+/** "高于时序进度 3.2 个百分点" / "低于时序进度 1.5 个百分点" / "与时序进度持平" / "—". */
+export function formatGap(ic: Num, tp: Num): string {
+  const g = gapTenths(ic, tp);
+  if (g === null) return DASH;
+  if (g === 0) return '与时序进度持平';
+  return `${g > 0 ? '高于' : '低于'}时序进度 ${unitsToString(Math.abs(g), 1)} 个百分点`;
+}
+
+/** 万元 → 亿元 with two decimals, no unit: 123456 → "12.35", null → "—". */
+export function formatYi(wan: Num): string {
+  if (!isNum(wan)) return DASH;
+  // 1 亿元 = 10,000 万元: shift the decimal point instead of dividing (no float error).
+  return unitsToString(roundShift(wan, 4, 2), 2);
+}
+
+/** value / 10^shift rounded to `decimals`, as integer units of 10^-decimals. */
+function roundShift(value: number, shift: number, decimals: number): number {
+  const scaled = Math.abs(value) * 10 ** (decimals - shift);
+  const units = Math.floor(Number(scaled.toPrecision(12)) + 0.5);
+  return value < 0 ? -units : units;
+}
+
+/** 万元 with `decimals` places (default 2), no unit: 41000 → "41000.00", null → "—". */
+export function formatWan(wan: Num, decimals = 2): string {
+  return formatDecimal(wan, decimals);
+}
+
+/** A count of projects/units: 27 → "27", null → "—". */
+export function formatCount(n: Num): string {
+  if (!isNum(n)) return DASH;
+  return unitsToString(Math.round(n), 0);
+}
+
+/** A 综合得分 (0–100) with one decimal: 71.25 → "71.3", null → "—". */
+export function formatScore(x: Num): string {
+  return formatDecimal(x, 1);
+}
+
+/** A rank as shown: 3 → "3", null → "—". */
+export function formatRank(r: Num): string {
+  return formatCount(r);
+}
+
+/** "2026-11-05" → "2026年11月5日" (the way a 通报 dates itself). */
+export function formatDateCn(isoDate: string): string {
+  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(isoDate);
+  if (!m) throw new Error(`date must be YYYY-MM-DD: ${isoDate}`);
+  return `${Number(m[1])}年${Number(m[2])}月${Number(m[3])}日`;
+}

@@ -1,0 +1,121 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { z } from 'zod';
+import { type Config, parseConfig } from '../functions/core/config';
+
+/**
+ * Deploy-time settings of the CDK app, read from CDK context (`cdk.json` → `context`, or
+ * `cdk deploy -c key=value`). Everything the pipeline itself needs at run time (recipients,
+ * sender, thresholds) lives in the config file instead (`configFile`, default `tb.config.json`).
+ *
+ * | context key   | default                                                        |
+ * |---------------|----------------------------------------------------------------|
+ * | `schedule`    | `{ dayOfMonth: 5, hour: 9, minute: 0, timezone: "Asia/Shanghai", enabled: true }` |
+ * | `sesIdentity` | `example.gov.cn` (SES domain identity the bulletin is sent from) |
+ * | `alarmEmail`  | unset (alarms go to the SNS topic only)                         |
+ * | `configFile`  | `tb.config.json` (relative to the repository root)             |
+ * | `stackName`   | `ThreeBatches`                                                 |
+ * | `nag`         | `false` (run cdk-nag's AwsSolutions pack during `cdk synth`)   |
+ *
+ * `-c schedule='{"dayOfMonth":3}'` replaces the whole object on the CLI; missing fields fall back
+ * to the defaults above.
+ */
+
+/** Repository root (the folder holding `cdk.json`, `package.json`, `functions/`, `templates/`). */
+export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+
+function isTimeZone(tz: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: tz });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Accepts numbers or numeric strings (`-c` values arrive as strings). */
+const int = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
+const bool = z.union([z.boolean(), z.enum(['true', 'false']).transform((v) => v === 'true')]);
+
+export const ScheduleSettingsSchema = z.object({
+  /** 1–28 so that the run exists in every month. */
+  dayOfMonth: int(1, 28).default(5),
+  hour: int(0, 23).default(9),
+  minute: int(0, 59).default(0),
+  timezone: z.string().refine(isTimeZone, 'not an IANA time zone').default('Asia/Shanghai'),
+  enabled: bool.default(true),
+});
+
+const domain = z
+  .string()
+  .regex(/^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/i, 'not a domain name');
+
+export const SettingsSchema = z.object({
+  schedule: ScheduleSettingsSchema.default({}),
+  sesIdentity: domain.default('example.gov.cn'),
+  alarmEmail: z
+    .string()
+    .email()
+    .optional()
+    .or(z.literal('').transform(() => undefined)),
+  configFile: z.string().min(1).default('tb.config.json'),
+  stackName: z
+    .string()
+    .regex(/^[A-Za-z][A-Za-z0-9-]{0,127}$/, 'not a CloudFormation stack name')
+    .default('ThreeBatches'),
+  nag: bool.default(false),
+});
+
+export type ScheduleSettings = z.infer<typeof ScheduleSettingsSchema>;
+export type Settings = z.infer<typeof SettingsSchema>;
+
+export const CONTEXT_KEYS = ['schedule', 'sesIdentity', 'alarmEmail', 'configFile', 'stackName', 'nag'] as const;
+
+/** JSON objects given with `-c key='{"a":1}'` arrive as strings. */
+function decode(value: unknown): unknown {
+  if (typeof value === 'string') {
+    const t = value.trim();
+    if (t.startsWith('{') || t.startsWith('[')) {
+      try {
+        return JSON.parse(t);
+      } catch {
+        return value;
+      }
+    }
+  }
+  return value;
+}
+
+/** Reads and validates the settings from a context getter (e.g. `app.node.tryGetContext`). */
+export function resolveSettings(getContext: (key: string) => unknown): Settings {
+  const raw: Record<string, unknown> = {};
+  for (const key of CONTEXT_KEYS) {
+    const value = decode(getContext(key));
+    if (value !== undefined && value !== null) raw[key] = value;
+  }
+  const result = SettingsSchema.safeParse(raw);
+  if (!result.success) {
+    const lines = result.error.issues.map((i) => `  ${i.path.join('.') || '(root)'}: ${i.message}`);
+    throw new Error(`Invalid CDK context:\n${lines.join('\n')}`);
+  }
+  return result.data;
+}
+
+/** Loads the pipeline configuration file and validates it with the same parser the handlers use. */
+export function loadPipelineConfig(configFile: string, root: string = REPO_ROOT): Config {
+  const file = path.resolve(root, configFile);
+  let json: unknown;
+  try {
+    json = JSON.parse(readFileSync(file, 'utf8'));
+  } catch (err) {
+    throw new Error(`Cannot read pipeline config ${file}: ${(err as Error).message}`);
+  }
+  return parseConfig(json);
+}
+
+/** The e-mail domain of an RFC 5322 address such as `三个一批专班 <bulletin@example.gov.cn>`. */
+export function senderDomain(from: string): string | undefined {
+  const m = /<([^<>@\s]+)@([^<>@\s]+)>\s*$/.exec(from) ?? /^\s*([^<>@\s]+)@([^<>@\s]+)\s*$/.exec(from);
+  return m?.[2]?.toLowerCase();
+}

@@ -1,0 +1,93 @@
+import { Annotations, CfnOutput, Fn, Stack, type StackProps, Tags } from 'aws-cdk-lib';
+import { Construct } from 'constructs';
+import type { Config } from '../functions/core/config';
+import { PipelineFunctions } from './functions';
+import { Mail } from './mail';
+import { Monitoring } from './monitoring';
+import { applyNagSuppressions } from './nag';
+import { MonthlySchedule } from './schedule';
+import { type Settings, REPO_ROOT, senderDomain } from './settings';
+import { Storage } from './storage';
+
+export interface ThreeBatchesStackProps extends StackProps {
+  settings: Settings;
+  /** The validated pipeline configuration (handed to every function as `TB_CONFIG`). */
+  config: Config;
+  /** Repository root (entries, lock file, templates, node_modules). Defaults to this repo. */
+  projectRoot?: string;
+}
+
+/**
+ * The whole pipeline:
+ *   S3 raw incoming/ → SQS (+DLQ) → ingest λ → DynamoDB + curated/receipts
+ *   Scheduler (monthly) → compute λ ─(on success)→ report λ (Chromium layer) → reports bucket + SES
+ * plus alarms on every dead-letter queue and on function errors.
+ */
+export class ThreeBatchesStack extends Stack {
+  readonly storage: Storage;
+  readonly mail: Mail;
+  readonly functions: PipelineFunctions;
+  readonly monthly: MonthlySchedule;
+  readonly monitoring: Monitoring;
+
+  constructor(scope: Construct, id: string, props: ThreeBatchesStackProps) {
+    super(scope, id, {
+      description: 'three-batches: monthly ledger -> rates -> bulletin pipeline (Henan san-ge-yi-pi campaign)',
+      ...props,
+    });
+    const { settings, config } = props;
+    const projectRoot = props.projectRoot ?? REPO_ROOT;
+
+    const from = senderDomain(config.mail.from);
+    const identity = settings.sesIdentity.toLowerCase();
+    if (from && from !== identity && !from.endsWith(`.${identity}`)) {
+      Annotations.of(this).addWarningV2(
+        'three-batches:sesSenderDomain',
+        `mail.from (${config.mail.from}) is not in the SES identity domain ${settings.sesIdentity}: SES will refuse to send.`,
+      );
+    }
+
+    this.storage = new Storage(this, 'Storage');
+    this.mail = new Mail(this, 'Mail', { domain: settings.sesIdentity });
+    this.functions = new PipelineFunctions(this, 'Functions', {
+      projectRoot,
+      config,
+      storage: this.storage,
+      mail: this.mail,
+    });
+    this.monthly = new MonthlySchedule(this, 'Monthly', {
+      settings: settings.schedule,
+      target: this.functions.compute,
+    });
+    this.monitoring = new Monitoring(this, 'Monitoring', {
+      alarmEmail: settings.alarmEmail,
+      queues: {
+        UploadDlq: this.storage.uploadDlq,
+        SchedulerDlq: this.monthly.dlq,
+        AsyncFailures: this.functions.asyncFailureQueue,
+      },
+      functions: {
+        Ingest: this.functions.ingest,
+        Compute: this.functions.compute,
+        Report: this.functions.report,
+      },
+    });
+
+    const out = (id: string, value: string, description: string) =>
+      new CfnOutput(this, id, { value, description });
+    out('RawBucketName', this.storage.raw.bucketName, 'Raw uploads; county files go under incoming/');
+    out('CuratedBucketName', this.storage.curated.bucketName, 'Curated ledgers (Arrow IPC / Parquet)');
+    out('ReportsBucketName', this.storage.reports.bucketName, 'Bulletin PDFs and rates.json');
+    out('TableName', this.storage.table.tableName, 'Single-table ledger / rates / send log');
+    out('UploadDlqUrl', this.storage.uploadDlq.queueUrl, 'Uploads the ingest function failed 5 times');
+    out('AlarmTopicArn', this.monitoring.topic.topicArn, 'Subscribe here for pipeline alarms');
+    out('ComputeFunctionName', this.functions.compute.functionName, 'Invoke asynchronously (--invocation-type Event) with {"month":"YYYY-MM"} to rerun a month; the report follows');
+    out('SesConfigurationSetName', this.mail.configurationSet.configurationSetName, 'SES configuration set');
+    this.mail.identity.dkimRecords.forEach((record, i) => {
+      out(`SesDkimRecord${i + 1}`, Fn.join(' ', [record.name, 'CNAME', record.value]), `DNS record ${i + 1} to verify ${settings.sesIdentity}`);
+    });
+
+    Tags.of(this).add('project', 'three-batches');
+    applyNagSuppressions(this);
+  }
+}

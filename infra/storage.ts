@@ -1,0 +1,110 @@
+import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import { AttributeType, BillingMode, Table, TableEncryption } from 'aws-cdk-lib/aws-dynamodb';
+import {
+  BlockPublicAccess,
+  Bucket,
+  BucketEncryption,
+  type BucketProps,
+  EventType,
+  ObjectOwnership,
+} from 'aws-cdk-lib/aws-s3';
+import { SqsDestination } from 'aws-cdk-lib/aws-s3-notifications';
+import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
+import { Construct } from 'constructs';
+import { PREFIX, TABLE } from './definitions';
+
+/** Ingest function timeout; the upload queue's visibility timeout is six times this. */
+export const INGEST_TIMEOUT = Duration.minutes(2);
+
+/**
+ * Buckets and the table. Raw uploads are versioned and retained: the pipeline never deletes
+ * them. Nothing the pipeline writes lands under `incoming/`, and only `incoming/` notifies.
+ */
+export class Storage extends Construct {
+  readonly accessLogs: Bucket;
+  readonly raw: Bucket;
+  readonly curated: Bucket;
+  readonly reports: Bucket;
+  readonly table: Table;
+  /** S3 `incoming/` ObjectCreated notifications, consumed by the ingest function. */
+  readonly uploadQueue: Queue;
+  readonly uploadDlq: Queue;
+
+  constructor(scope: Construct, id: string) {
+    super(scope, id);
+
+    const secure: BucketProps = {
+      blockPublicAccess: BlockPublicAccess.BLOCK_ALL,
+      enforceSSL: true,
+      encryption: BucketEncryption.S3_MANAGED,
+      objectOwnership: ObjectOwnership.BUCKET_OWNER_ENFORCED,
+      removalPolicy: RemovalPolicy.RETAIN,
+    };
+
+    // Server access logs of the three data buckets (S3 log delivery writes via bucket policy).
+    this.accessLogs = new Bucket(this, 'AccessLogs', {
+      ...secure,
+      lifecycleRules: [{ id: 'expire-access-logs', expiration: Duration.days(365) }],
+    });
+
+    this.raw = new Bucket(this, 'Raw', {
+      ...secure,
+      versioned: true,
+      serverAccessLogsBucket: this.accessLogs,
+      serverAccessLogsPrefix: 'raw/',
+      lifecycleRules: [
+        { id: 'abort-incomplete-uploads', abortIncompleteMultipartUploadAfter: Duration.days(7) },
+      ],
+    });
+
+    this.curated = new Bucket(this, 'Curated', {
+      ...secure,
+      serverAccessLogsBucket: this.accessLogs,
+      serverAccessLogsPrefix: 'curated/',
+      lifecycleRules: [
+        { id: 'abort-incomplete-uploads', abortIncompleteMultipartUploadAfter: Duration.days(7) },
+      ],
+    });
+
+    this.reports = new Bucket(this, 'Reports', {
+      ...secure,
+      versioned: true,
+      serverAccessLogsBucket: this.accessLogs,
+      serverAccessLogsPrefix: 'reports/',
+      lifecycleRules: [
+        {
+          id: 'expire-old-report-versions',
+          noncurrentVersionExpiration: Duration.days(90),
+          abortIncompleteMultipartUploadAfter: Duration.days(7),
+        },
+      ],
+    });
+
+    this.table = new Table(this, 'Table', {
+      partitionKey: { name: TABLE.partitionKey, type: AttributeType.STRING },
+      sortKey: { name: TABLE.sortKey, type: AttributeType.STRING },
+      billingMode: BillingMode.PAY_PER_REQUEST,
+      pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
+      encryption: TableEncryption.AWS_MANAGED,
+      deletionProtection: true,
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+
+    this.uploadDlq = new Queue(this, 'UploadDlq', {
+      encryption: QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+      retentionPeriod: Duration.days(14),
+    });
+    this.uploadQueue = new Queue(this, 'UploadQueue', {
+      encryption: QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+      visibilityTimeout: Duration.seconds(INGEST_TIMEOUT.toSeconds() * 6),
+      retentionPeriod: Duration.days(4),
+      deadLetterQueue: { queue: this.uploadDlq, maxReceiveCount: 5 },
+    });
+
+    this.raw.addEventNotification(EventType.OBJECT_CREATED, new SqsDestination(this.uploadQueue), {
+      prefix: PREFIX.incoming,
+    });
+  }
+}

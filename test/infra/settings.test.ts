@@ -1,0 +1,179 @@
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { App, Stack } from 'aws-cdk-lib';
+import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
+import { Bucket } from 'aws-cdk-lib/aws-s3';
+import { AwsSolutionsChecks } from 'cdk-nag';
+import { afterAll, describe, expect, it } from 'vitest';
+import { parseConfig } from '../../functions/core/config';
+import { collectPackageClosure } from '../../infra/chromium-layer';
+import { reportAssetCommands } from '../../infra/functions';
+import { loadPipelineConfig, REPO_ROOT, resolveSettings, senderDomain, type Settings } from '../../infra/settings';
+import { ThreeBatchesStack } from '../../infra/stack';
+
+const cdkContext = JSON.parse(readFileSync(path.join(REPO_ROOT, 'cdk.json'), 'utf8')).context as Record<string, unknown>;
+const ctx = (values: Record<string, unknown>) => (key: string) => values[key];
+const tmpDirs: string[] = [];
+const tmp = (prefix: string) => {
+  const d = mkdtempSync(path.join(os.tmpdir(), prefix));
+  tmpDirs.push(d);
+  return d;
+};
+afterAll(() => {
+  for (const d of tmpDirs) rmSync(d, { recursive: true, force: true });
+});
+
+describe('context settings', () => {
+  it('cdk.json carries the documented defaults', () => {
+    const s = resolveSettings(ctx(cdkContext));
+    expect(s).toEqual({
+      schedule: { dayOfMonth: 5, hour: 9, minute: 0, timezone: 'Asia/Shanghai', enabled: true },
+      sesIdentity: 'example.gov.cn',
+      alarmEmail: undefined,
+      configFile: 'tb.config.json',
+      stackName: 'ThreeBatches',
+      nag: false,
+    });
+    expect(JSON.parse(readFileSync(path.join(REPO_ROOT, 'cdk.json'), 'utf8')).app).toBe('npx tsx infra/app.ts');
+  });
+
+  it('defaults everything when the context is empty', () => {
+    expect(resolveSettings(ctx({}))).toEqual(resolveSettings(ctx(cdkContext)));
+  });
+
+  it('accepts -c strings: JSON objects, numbers and booleans', () => {
+    const s = resolveSettings(
+      ctx({ schedule: '{"dayOfMonth":"3","hour":"7"}', alarmEmail: 'ops@example.gov.cn', nag: 'true' }),
+    );
+    expect(s.schedule).toEqual({ dayOfMonth: 3, hour: 7, minute: 0, timezone: 'Asia/Shanghai', enabled: true });
+    expect(s.alarmEmail).toBe('ops@example.gov.cn');
+    expect(s.nag).toBe(true);
+  });
+
+  it.each([
+    [{ schedule: { dayOfMonth: 31 } }, 'schedule.dayOfMonth'],
+    [{ schedule: { hour: 24 } }, 'schedule.hour'],
+    [{ schedule: { timezone: 'Mars/Olympus' } }, 'schedule.timezone'],
+    [{ sesIdentity: 'not a domain' }, 'sesIdentity'],
+    [{ alarmEmail: 'nobody' }, 'alarmEmail'],
+    [{ stackName: '1bad' }, 'stackName'],
+  ])('rejects %j', (values, field) => {
+    expect(() => resolveSettings(ctx(values))).toThrow(field);
+  });
+
+  it('loads tb.config.json through parseConfig and rejects a bad file', () => {
+    const cfg = loadPipelineConfig('tb.config.json');
+    expect(cfg).toEqual(parseConfig(JSON.parse(readFileSync(path.join(REPO_ROOT, 'tb.config.json'), 'utf8'))));
+    const dir = tmp('tb-cfg-');
+    writeFileSync(path.join(dir, 'bad.json'), JSON.stringify({ mail: { province: ['not-an-email'] } }));
+    expect(() => loadPipelineConfig('bad.json', dir)).toThrow(/mail\.province/);
+    expect(() => loadPipelineConfig('missing.json', dir)).toThrow(/Cannot read pipeline config/);
+  });
+
+  it('extracts the sender domain', () => {
+    expect(senderDomain('三个一批专班 <bulletin@example.gov.cn>')).toBe('example.gov.cn');
+    expect(senderDomain('bulletin@Mail.Example.gov.cn')).toBe('mail.example.gov.cn');
+    expect(senderDomain('nobody')).toBeUndefined();
+  });
+});
+
+/** Synthesizes a variant without bundling (fast): only the stack's own properties matter here. */
+function variant(overrides: Record<string, unknown>, configPatch: object = {}) {
+  const outdir = tmp('tb-cdk-variant-');
+  const app = new App({ outdir, context: { ...cdkContext, ...overrides, 'aws:cdk:bundling-stacks': [] } });
+  const settings: Settings = resolveSettings((k) => app.node.tryGetContext(k));
+  const base = loadPipelineConfig(settings.configFile);
+  const config = parseConfig({ ...base, ...configPatch });
+  const stack = new ThreeBatchesStack(app, 'Variant', { settings, config });
+  return { stack, template: Template.fromStack(stack) };
+}
+
+describe('stack variants from context', () => {
+  it('subscribes alarmEmail to the alarm topic', () => {
+    const { template } = variant({ alarmEmail: 'ops@example.gov.cn' });
+    template.hasResourceProperties('AWS::SNS::Subscription', { Protocol: 'email', Endpoint: 'ops@example.gov.cn' });
+  });
+
+  it('follows the schedule context (day, time, zone, enabled)', () => {
+    const { template } = variant({ schedule: { dayOfMonth: 2, hour: 18, minute: 30, timezone: 'Asia/Urumqi', enabled: false } });
+    template.hasResourceProperties('AWS::Scheduler::Schedule', {
+      ScheduleExpression: 'cron(30 18 2 * ? *)',
+      ScheduleExpressionTimezone: 'Asia/Urumqi',
+      State: 'DISABLED',
+    });
+  });
+
+  it('uses sesIdentity for the identity and warns when mail.from is outside it', () => {
+    const { stack, template } = variant({ sesIdentity: 'bulletin.example.org' });
+    template.hasResourceProperties('AWS::SES::EmailIdentity', { EmailIdentity: 'bulletin.example.org' });
+    expect(Annotations.fromStack(stack).findWarning('*', Match.stringLikeRegexp('.*not in the SES identity domain.*'))).toHaveLength(1);
+  });
+
+  it('accepts a sender in a subdomain of the identity', () => {
+    const { stack } = variant({}, { mail: { ...loadPipelineConfig('tb.config.json').mail, from: 'x <a@mail.example.gov.cn>' } });
+    expect(Annotations.fromStack(stack).findWarning('*', Match.stringLikeRegexp('.*SES identity.*'))).toHaveLength(0);
+  });
+
+  it('refuses a config too large for the Lambda environment', () => {
+    const many = Array.from({ length: 200 }, (_, i) => `recipient${i}@example.gov.cn`);
+    expect(() => variant({}, { mail: { ...loadPipelineConfig('tb.config.json').mail, province: many } })).toThrow(/too large/);
+  });
+});
+
+describe('cdk-nag sanity', () => {
+  it('is not vacuous: a plain bucket fails AwsSolutions', () => {
+    const app = new App({ outdir: tmp('tb-cdk-nag-') });
+    const stack = new Stack(app, 'Bad');
+    new Bucket(stack, 'Plain');
+    const report = new AwsSolutionsChecks(app).validateScope(stack);
+    const ids = report.violations.map((v) => v.ruleName);
+    expect(ids).toEqual(expect.arrayContaining(['AwsSolutions-S1', 'AwsSolutions-S10']));
+  });
+});
+
+describe('bundling helpers', () => {
+  it('stages @sparticuz/chromium with its whole dependency closure at Node resolution paths', () => {
+    const entries = collectPackageClosure('@sparticuz/chromium', REPO_ROOT);
+    const names = entries.map((e) => e.name);
+    expect(names).toEqual(expect.arrayContaining(['@sparticuz/chromium', 'follow-redirects', 'tar-fs']));
+    for (const e of entries) {
+      expect(e.target.startsWith('node_modules')).toBe(true);
+      expect(existsSync(path.join(e.dir, 'package.json'))).toBe(true);
+    }
+  });
+
+  function runHooks(withTemplates: boolean) {
+    const input = tmp('tb-hook-in-');
+    const output = tmp('tb-hook-out-');
+    symlinkSync(path.join(REPO_ROOT, 'node_modules'), path.join(input, 'node_modules'));
+    if (withTemplates) {
+      mkdirSync(path.join(input, 'templates/partials'), { recursive: true });
+      writeFileSync(path.join(input, 'templates/bulletin.hbs'), '<h1>{{title}}</h1>');
+      writeFileSync(path.join(input, 'templates/partials/row.hbs'), '<tr></tr>');
+    }
+    for (const cmd of reportAssetCommands(REPO_ROOT, input, output)) execFileSync('bash', ['-c', cmd]);
+    return output;
+  }
+
+  it('copies fonts and an absent templates folder without failing', () => {
+    const out = runHooks(false);
+    expect(readdirSync(path.join(out, 'templates'))).toEqual([]);
+    expect(existsSync(path.join(out, 'fonts/400.css'))).toBe(true);
+    expect(existsSync(path.join(out, 'fonts/700.css'))).toBe(true);
+    const files = readdirSync(path.join(out, 'fonts/files'));
+    expect(files.some((f) => f.endsWith('-400-normal.woff2'))).toBe(true);
+    expect(files.some((f) => f.endsWith('-700-normal.woff2'))).toBe(true);
+    expect(files.some((f) => /-(100|200|300|500|600|800|900)-normal/.test(f))).toBe(false);
+    // The footer's fontconfig fonts: regular-weight WOFF only.
+    expect(files.some((f) => f.endsWith('-400-normal.woff'))).toBe(true);
+    expect(files.some((f) => f.endsWith('-700-normal.woff'))).toBe(false);
+  });
+
+  it('copies nested templates as they are', () => {
+    const out = runHooks(true);
+    expect(readFileSync(path.join(out, 'templates/bulletin.hbs'), 'utf8')).toBe('<h1>{{title}}</h1>');
+    expect(existsSync(path.join(out, 'templates/partials/row.hbs'))).toBe(true);
+  });
+});

@@ -1,0 +1,468 @@
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { App } from 'aws-cdk-lib';
+import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
+import type { PolicyValidationPluginReport } from 'aws-cdk-lib';
+import { AwsSolutionsChecks } from 'cdk-nag';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parseConfig } from '../../functions/core/config';
+import { BUCKETS, PREFIX, TABLE, TABLE_ENV } from '../../infra/definitions';
+import { loadPipelineConfig, REPO_ROOT, resolveSettings } from '../../infra/settings';
+import { ThreeBatchesStack } from '../../infra/stack';
+
+/**
+ * Synthesizes the real stack once, with the same context `cdk synth` uses (cdk.json), with
+ * bundling (esbuild, local) — then asserts resource properties and runs cdk-nag.
+ */
+
+type Resource = { Type: string; Properties?: Record<string, any>; DeletionPolicy?: string };
+type Statement = { Effect: string; Action: string | string[]; Resource: unknown; Sid?: string; Condition?: unknown };
+
+const cdkContext = JSON.parse(readFileSync(path.join(REPO_ROOT, 'cdk.json'), 'utf8')).context as Record<string, unknown>;
+
+let outdir: string;
+let app: App;
+let stack: ThreeBatchesStack;
+let template: Template;
+let resources: Record<string, Resource>;
+let nag: PolicyValidationPluginReport;
+
+const ofType = (type: string) => Object.entries(resources).filter(([, r]) => r.Type === type);
+const logicalIdOf = (construct: { node: { defaultChild?: unknown } }) =>
+  stack.resolve((construct.node.defaultChild as { logicalId: string }).logicalId) as string;
+const getAtt = (id: string) => ({ 'Fn::GetAtt': [id, 'Arn'] });
+const actions = (s: Statement) => (Array.isArray(s.Action) ? s.Action : [s.Action]);
+const resourcesOf = (s: Statement) => (Array.isArray(s.Resource) ? s.Resource : [s.Resource]);
+
+/** Statements of the inline policies attached to a role (by the role's logical id). */
+function roleStatements(roleLogicalId: string): Statement[] {
+  return ofType('AWS::IAM::Policy')
+    .filter(([, p]) => (p.Properties!.Roles as unknown[]).some((r) => JSON.stringify(r) === JSON.stringify({ Ref: roleLogicalId })))
+    .flatMap(([, p]) => p.Properties!.PolicyDocument.Statement as Statement[]);
+}
+
+function fnRoleId(fn: { role?: unknown }): string {
+  return logicalIdOf(fn.role as { node: { defaultChild?: unknown } });
+}
+
+/** The cdk.out folder of a function's bundled code. */
+function assetDir(fnLogicalId: string): string {
+  const key = resources[fnLogicalId]!.Properties!.Code.S3Key as string;
+  return path.join(outdir, `asset.${key.replace(/\.zip$/, '')}`);
+}
+
+beforeAll(() => {
+  outdir = mkdtempSync(path.join(os.tmpdir(), 'tb-cdk-test-'));
+  app = new App({ outdir, context: cdkContext });
+  const settings = resolveSettings((k) => app.node.tryGetContext(k));
+  const config = loadPipelineConfig(settings.configFile);
+  stack = new ThreeBatchesStack(app, 'TestStack', { settings, config });
+  template = Template.fromStack(stack);
+  resources = template.toJSON().Resources;
+  nag = new AwsSolutionsChecks(app, { verbose: true }).validateScope(stack);
+}, 180_000);
+
+afterAll(() => {
+  if (outdir) rmSync(outdir, { recursive: true, force: true });
+});
+
+describe('buckets', () => {
+  it('has raw, curated, reports and an access-log bucket, all private, encrypted and retained', () => {
+    const buckets = ofType('AWS::S3::Bucket');
+    expect(buckets).toHaveLength(4);
+    for (const [, b] of buckets) {
+      expect(b.Properties!.PublicAccessBlockConfiguration).toEqual({
+        BlockPublicAcls: true,
+        BlockPublicPolicy: true,
+        IgnorePublicAcls: true,
+        RestrictPublicBuckets: true,
+      });
+      expect(b.Properties!.BucketEncryption.ServerSideEncryptionConfiguration[0].ServerSideEncryptionByDefault).toEqual({
+        SSEAlgorithm: 'AES256',
+      });
+      expect(b.DeletionPolicy).toBe('Retain');
+    }
+  });
+
+  it('versions the raw bucket and logs access to the data buckets', () => {
+    const raw = resources[logicalIdOf(stack.storage.raw)]!;
+    expect(raw.Properties!.VersioningConfiguration).toEqual({ Status: 'Enabled' });
+    for (const b of [stack.storage.raw, stack.storage.curated, stack.storage.reports]) {
+      expect(resources[logicalIdOf(b)]!.Properties!.LoggingConfiguration.DestinationBucketName).toEqual({
+        Ref: logicalIdOf(stack.storage.accessLogs),
+      });
+    }
+  });
+
+  it('expires old report versions', () => {
+    const reports = resources[logicalIdOf(stack.storage.reports)]!;
+    expect(reports.Properties!.VersioningConfiguration).toEqual({ Status: 'Enabled' });
+    expect(reports.Properties!.LifecycleConfiguration.Rules).toEqual(
+      expect.arrayContaining([expect.objectContaining({ NoncurrentVersionExpiration: { NoncurrentDays: 90 }, Status: 'Enabled' })]),
+    );
+  });
+
+  it('denies non-TLS requests on every bucket', () => {
+    for (const b of [stack.storage.raw, stack.storage.curated, stack.storage.reports, stack.storage.accessLogs]) {
+      template.hasResourceProperties('AWS::S3::BucketPolicy', {
+        Bucket: { Ref: logicalIdOf(b) },
+        PolicyDocument: {
+          Statement: Match.arrayWith([
+            Match.objectLike({
+              Effect: 'Deny',
+              Action: 's3:*',
+              Principal: { AWS: '*' },
+              Condition: { Bool: { 'aws:SecureTransport': 'false' } },
+            }),
+          ]),
+        },
+      });
+    }
+  });
+});
+
+describe('table', () => {
+  it('is on demand with PITR, SSE, the shared key schema, and retained', () => {
+    const [[, table]] = ofType('AWS::DynamoDB::Table') as [[string, Resource]];
+    expect(table.DeletionPolicy).toBe('Retain');
+    expect(table.Properties).toMatchObject({
+      BillingMode: 'PAY_PER_REQUEST',
+      PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+      SSESpecification: { SSEEnabled: true },
+      DeletionProtectionEnabled: true,
+      KeySchema: [
+        { AttributeName: TABLE.partitionKey, KeyType: 'HASH' },
+        { AttributeName: TABLE.sortKey, KeyType: 'RANGE' },
+      ],
+    });
+    expect(table.Properties!.AttributeDefinitions).toEqual(
+      expect.arrayContaining([
+        { AttributeName: TABLE.partitionKey, AttributeType: 'S' },
+        { AttributeName: TABLE.sortKey, AttributeType: 'S' },
+      ]),
+    );
+  });
+});
+
+describe('raw → SQS → ingest', () => {
+  it('notifies the upload queue only for ObjectCreated under incoming/', () => {
+    template.hasResourceProperties('Custom::S3BucketNotifications', {
+      BucketName: { Ref: logicalIdOf(stack.storage.raw) },
+      NotificationConfiguration: {
+        QueueConfigurations: [
+          {
+            Events: ['s3:ObjectCreated:*'],
+            Filter: { Key: { FilterRules: [{ Name: 'prefix', Value: PREFIX.incoming }] } },
+            QueueArn: getAtt(logicalIdOf(stack.storage.uploadQueue)),
+          },
+        ],
+      },
+    });
+    // Nothing the pipeline writes goes under incoming/.
+    expect(Object.values(PREFIX).filter((p) => p.startsWith(PREFIX.incoming))).toEqual([PREFIX.incoming]);
+  });
+
+  it('redrives to a DLQ after 5 receives, with visibility ≥ 6× the ingest timeout', () => {
+    const q = resources[logicalIdOf(stack.storage.uploadQueue)]!.Properties!;
+    expect(q.RedrivePolicy).toEqual({
+      deadLetterTargetArn: getAtt(logicalIdOf(stack.storage.uploadDlq)),
+      maxReceiveCount: 5,
+    });
+    const ingestTimeout = resources[logicalIdOf(stack.functions.ingest)]!.Properties!.Timeout as number;
+    expect(q.VisibilityTimeout).toBeGreaterThanOrEqual(6 * ingestTimeout);
+  });
+
+  it('encrypts every queue and denies non-TLS access to each', () => {
+    const queues = ofType('AWS::SQS::Queue');
+    expect(queues).toHaveLength(4);
+    for (const [id, q] of queues) {
+      expect(q.Properties!.SqsManagedSseEnabled).toBe(true);
+      template.hasResourceProperties('AWS::SQS::QueuePolicy', {
+        Queues: [{ Ref: id }],
+        PolicyDocument: {
+          Statement: Match.arrayWith([
+            Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
+          ]),
+        },
+      });
+    }
+  });
+
+  it('maps the queue to ingest with partial batch failures and a small batch', () => {
+    const mappings = ofType('AWS::Lambda::EventSourceMapping');
+    expect(mappings).toHaveLength(1);
+    const m = mappings[0]![1].Properties!;
+    expect(m.EventSourceArn).toEqual(getAtt(logicalIdOf(stack.storage.uploadQueue)));
+    expect(m.FunctionName).toEqual({ Ref: logicalIdOf(stack.functions.ingest) });
+    expect(m.FunctionResponseTypes).toEqual(['ReportBatchItemFailures']);
+    expect(m.BatchSize).toBeGreaterThanOrEqual(1);
+    expect(m.BatchSize).toBeLessThanOrEqual(10);
+  });
+});
+
+describe('functions', () => {
+  const expectedEnv = () => ({
+    [TABLE_ENV]: { Ref: logicalIdOf(stack.storage.table) },
+    [BUCKETS.raw.env]: { Ref: logicalIdOf(stack.storage.raw) },
+    [BUCKETS.curated.env]: { Ref: logicalIdOf(stack.storage.curated) },
+    [BUCKETS.reports.env]: { Ref: logicalIdOf(stack.storage.reports) },
+    TB_CONFIG: JSON.stringify(parseConfig(JSON.parse(readFileSync(path.join(REPO_ROOT, 'tb.config.json'), 'utf8')))),
+    NODE_OPTIONS: '--enable-source-maps',
+  });
+
+  it('runs the three handlers on nodejs22.x with the agreed sizes', () => {
+    const props = (fn: object) => resources[logicalIdOf(fn as never)]!.Properties!;
+    const ingest = props(stack.functions.ingest);
+    const compute = props(stack.functions.compute);
+    const report = props(stack.functions.report);
+    for (const p of [ingest, compute, report]) {
+      expect(p.Runtime).toBe('nodejs22.x');
+      expect(p.Handler).toBe('index.handler');
+      expect(p.LoggingConfig.LogFormat).toBe('JSON');
+    }
+    expect(ingest).toMatchObject({ MemorySize: 1024, Timeout: 120 });
+    expect(compute).toMatchObject({ MemorySize: 1024, Timeout: 300 });
+    expect(report.MemorySize).toBeGreaterThanOrEqual(1600);
+    expect(report).toMatchObject({ MemorySize: 2048, Timeout: 600, Architectures: ['x86_64'] });
+    expect(report.EphemeralStorage.Size).toBeGreaterThanOrEqual(1024);
+  });
+
+  it('gives every function the table, bucket names, config and source maps', () => {
+    for (const fn of [stack.functions.ingest, stack.functions.compute, stack.functions.report]) {
+      const vars = resources[logicalIdOf(fn)]!.Properties!.Environment.Variables;
+      expect(vars).toMatchObject(expectedEnv());
+    }
+    const reportVars = resources[logicalIdOf(stack.functions.report)]!.Properties!.Environment.Variables;
+    expect(reportVars).toMatchObject({
+      TB_TEMPLATES_DIR: '/var/task/templates',
+      TB_FONTS_DIR: '/var/task/fonts',
+      SES_CONFIGURATION_SET: { Ref: logicalIdOf(stack.mail.configurationSet) },
+    });
+  });
+
+  it('attaches the Chromium layer (x86_64, nodejs22.x) to the report function only', () => {
+    const layers = ofType('AWS::Lambda::LayerVersion');
+    expect(layers).toHaveLength(1);
+    const [layerId, layer] = layers[0]!;
+    expect(layer.Properties).toMatchObject({
+      CompatibleArchitectures: ['x86_64'],
+      CompatibleRuntimes: ['nodejs22.x'],
+    });
+    expect(resources[logicalIdOf(stack.functions.report)]!.Properties!.Layers).toEqual([{ Ref: layerId }]);
+    expect(resources[logicalIdOf(stack.functions.ingest)]!.Properties!.Layers).toBeUndefined();
+    expect(resources[logicalIdOf(stack.functions.compute)]!.Properties!.Layers).toBeUndefined();
+
+    const layerDir = path.join(outdir, `asset.${(layer.Properties!.Content.S3Key as string).replace(/\.zip$/, '')}`);
+    const chromium = path.join(layerDir, 'nodejs/node_modules/@sparticuz/chromium');
+    expect(existsSync(path.join(chromium, 'package.json'))).toBe(true);
+    expect(existsSync(path.join(chromium, 'bin/chromium.br'))).toBe(true);
+    // its runtime dependencies travel with it
+    expect(existsSync(path.join(layerDir, 'nodejs/node_modules/tar-fs/package.json'))).toBe(true);
+    expect(existsSync(path.join(layerDir, 'nodejs/node_modules/follow-redirects/package.json'))).toBe(true);
+  });
+
+  it('bundles the report as ESM with Chromium external, plus templates and fonts', () => {
+    const dir = assetDir(logicalIdOf(stack.functions.report));
+    const bundle = readFileSync(path.join(dir, 'index.mjs'), 'utf8');
+    expect(bundle).toContain('createRequire');
+    expect(bundle).not.toMatch(/node_modules\/@sparticuz\/chromium\/build/);
+    expect(existsSync(path.join(dir, 'index.mjs.map'))).toBe(true);
+    expect(existsSync(path.join(dir, 'templates'))).toBe(true);
+    for (const css of ['400.css', '700.css']) expect(existsSync(path.join(dir, 'fonts', css))).toBe(true);
+    const woff2 = readdirSync(path.join(dir, 'fonts/files')).filter((f) => f.endsWith('.woff2'));
+    expect(woff2.length).toBeGreaterThan(0);
+    expect(woff2.every((f) => /^noto-sans-sc-.+-(400|700)-normal\.woff2$/.test(f))).toBe(true);
+    // every font file the CSS references is there
+    const css = readFileSync(path.join(dir, 'fonts/400.css'), 'utf8');
+    const referenced = [...css.matchAll(/url\(\.\/files\/([^)]+\.woff2)\)/g)].map((m) => m[1]);
+    expect(referenced.length).toBeGreaterThan(0);
+    expect(referenced.filter((f) => !woff2.includes(f!))).toEqual([]);
+    // templates are copied as they are in the repo (the folder may still be partial)
+    const repoTemplates = path.join(REPO_ROOT, 'templates');
+    if (existsSync(repoTemplates)) {
+      for (const f of readdirSync(repoTemplates)) expect(existsSync(path.join(dir, 'templates', f))).toBe(true);
+    }
+  });
+
+  it('uses its own roles without AWS managed policies', () => {
+    for (const fn of [stack.functions.ingest, stack.functions.compute, stack.functions.report]) {
+      const role = resources[fnRoleId(fn)]!;
+      expect(role.Properties!.ManagedPolicyArns).toBeUndefined();
+      const logs = roleStatements(fnRoleId(fn)).find((s) => actions(s).includes('logs:PutLogEvents'));
+      const logGroup = stack.functions.node.findChild(`${fn.node.id}Logs`);
+      expect(resourcesOf(logs!)).toEqual([getAtt(logicalIdOf(logGroup as never))]);
+    }
+  });
+});
+
+describe('least privilege', () => {
+  const objectArn = (bucket: object, prefix: string) => ({
+    'Fn::Join': ['', [getAtt(logicalIdOf(bucket as never)), `/${prefix}*`]],
+  });
+  const s3Grants = (fn: object) =>
+    roleStatements(fnRoleId(fn as never))
+      .filter((s) => actions(s).some((a) => a.startsWith('s3:')))
+      .map((s) => ({ actions: [...actions(s)].sort(), resources: resourcesOf(s) }));
+
+  it('ingest: reads raw incoming/, writes raw receipts/ and curated, uses the table', () => {
+    const g = s3Grants(stack.functions.ingest);
+    expect(g).toEqual(
+      expect.arrayContaining([
+        { actions: ['s3:GetObject', 's3:GetObjectVersion'], resources: [objectArn(stack.storage.raw, PREFIX.incoming)] },
+        { actions: ['s3:GetObject', 's3:PutObject'], resources: [objectArn(stack.storage.raw, PREFIX.receipts)] },
+      ]),
+    );
+    // no write anywhere in the raw bucket except receipts/
+    const rawWrites = g.filter((x) => x.actions.includes('s3:PutObject') && JSON.stringify(x.resources).includes(logicalIdOf(stack.storage.raw)));
+    expect(rawWrites).toEqual([{ actions: ['s3:GetObject', 's3:PutObject'], resources: [objectArn(stack.storage.raw, PREFIX.receipts)] }]);
+    expect(g.some((x) => x.actions.includes('s3:PutObject') && JSON.stringify(x.resources) === JSON.stringify([objectArn(stack.storage.curated, '')]))).toBe(true);
+    const ddb = roleStatements(fnRoleId(stack.functions.ingest)).find((s) => actions(s).includes('dynamodb:PutItem'));
+    expect(resourcesOf(ddb!)).toEqual([getAtt(logicalIdOf(stack.storage.table))]);
+  });
+
+  it('compute: writes only reports/ in the reports bucket', () => {
+    const g = s3Grants(stack.functions.compute);
+    const writes = g.filter((x) => x.actions.includes('s3:PutObject'));
+    expect(writes).toEqual([{ actions: ['s3:GetObject', 's3:PutObject'], resources: [objectArn(stack.storage.reports, PREFIX.reports)] }]);
+  });
+
+  it('report: may send mail only as the SES identity with the configuration set', () => {
+    const ses = roleStatements(fnRoleId(stack.functions.report)).filter((s) => actions(s).some((a) => a.startsWith('ses:')));
+    expect(ses).toHaveLength(1);
+    expect([...actions(ses[0]!)].sort()).toEqual(['ses:SendEmail', 'ses:SendRawEmail']);
+    const res = resourcesOf(ses[0]!);
+    expect(res).not.toContain('*');
+    expect(res).toHaveLength(2);
+    const rendered = JSON.stringify(res);
+    expect(rendered).toContain(`:identity/`);
+    expect(rendered).toContain(JSON.stringify({ Ref: logicalIdOf(stack.mail.identity) }));
+    expect(rendered).toContain(':configuration-set/');
+    expect(rendered).toContain(JSON.stringify({ Ref: logicalIdOf(stack.mail.configurationSet) }));
+    template.hasResourceProperties('AWS::SES::EmailIdentity', {
+      EmailIdentity: cdkContext.sesIdentity,
+      ConfigurationSetAttributes: { ConfigurationSetName: { Ref: logicalIdOf(stack.mail.configurationSet) } },
+    });
+  });
+
+  it('no function may send mail except report, and no statement grants on "*"', () => {
+    for (const fn of [stack.functions.ingest, stack.functions.compute]) {
+      expect(roleStatements(fnRoleId(fn)).some((s) => actions(s).some((a) => a.startsWith('ses:')))).toBe(false);
+    }
+    for (const [, p] of ofType('AWS::IAM::Policy')) {
+      for (const s of p.Properties!.PolicyDocument.Statement as Statement[]) {
+        expect(resourcesOf(s)).not.toContain('*');
+        expect(actions(s).some((a) => a === '*' || a.endsWith(':*'))).toBe(false);
+      }
+    }
+  });
+});
+
+describe('schedule and chaining', () => {
+  it('runs compute monthly in Asia/Shanghai with input {}, retries and a DLQ', () => {
+    const [[, schedule]] = ofType('AWS::Scheduler::Schedule') as [[string, Resource]];
+    const s = cdkContext.schedule as { dayOfMonth: number; hour: number; minute: number; timezone: string };
+    expect(schedule.Properties).toMatchObject({
+      ScheduleExpression: `cron(${s.minute} ${s.hour} ${s.dayOfMonth} * ? *)`,
+      ScheduleExpressionTimezone: 'Asia/Shanghai',
+      State: 'ENABLED',
+      FlexibleTimeWindow: { Mode: 'OFF' },
+      Target: {
+        Arn: getAtt(logicalIdOf(stack.functions.compute)),
+        Input: '{}',
+        DeadLetterConfig: { Arn: getAtt(logicalIdOf(stack.monthly.dlq)) },
+      },
+    });
+    expect(schedule.Properties!.Target.RetryPolicy.MaximumRetryAttempts).toBeGreaterThan(0);
+    expect(schedule.Properties!.Target.RetryPolicy.MaximumEventAgeInSeconds).toBeGreaterThanOrEqual(60);
+    // the scheduler role may invoke compute and dead-letter, nothing else
+    const stmts = roleStatements(logicalIdOf(stack.monthly.role));
+    expect(stmts.flatMap(actions).sort()).toEqual(['lambda:InvokeFunction', 'sqs:SendMessage']);
+  });
+
+  it("sends compute's result to report (on-success destination, response only)", () => {
+    template.hasResourceProperties('AWS::Lambda::EventInvokeConfig', {
+      FunctionName: { Ref: logicalIdOf(stack.functions.compute) },
+      Qualifier: '$LATEST',
+      DestinationConfig: {
+        OnSuccess: { Destination: { 'Fn::Join': ['', Match.arrayWith([Match.stringLikeRegexp('event-bus/default')])] } },
+        OnFailure: { Destination: getAtt(logicalIdOf(stack.functions.asyncFailureQueue)) },
+      },
+    });
+    template.hasResourceProperties('AWS::Events::Rule', {
+      EventPattern: {
+        source: ['lambda'],
+        'detail-type': ['Lambda Function Invocation Result - Success'],
+        resources: [{ 'Fn::Join': ['', [getAtt(logicalIdOf(stack.functions.compute)), ':$LATEST']] }],
+      },
+      Targets: [Match.objectLike({ Arn: getAtt(logicalIdOf(stack.functions.report)), InputPath: '$.detail.responsePayload' })],
+    });
+    template.hasResourceProperties('AWS::Lambda::EventInvokeConfig', {
+      FunctionName: { Ref: logicalIdOf(stack.functions.report) },
+      DestinationConfig: { OnFailure: { Destination: getAtt(logicalIdOf(stack.functions.asyncFailureQueue)) } },
+    });
+  });
+});
+
+describe('alarms and outputs', () => {
+  it('alarms on each dead-letter queue and on each function’s errors, to the SNS topic', () => {
+    const alarms = ofType('AWS::CloudWatch::Alarm').map(([, a]) => a.Properties!);
+    const topic = { Ref: logicalIdOf(stack.monitoring.topic) };
+    for (const a of alarms) {
+      expect(a.AlarmActions).toEqual([topic]);
+      expect(a.ComparisonOperator).toBe('GreaterThanThreshold');
+      expect(a.Threshold).toBe(0);
+    }
+    const queueAlarm = (q: object) =>
+      alarms.find(
+        (a) =>
+          a.MetricName === 'ApproximateNumberOfMessagesVisible' &&
+          JSON.stringify(a.Dimensions) === JSON.stringify([{ Name: 'QueueName', Value: { 'Fn::GetAtt': [logicalIdOf(q as never), 'QueueName'] } }]),
+      );
+    expect(queueAlarm(stack.storage.uploadDlq)).toBeDefined();
+    expect(queueAlarm(stack.monthly.dlq)).toBeDefined();
+    expect(queueAlarm(stack.functions.asyncFailureQueue)).toBeDefined();
+    for (const fn of [stack.functions.ingest, stack.functions.compute, stack.functions.report]) {
+      expect(
+        alarms.find(
+          (a) =>
+            a.MetricName === 'Errors' &&
+            a.Namespace === 'AWS/Lambda' &&
+            JSON.stringify(a.Dimensions) === JSON.stringify([{ Name: 'FunctionName', Value: { Ref: logicalIdOf(fn) } }]),
+        ),
+      ).toBeDefined();
+    }
+    template.hasResourceProperties('AWS::SNS::TopicPolicy', {
+      PolicyDocument: {
+        Statement: Match.arrayWith([Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } })]),
+      },
+    });
+    // cdk.json has no alarmEmail by default: no subscription
+    expect(ofType('AWS::SNS::Subscription')).toHaveLength(0);
+  });
+
+  it('outputs bucket and table names', () => {
+    template.hasOutput('RawBucketName', { Value: { Ref: logicalIdOf(stack.storage.raw) } });
+    template.hasOutput('CuratedBucketName', { Value: { Ref: logicalIdOf(stack.storage.curated) } });
+    template.hasOutput('ReportsBucketName', { Value: { Ref: logicalIdOf(stack.storage.reports) } });
+    template.hasOutput('TableName', { Value: { Ref: logicalIdOf(stack.storage.table) } });
+  });
+});
+
+describe('cdk-nag (AwsSolutions)', () => {
+  it('reports no unacknowledged errors', () => {
+    const errors = nag.violations
+      .filter((v) => (v as { severity?: string }).severity !== 'warning')
+      .map((v) => `${v.ruleName} @ ${v.violatingResources.map((r) => (r as { constructPath?: string }).constructPath).join(', ')}`);
+    expect(errors).toEqual([]);
+  });
+
+  it('reports no warnings either', () => {
+    expect(nag.violations.map((v) => v.ruleName)).toEqual([]);
+  });
+
+  it('has no CDK error or warning annotations', () => {
+    expect(Annotations.fromStack(stack).findError('*', Match.anyValue())).toEqual([]);
+    expect(Annotations.fromStack(stack).findWarning('*', Match.stringLikeRegexp('.*SES.*'))).toEqual([]);
+  });
+});
