@@ -17,7 +17,7 @@ import {
   TeeMailer,
 } from '../../functions/adapters/mailer';
 import { renderEmailHtml } from '../../functions/adapters/templates';
-import { makeDoc, testConfig } from '../unit/bulletin-fixture';
+import { makeDoc, testConfig } from '../helpers/bulletin-fixture';
 
 const model = buildBulletinModel(makeDoc(), testConfig, { issuedOn: '2026-11-05' });
 // A small "PDF" with bytes that survive only a correct base64 round trip.

@@ -7,7 +7,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { getDocument } from 'pdfjs-dist/legacy/build/pdf.mjs';
 import { buildBulletinModel, type BulletinModel } from '../../functions/core/bulletin-model';
 import { PdfRenderer, woffToSfnt } from '../../functions/adapters/pdf-renderer';
 import {
@@ -18,21 +17,12 @@ import {
   renderEmailHtml,
   subsetsFor,
 } from '../../functions/adapters/templates';
-import { makeDoc, testConfig, unit } from '../unit/bulletin-fixture';
+import { makeDoc, testConfig, unit } from '../helpers/bulletin-fixture';
+import { getDocument } from 'pdfjs-dist/legacy/build/pdf.mjs';
+import { pdfPages } from '../helpers/pdf-text';
 
 const EVIL = '<script>document.body.innerHTML="PWNED"</script>';
 
-/** Text of each page, all items of a page joined (pdfjs splits CJK runs into many items). */
-async function pdfPages(pdf: Buffer): Promise<string[]> {
-  const doc = await getDocument({ data: new Uint8Array(pdf), isEvalSupported: false, useSystemFonts: false }).promise;
-  const pages: string[] = [];
-  for (let i = 1; i <= doc.numPages; i++) {
-    const content = await (await doc.getPage(i)).getTextContent();
-    pages.push(content.items.map((it) => ('str' in it ? it.str : '')).join(''));
-  }
-  await doc.destroy();
-  return pages;
-}
 
 const squash = (s: string) => s.replace(/\s+/g, '');
 

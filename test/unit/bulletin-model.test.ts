@@ -3,7 +3,7 @@ import { buildBulletinModel, emailText, issueNumber, type BulletinModel } from '
 import { parseConfig } from '../../functions/core/config';
 import { CITIES } from '../../functions/core/divisions';
 import type { RatesDoc } from '../../functions/core/rates-types';
-import { makeDoc, testConfig, unit } from './bulletin-fixture';
+import { makeDoc, testConfig, unit } from '../helpers/bulletin-fixture';
 
 const build = (doc: RatesDoc = makeDoc(), config = testConfig) => buildBulletinModel(doc, config, { issuedOn: '2026-11-05' });
 

@@ -3,33 +3,9 @@ import { DEFAULT_CONFIG, type Config } from '../../functions/core/config';
 import type { LedgerRow, MonthLedger } from '../../functions/core/ledger-types';
 import type { UnitResult } from '../../functions/core/rates-types';
 import { computeMonth } from '../../functions/core/compute-month';
+import { makeRow } from '../helpers/rows';
 
-let seq = 0;
-function row(unitCode: string, over: Partial<LedgerRow> = {}): LedgerRow {
-  seq++;
-  return {
-    unitCode,
-    projectCode: `2601-${unitCode}-04-01-${String(seq).padStart(6, '0')}`,
-    projectName: `项目${seq}`,
-    batch: '签约',
-    phase: 1,
-    status: '已签约',
-    totalInvestment: 1000,
-    annualPlan: 100,
-    ytdCompleted: 0,
-    monthCompleted: null,
-    industry: null,
-    signedDate: null,
-    landedDate: null,
-    startDate: null,
-    productionDate: null,
-    progress: null,
-    problems: null,
-    leader: null,
-    sourceRow: seq + 3,
-    ...over,
-  };
-}
+const row = (unitCode: string, over: Partial<LedgerRow> = {}) => makeRow({ ...over, unitCode });
 
 /*
  * Four reporting units in three city-level units:

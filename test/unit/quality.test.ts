@@ -1,31 +1,21 @@
 import { describe, expect, it } from 'vitest';
 import type { LedgerRow, MonthLedger } from '../../functions/core/ledger-types';
+import { makeRow } from '../helpers/rows';
 import { crossMonthChecks, dedupeFindings, rowChecks } from '../../functions/core/quality';
 
-function row(over: Partial<LedgerRow> = {}): LedgerRow {
-  return {
+/** One fixed project (same code every call), so cross-month checks can follow it. */
+const row = (over: Partial<LedgerRow> = {}) =>
+  makeRow({
     unitCode: '411102',
     projectCode: '2104-411102-04-01-000123',
     projectName: '漯河食品产业园',
     batch: '开工',
-    phase: 1,
     status: '已开工',
-    totalInvestment: 1000,
     annualPlan: 300,
     ytdCompleted: 200,
-    monthCompleted: null,
-    industry: null,
-    signedDate: null,
-    landedDate: null,
-    startDate: null,
-    productionDate: null,
-    progress: null,
-    problems: null,
-    leader: null,
     sourceRow: 5,
     ...over,
-  };
-}
+  });
 
 const checks = (fs: { check: string }[]) => fs.map((f) => f.check);
 

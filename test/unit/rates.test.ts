@@ -1,33 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import type { LedgerRow } from '../../functions/core/ledger-types';
+import { makeRow } from '../helpers/rows';
 import { countRows, ratio, summarize, sumInvestment } from '../../functions/core/rates';
 
-let seq = 0;
-function row(over: Partial<LedgerRow> = {}): LedgerRow {
-  seq++;
-  return {
-    unitCode: '410102',
-    projectCode: `2601-410102-04-01-${String(seq).padStart(6, '0')}`,
-    projectName: `测试项目${seq}`,
-    batch: '签约',
-    phase: 1,
-    status: '已签约',
-    totalInvestment: 1000,
-    annualPlan: 100,
-    ytdCompleted: 50,
-    monthCompleted: null,
-    industry: null,
-    signedDate: null,
-    landedDate: null,
-    startDate: null,
-    productionDate: null,
-    progress: null,
-    problems: null,
-    leader: null,
-    sourceRow: seq + 3,
-    ...over,
-  };
-}
+const row = (over: Partial<LedgerRow> = {}) => makeRow({ ytdCompleted: 50, ...over });
 
 describe('ratio', () => {
   it('is null for a zero denominator, never 0 or 1', () => {

@@ -1,6 +1,7 @@
 /** A hand-made rates document for bulletin tests (not computed: every number is chosen). */
 import { CITIES, PROVINCE_CODE } from '../../functions/core/divisions';
 import { parseConfig, type Config } from '../../functions/core/config';
+import { emptyCounts, emptyInvestment } from '../../functions/core/rates';
 import { RATE_KEYS, type Grade, type RateMap, type RatesDoc, type UnitResult } from '../../functions/core/rates-types';
 
 type Rates = RateMap<number | null>;
@@ -17,18 +18,8 @@ export function unit(p: Partial<UnitResult> & Pick<UnitResult, 'level' | 'code' 
   return {
     cityCode: null,
     reported: true,
-    counts: {
-      projects: 0,
-      signed: 0,
-      signedLanded: 0,
-      signedStarted: 0,
-      startBatch: 0,
-      startBatchInProduction: 0,
-      productionBatch: 0,
-      productionBatchAtCapacity: 0,
-      terminated: 0,
-    },
-    investment: { total: 0, annualPlan: 0, ytdCompleted: 0 },
+    counts: emptyCounts(),
+    investment: emptyInvestment(),
     rates: nullMap<number | null>(null),
     change: nullMap<number | null>(null),
     rank: nullMap<number | null>(null),
