@@ -4,8 +4,9 @@ import { GetObjectCommand, ListObjectsV2Command, PutObjectCommand, type S3Client
 export class ObjectStore {
   constructor(readonly s3: S3Client) {}
 
-  async getBytes(bucket: string, key: string): Promise<Uint8Array> {
-    const res = await this.s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
+  /** The object's bytes; with a versionId, exactly that version (the raw bucket is versioned). */
+  async getBytes(bucket: string, key: string, versionId?: string | null): Promise<Uint8Array> {
+    const res = await this.s3.send(new GetObjectCommand({ Bucket: bucket, Key: key, ...(versionId ? { VersionId: versionId } : {}) }));
     if (!res.Body) throw new Error(`Empty body for s3://${bucket}/${key}`);
     return res.Body.transformToByteArray();
   }

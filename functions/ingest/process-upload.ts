@@ -54,7 +54,7 @@ export async function processUpload(deps: IngestDeps, e: S3ObjectEvent): Promise
     check = await checkUpload(e.key, new Uint8Array(), deps.config);
     check = { ...check, status: 'rejected', errors: [tooLarge], rows: [] };
   } else {
-    bytes = await deps.store.getBytes(e.bucket, e.key);
+    bytes = await deps.store.getBytes(e.bucket, e.key, e.versionId);
     check = await checkUpload(e.key, bytes, deps.config);
   }
 
