@@ -47,8 +47,8 @@ export class LocalPipeline {
     servers.s3rver.on('event', (e: { Records: S3Record[] }) => this.onS3Event(e));
   }
 
-  static async start(opts: { dataDir: string; config: Config; onReceipt?: (r: Receipt) => void }): Promise<LocalPipeline> {
-    const servers = await startEmbedded({ dataDir: opts.dataDir });
+  static async start(opts: { dataDir: string; config: Config; fresh?: boolean; onReceipt?: (r: Receipt) => void }): Promise<LocalPipeline> {
+    const servers = await startEmbedded({ dataDir: opts.dataDir, fresh: opts.fresh });
     return new LocalPipeline(servers, opts.config, opts.onReceipt);
   }
 

@@ -18,10 +18,17 @@ export interface EmbeddedServers {
   close(): Promise<void>;
 }
 
+/**
+ * `fresh` (default) wipes `dataDir` first (`tb run`); without it the previous run's objects and
+ * items are reopened (`tb report`, `tb serve` after a run).
+ */
 export async function startEmbedded(opts: { dataDir: string; fresh?: boolean }): Promise<EmbeddedServers> {
-  if (opts.fresh ?? true) rmSync(opts.dataDir, { recursive: true, force: true });
+  const fresh = opts.fresh ?? true;
+  if (fresh) rmSync(opts.dataDir, { recursive: true, force: true });
   const s3Dir = `${opts.dataDir}/s3`;
+  const dynamoDir = `${opts.dataDir}/dynamodb`;
   mkdirSync(s3Dir, { recursive: true });
+  mkdirSync(dynamoDir, { recursive: true });
   const buckets = { raw: BUCKETS.raw.localName, curated: BUCKETS.curated.localName, reports: BUCKETS.reports.localName };
 
   const s3rver = new S3rver({
@@ -33,13 +40,14 @@ export async function startEmbedded(opts: { dataDir: string; fresh?: boolean }):
   });
   const s3Address = (await s3rver.run()) as AddressInfo;
 
-  // In memory: every run starts from a fresh store, as `tb run` promises.
-  const dyn = dynalite({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
+  // On disk (LevelDB) so a later command can reopen the store; `tb run` starts from a wiped one.
+  const dyn = dynalite({ path: dynamoDir, createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
   await new Promise<void>((resolve) => dyn.listen(0, '127.0.0.1', () => resolve()));
   const dynamoEndpoint = `http://127.0.0.1:${(dyn.address() as AddressInfo).port}`;
 
   const ddb = new DynamoDBClient({ endpoint: dynamoEndpoint, region: 'us-east-1', credentials: { accessKeyId: 'x', secretAccessKey: 'x' } });
-  await ddb.send(
+  await ddb
+    .send(
     new CreateTableCommand({
       TableName: LOCAL_TABLE_NAME,
       BillingMode: 'PAY_PER_REQUEST',
@@ -52,7 +60,11 @@ export async function startEmbedded(opts: { dataDir: string; fresh?: boolean }):
         { AttributeName: TABLE.sortKey, KeyType: 'RANGE' },
       ],
     }),
-  );
+  )
+    // Reopening a store: the table is already there.
+    .catch((e: Error) => {
+      if (e.name !== 'ResourceInUseException') throw e;
+    });
   ddb.destroy();
 
   return {

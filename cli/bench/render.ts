@@ -1,0 +1,2 @@
+/** The render benchmark (being written): prints `name: value unit` lines. */
+export async function run(): Promise<void> {}
