@@ -1,3 +1,4 @@
+import { roundMoney } from './cell-values';
 import type { LedgerRow } from './ledger-types';
 import { statusAtLeast } from './ledger-types';
 import type { Counts, Investment, RateMap } from './rates-types';
@@ -67,7 +68,8 @@ export function sumInvestment(rows: readonly LedgerRow[]): Investment {
     inv.annualPlan += r.annualPlan;
     inv.ytdCompleted += r.ytdCompleted;
   }
-  return inv;
+  // Stored values are exact to 1e-6 万元; keep the sums so (no 0.30000000000000004 in rates.json).
+  return { total: roundMoney(inv.total), annualPlan: roundMoney(inv.annualPlan), ytdCompleted: roundMoney(inv.ytdCompleted) };
 }
 
 /** A rate with a zero denominator is unknown, not 0% or 100% (METRICS.md). */

@@ -99,3 +99,11 @@ describe('summarize', () => {
     expect(s.rates.investmentCompletion).toBeNull();
   });
 });
+
+describe('money sums', () => {
+  it('carry no binary dust into rates.json', () => {
+    const inv = sumInvestment([row({ annualPlan: 0.1, ytdCompleted: 0.1 }), row({ annualPlan: 0.2, ytdCompleted: 0.2 })]);
+    expect(inv.annualPlan).toBe(0.3);
+    expect(inv.ytdCompleted).toBe(0.3);
+  });
+});
