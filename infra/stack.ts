@@ -1,6 +1,7 @@
 import { Annotations, CfnOutput, Fn, Stack, type StackProps, Tags } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 import type { Config } from '../functions/core/config';
+import { PortalApi } from './api';
 import { PipelineFunctions } from './functions';
 import { Mail } from './mail';
 import { Monitoring } from './monitoring';
@@ -29,6 +30,7 @@ export class ThreeBatchesStack extends Stack {
   readonly functions: PipelineFunctions;
   readonly monthly: MonthlySchedule;
   readonly monitoring: Monitoring;
+  readonly portal: PortalApi;
 
   constructor(scope: Construct, id: string, props: ThreeBatchesStackProps) {
     super(scope, id, {
@@ -59,6 +61,7 @@ export class ThreeBatchesStack extends Stack {
       settings: settings.schedule,
       target: this.functions.compute,
     });
+    this.portal = new PortalApi(this, 'Portal', { projectRoot, config, storage: this.storage });
     this.monitoring = new Monitoring(this, 'Monitoring', {
       alarmEmail: settings.alarmEmail,
       queues: {
@@ -70,6 +73,7 @@ export class ThreeBatchesStack extends Stack {
         Ingest: this.functions.ingest,
         Compute: this.functions.compute,
         Report: this.functions.report,
+        Portal: this.portal.handler,
       },
     });
 
@@ -82,6 +86,7 @@ export class ThreeBatchesStack extends Stack {
     out('UploadDlqUrl', this.storage.uploadDlq.queueUrl, 'Uploads the ingest function failed 5 times');
     out('AlarmTopicArn', this.monitoring.topic.topicArn, 'Subscribe here for pipeline alarms');
     out('ComputeFunctionName', this.functions.compute.functionName, 'Invoke asynchronously (--invocation-type Event) with {"month":"YYYY-MM"} to rerun a month; the report follows');
+    out('PortalUrl', this.portal.url, 'The upload portal (page, template and API); county clerks open it with their token');
     out('SesConfigurationSetName', this.mail.configurationSet.configurationSetName, 'SES configuration set');
     this.mail.identity.dkimRecords.forEach((record, i) => {
       out(`SesDkimRecord${i + 1}`, Fn.join(' ', [record.name, 'CNAME', record.value]), `DNS record ${i + 1} to verify ${settings.sesIdentity}`);

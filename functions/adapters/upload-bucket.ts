@@ -1,0 +1,74 @@
+import { ListObjectsV2Command, type S3Client } from '@aws-sdk/client-s3';
+import { createPresignedPost } from '@aws-sdk/s3-presigned-post';
+
+/**
+ * The raw bucket as the portal sees it: presigned browser POSTs for exactly one key under
+ * `incoming/`, and the listing of one unit's uploads for a month. Nothing else.
+ */
+export interface SignedPost {
+  /** Where the browser sends the form (S3 in AWS; the local gateway in `tb serve`). */
+  url: string;
+  /** Form fields to send before the file, in this order. */
+  fields: Record<string, string>;
+}
+
+export interface StoredUpload {
+  key: string;
+  size: number;
+  lastModified: string | null;
+}
+
+export interface UploadBucketOptions {
+  /**
+   * Replaces the POST URL the SDK computes (the local server fronts s3rver with a gateway that
+   * checks the policy as S3 does; see cli/local/post-gateway.ts).
+   */
+  postUrl?: string;
+}
+
+export class UploadBucket {
+  private origin: Promise<string | null> | undefined;
+
+  constructor(
+    readonly s3: S3Client,
+    readonly bucket: string,
+    readonly options: UploadBucketOptions = {},
+  ) {}
+
+  /**
+   * A POST policy that admits one object: this key exactly, 1…maxBytes bytes, until expiry.
+   * Signing is local (no request to S3); the signer's credentials need s3:PutObject on the key.
+   */
+  async signPost(key: string, maxBytes: number, expiresSeconds: number): Promise<SignedPost> {
+    const post = await createPresignedPost(this.s3, {
+      Bucket: this.bucket,
+      Key: key,
+      Conditions: [['content-length-range', 1, maxBytes]],
+      Expires: expiresSeconds,
+    });
+    return { url: this.options.postUrl ?? post.url, fields: post.fields };
+  }
+
+  /** The origin browsers POST to (for the page's Content-Security-Policy); null when same-origin. */
+  uploadOrigin(): Promise<string | null> {
+    this.origin ??= (async () => {
+      const url = this.options.postUrl ?? (await createPresignedPost(this.s3, { Bucket: this.bucket, Key: 'incoming/', Expires: 60 })).url;
+      return /^https?:\/\//i.test(url) ? new URL(url).origin : null;
+    })().catch(() => null);
+    return this.origin;
+  }
+
+  /** Objects under `prefix` (one unit's month folder), newest first. */
+  async list(prefix: string, limit = 1000): Promise<StoredUpload[]> {
+    const out: StoredUpload[] = [];
+    let token: string | undefined;
+    do {
+      const res = await this.s3.send(new ListObjectsV2Command({ Bucket: this.bucket, Prefix: prefix, ContinuationToken: token }));
+      for (const o of res.Contents ?? []) {
+        if (o.Key) out.push({ key: o.Key, size: o.Size ?? 0, lastModified: o.LastModified ? o.LastModified.toISOString() : null });
+      }
+      token = res.IsTruncated ? res.NextContinuationToken : undefined;
+    } while (token && out.length < limit);
+    return out.sort((a, b) => (b.lastModified ?? '').localeCompare(a.lastModified ?? ''));
+  }
+}

@@ -1,0 +1,210 @@
+import { randomBytes } from 'node:crypto';
+import type { PortalRepository } from '../adapters/portal-repo';
+import type { TokenLookup } from '../adapters/token-repo';
+import type { UploadBucket } from '../adapters/upload-bucket';
+import type { WebAssets } from '../adapters/web-assets';
+import { logEvent } from '../adapters/log';
+import { division, isReportingUnit } from '../core/divisions';
+import { isMonth, monthLabel, reportingMonth } from '../core/months';
+import { reportingStatus } from '../core/reporting-status';
+import { templateFileName, templateWorkbook } from '../core/template-form';
+import { type Principal, bearerToken, checkToken } from '../core/tokens';
+import { UPLOAD_EXTENSIONS, type UploadSettings, checkViewMonth, openUploadMonths, planUpload, uploadIdFrom } from '../core/upload-request';
+import { uploadKey } from '../core/upload-key';
+import { uploadViews } from '../core/upload-views';
+import { PORTAL_ROUTES } from './routes';
+import { ApiError, type HttpApiEvent, type HttpApiResult, attachment, binary, errorResult, header, json, jsonBody, text } from './http';
+
+/**
+ * The portal API (one Lambda behind API Gateway; `tb serve` runs the same function):
+ *
+ *   GET  /                 the page (index.html, /app.js, /style.css)
+ *   GET  /template.xlsx    the blank ledger form (?month=YYYY-MM&unit=CODE personalise the title)
+ *   GET  /me               who the token is, the months it may upload for
+ *   POST /uploads          {month, fileName, size} → a presigned POST for the server-chosen key
+ *   GET  /uploads?month=   this unit's uploads with their receipts (province: &unit=CODE)
+ *   GET  /status?month=    province token: every reporting unit accepted / rejected / missing
+ *
+ * Tokens come as `Authorization: Bearer …`; a unit token only ever reaches its own unit.
+ */
+export interface PortalDeps {
+  tokens: TokenLookup;
+  uploads: Pick<UploadBucket, 'signPost' | 'uploadOrigin' | 'list'>;
+  repo: Pick<PortalRepository, 'receipts' | 'pointers'>;
+  assets: WebAssets;
+  settings: UploadSettings;
+  now: () => Date;
+  newUploadId?: () => string;
+}
+
+/** Months the province view offers (counting back from the reporting month). */
+const VIEW_MONTHS = 12;
+
+const ROUTES: Record<string, readonly string[]> = PORTAL_ROUTES;
+
+export function createPortalHandler(deps: PortalDeps) {
+  const newUploadId = deps.newUploadId ?? (() => uploadIdFrom(randomBytes(8)));
+
+  async function authenticate(event: HttpApiEvent): Promise<Principal> {
+    const token = bearerToken(header(event, 'authorization'));
+    const record = token ? await deps.tokens.findByToken(token) : null;
+    const check = checkToken(token, record, deps.now());
+    if (!check.ok) throw new ApiError(401, check.code, check.message, { 'www-authenticate': 'Bearer' });
+    return check.principal;
+  }
+
+  function monthParam(event: HttpApiEvent): string {
+    const raw = event.queryStringParameters?.month;
+    if (raw === undefined || raw === '') return reportingMonth(deps.now());
+    const m = checkViewMonth(raw, deps.now());
+    if (!m.ok) throw new ApiError(m.status, m.code, m.message);
+    return m.month;
+  }
+
+  async function page(path: string): Promise<HttpApiResult> {
+    const asset = deps.assets.get(path);
+    if (!asset) throw new ApiError(404, 'not-found', '未找到该页面');
+    const headers: Record<string, string> = { 'content-type': asset.contentType, 'cache-control': 'no-cache' };
+    if (path === '/') {
+      const origin = await deps.uploads.uploadOrigin();
+      headers['content-security-policy'] = [
+        "default-src 'none'",
+        "script-src 'self'",
+        "style-src 'self'",
+        "img-src 'self' data:",
+        `connect-src 'self'${origin ? ` ${origin}` : ''}`,
+        "form-action 'none'",
+        "frame-ancestors 'none'",
+        "base-uri 'none'",
+      ].join('; ');
+    }
+    return text(200, asset.body, headers);
+  }
+
+  async function template(event: HttpApiEvent): Promise<HttpApiResult> {
+    const q = event.queryStringParameters ?? {};
+    const month = q.month || null;
+    const unitCode = q.unit || null;
+    if (month !== null && !isMonth(month)) throw new ApiError(400, 'bad-month', '月份格式应为 YYYY-MM，如 2026-10');
+    if (unitCode !== null && !isReportingUnit(unitCode)) throw new ApiError(400, 'bad-unit', '单位代码不是河南省的报送单位');
+    const bytes = await templateWorkbook({ month, unitCode });
+    return binary(200, bytes, {
+      'content-type': 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+      'content-disposition': attachment(templateFileName({ month, unitCode }), 'template.xlsx'),
+      'cache-control': 'no-store',
+    });
+  }
+
+  function me(p: Principal): HttpApiResult {
+    const now = deps.now();
+    if (p.role === 'unit') {
+      const d = division(p.unitCode)!;
+      const months = openUploadMonths(now, deps.settings.openMonths);
+      return json(200, {
+        role: 'unit',
+        unit: { code: d.code, name: d.name, cityCode: d.cityCode, cityName: d.cityName },
+        months: months.map((m) => ({ month: m, label: monthLabel(m) })),
+        defaultMonth: months[0],
+        maxBytes: deps.settings.maxBytes,
+        accept: UPLOAD_EXTENSIONS.map((e) => `.${e}`),
+        expiresAt: p.expiresAt,
+      });
+    }
+    const months = openUploadMonths(now, VIEW_MONTHS);
+    return json(200, {
+      role: 'province',
+      unit: null,
+      months: months.map((m) => ({ month: m, label: monthLabel(m) })),
+      defaultMonth: months[0],
+      maxBytes: deps.settings.maxBytes,
+      accept: [],
+      expiresAt: p.expiresAt,
+    });
+  }
+
+  async function createUpload(event: HttpApiEvent, p: Principal): Promise<HttpApiResult> {
+    if (p.role !== 'unit') throw new ApiError(403, 'read-only', '省级查看令牌不能上传文件，请使用报送单位的令牌');
+    const body = jsonBody(event);
+    const plan = planUpload({ month: body.month, fileName: body.fileName, size: body.size }, p.unitCode, newUploadId(), deps.now(), deps.settings);
+    if (!plan.ok) throw new ApiError(plan.status, plan.code, plan.message);
+    const post = await deps.uploads.signPost(plan.key, plan.maxBytes, deps.settings.postExpiresSeconds);
+    logEvent('portal upload signed', { tokenId: p.tokenId, key: plan.key });
+    return json(201, {
+      uploadId: plan.uploadId,
+      key: plan.key,
+      month: plan.month,
+      unitCode: plan.unitCode,
+      fileName: plan.fileName,
+      maxBytes: plan.maxBytes,
+      expiresAt: plan.expiresAt,
+      url: post.url,
+      fields: post.fields,
+    });
+  }
+
+  async function listUploads(event: HttpApiEvent, p: Principal): Promise<HttpApiResult> {
+    const month = monthParam(event);
+    const asked = event.queryStringParameters?.unit || undefined;
+    let unitCode: string;
+    if (p.role === 'unit') {
+      if (asked !== undefined && asked !== p.unitCode) throw new ApiError(403, 'other-unit', '只能查看本单位的上传记录');
+      unitCode = p.unitCode;
+    } else {
+      if (!asked || !isReportingUnit(asked)) throw new ApiError(400, 'bad-unit', '请指定报送单位代码（unit）');
+      unitCode = asked;
+    }
+    const [objects, receipts, pointers] = await Promise.all([
+      deps.uploads.list(uploadKey(month, unitCode, '')),
+      deps.repo.receipts(month, unitCode),
+      deps.repo.pointers(month),
+    ]);
+    const current = pointers.find((x) => x.unitCode === unitCode)?.uploadId ?? null;
+    const d = division(unitCode)!;
+    return json(200, { month, unit: { code: d.code, name: d.name }, uploads: uploadViews(objects, receipts, current) });
+  }
+
+  async function status(event: HttpApiEvent, p: Principal): Promise<HttpApiResult> {
+    if (p.role !== 'province') throw new ApiError(403, 'province-only', '该令牌无权查看全省报送情况');
+    const month = monthParam(event);
+    const [receipts, pointers] = await Promise.all([deps.repo.receipts(month), deps.repo.pointers(month)]);
+    return json(200, reportingStatus(month, receipts, pointers));
+  }
+
+  async function route(event: HttpApiEvent, who: { principal?: Principal }): Promise<HttpApiResult> {
+    const method = event.requestContext.http.method.toUpperCase();
+    const path = event.rawPath.replace(/\/+$/, '') || '/';
+    const allowed = ROUTES[path];
+    if (!allowed) throw new ApiError(404, 'not-found', '未找到该页面或接口');
+    if (!allowed.includes(method)) throw new ApiError(405, 'method-not-allowed', '不支持该请求方法', { allow: allowed.join(', ') });
+    if (path === '/' || path === '/app.js' || path === '/style.css') return page(path);
+    if (path === '/template.xlsx') return template(event);
+    const principal = (who.principal = await authenticate(event));
+    if (path === '/me') return me(principal);
+    if (path === '/uploads') return method === 'POST' ? createUpload(event, principal) : listUploads(event, principal);
+    return status(event, principal);
+  }
+
+  return async (event: HttpApiEvent): Promise<HttpApiResult> => {
+    const started = Date.now();
+    const who: { principal?: Principal } = {};
+    let result: HttpApiResult;
+    try {
+      result = await route(event, who);
+    } catch (e) {
+      if (e instanceof ApiError) result = errorResult(e);
+      else {
+        logEvent('portal error', { path: event.rawPath, error: String((e as Error).stack ?? e) }, 'error');
+        result = errorResult(new ApiError(500, 'internal', '服务器内部错误，请稍后重试；如持续出现请联系省专班'));
+      }
+    }
+    logEvent('portal request', {
+      method: event.requestContext.http.method,
+      path: event.rawPath,
+      status: result.statusCode,
+      tokenId: who.principal?.tokenId,
+      requestId: event.requestContext.requestId,
+      ms: Date.now() - started,
+    });
+    return result;
+  };
+}

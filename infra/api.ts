@@ -1,0 +1,240 @@
+import path from 'node:path';
+import { type CfnElement, Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
+import { CorsHttpMethod, HttpApi, HttpMethod, HttpRoute, HttpStage, LogGroupLogDestination } from 'aws-cdk-lib/aws-apigatewayv2';
+import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
+import { Effect, PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import { ApplicationLogLevel, Architecture, LoggingFormat, Runtime, SystemLogLevel } from 'aws-cdk-lib/aws-lambda';
+import { NodejsFunction, OutputFormat, SourceMapMode } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { type Bucket, HttpMethods } from 'aws-cdk-lib/aws-s3';
+import { Construct, type IConstruct } from 'constructs';
+import { LAMBDA_WEB_DIR, PAGE_BUILD } from '../functions/adapters/web-assets';
+import { PORTAL_ROUTES } from '../functions/api/routes';
+import type { Config } from '../functions/core/config';
+import { BUCKETS, PREFIX, TABLE_ENV } from './definitions';
+import type { Storage } from './storage';
+
+/**
+ * The upload portal: an API Gateway HTTP API with one Lambda behind it, which serves the page
+ * (static files in its bundle), the blank template, and the token-checked JSON API; browsers
+ * upload straight to the raw bucket with the presigned POSTs it signs.
+ *
+ * Least privilege: the function may sign uploads (s3:PutObject) only under `incoming/`, list only
+ * under `incoming/`, and read the table (tokens, receipts, pointers). It reads no object at all
+ * (receipts come from the table) and writes nothing (tokens are issued with `tb tokens`).
+ *
+ * CORS: the page is served by the same API (same origin), so the API sends no CORS headers
+ * unless `-c portalOrigin=https://…` names another origin for the page, and then only that one.
+ * The raw bucket admits browser POSTs from the API's own origin (and `portalOrigin`) only.
+ */
+
+/** Default-stage throttling (the whole province is 158 clerks and one office). */
+export const PORTAL_THROTTLE = { rateLimit: 20, burstLimit: 40 } as const;
+
+/**
+ * The routes API Gateway exposes: the handler's own route table. Anything else goes to the
+ * `$default` route, i.e. the same function, which answers 404/405 as JSON in Chinese (API
+ * Gateway's own 404 would be English).
+ */
+export const API_ROUTES: readonly { path: string; methods: HttpMethod[] }[] = Object.entries(PORTAL_ROUTES).map(([p, methods]) => ({
+  path: p,
+  methods: methods.map((m) => HttpMethod[m]),
+}));
+
+/** Same ESM banner as the pipeline functions (infra/functions.ts): a real `require` for CommonJS inside the bundle. */
+const ESM_BANNER = [
+  "import { createRequire as __tbCreateRequire } from 'node:module';",
+  "import { fileURLToPath as __tbFileURLToPath } from 'node:url';",
+  "import { dirname as __tbPathDirname } from 'node:path';",
+  'const require = __tbCreateRequire(import.meta.url);',
+  'const __tbFilename = __tbFileURLToPath(import.meta.url);',
+  'const __tbDirname = __tbPathDirname(__tbFilename);',
+].join(' ');
+
+const q = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
+const posix = (p: string) => p.split(path.sep).join('/');
+
+/** Shell commands (after esbuild bundled the handler) that build the page into `{outputDir}/web`. */
+export function webAssetCommands(inputDir: string, outputDir: string): string[] {
+  const src = path.posix.join(posix(inputDir), 'functions/api/web');
+  const out = path.posix.join(posix(outputDir), 'web');
+  const esbuild = path.posix.join(posix(inputDir), 'node_modules/.bin/esbuild');
+  const flags = [
+    PAGE_BUILD.bundle ? '--bundle' : '',
+    `--format=${PAGE_BUILD.format}`,
+    `--target=${PAGE_BUILD.target}`,
+    PAGE_BUILD.minify ? '--minify' : '',
+    `--charset=${PAGE_BUILD.charset}`,
+    '--log-level=warning',
+  ].filter(Boolean);
+  return [
+    `mkdir -p ${q(out)}`,
+    `${q(esbuild)} ${q(`${src}/app.ts`)} ${flags.join(' ')} --outfile=${q(`${out}/app.js`)}`,
+    `cp ${q(`${src}/index.html`)} ${q(`${src}/style.css`)} ${q(`${out}/`)}`,
+  ];
+}
+
+/** `-c portalOrigin=https://portal.example.gov.cn`: the page's origin when not served by this API. */
+export function portalOriginFrom(scope: IConstruct): string | undefined {
+  const raw = scope.node.tryGetContext('portalOrigin') as unknown;
+  if (raw === undefined || raw === null || raw === '') return undefined;
+  if (typeof raw !== 'string' || !/^https:\/\/[a-z0-9.-]+(:\d{1,5})?$/i.test(raw)) {
+    throw new Error(`Invalid CDK context portalOrigin: ${String(raw)} (expected an https origin such as https://portal.example.gov.cn)`);
+  }
+  return raw;
+}
+
+export interface PortalApiProps {
+  projectRoot: string;
+  config: Config;
+  storage: Storage;
+}
+
+export class PortalApi extends Construct {
+  readonly handler: NodejsFunction;
+  readonly api: HttpApi;
+  readonly stage: HttpStage;
+  readonly accessLogs: LogGroup;
+  /** The portal's address (the page is at its root). */
+  readonly url: string;
+
+  constructor(scope: Construct, id: string, props: PortalApiProps) {
+    super(scope, id);
+    const { projectRoot, config, storage } = props;
+    const { raw, table } = storage;
+    const portalOrigin = portalOriginFrom(this);
+
+    // ---- the function ----
+    const logGroup = new LogGroup(this, 'HandlerLogs', { retention: RetentionDays.ONE_YEAR, removalPolicy: RemovalPolicy.RETAIN });
+    const role = new Role(this, 'HandlerRole', {
+      assumedBy: new ServicePrincipal('lambda.amazonaws.com'),
+      description: 'three-batches portal API function',
+    });
+    logGroup.grantWrite(role);
+    this.handler = new NodejsFunction(this, 'Handler', {
+      entry: path.join(projectRoot, 'functions/api/handler.ts'),
+      handler: 'handler',
+      projectRoot,
+      depsLockFilePath: path.join(projectRoot, 'package-lock.json'),
+      runtime: Runtime.NODEJS_22_X,
+      architecture: Architecture.ARM_64,
+      memorySize: 512,
+      timeout: Duration.seconds(15),
+      description: 'Upload portal: page, template, presigned uploads, receipts, reporting status',
+      role,
+      logGroup,
+      loggingFormat: LoggingFormat.JSON,
+      applicationLogLevelV2: ApplicationLogLevel.INFO,
+      systemLogLevelV2: SystemLogLevel.WARN,
+      environment: {
+        [TABLE_ENV]: table.tableName,
+        [BUCKETS.raw.env]: raw.bucketName,
+        TB_CONFIG: JSON.stringify(config),
+        TB_WEB_DIR: LAMBDA_WEB_DIR,
+        NODE_OPTIONS: '--enable-source-maps',
+      },
+      bundling: {
+        format: OutputFormat.ESM,
+        target: 'node22',
+        mainFields: ['module', 'main'],
+        banner: ESM_BANNER,
+        define: { __dirname: '__tbDirname', __filename: '__tbFilename' },
+        sourceMap: true,
+        sourceMapMode: SourceMapMode.DEFAULT,
+        sourcesContent: false,
+        minify: false,
+        externalModules: [],
+        forceDockerBundling: false,
+        commandHooks: {
+          beforeBundling: () => [],
+          beforeInstall: () => [],
+          afterBundling: (inputDir, outputDir) => webAssetCommands(inputDir, outputDir),
+        },
+      },
+    });
+
+    // ---- least-privilege grants ----
+    const allow = (sid: string, actions: string[], resources: string[], conditions?: Record<string, unknown>) =>
+      role.addToPrincipalPolicy(new PolicyStatement({ sid, effect: Effect.ALLOW, actions, resources, conditions }));
+    // A presigned POST is authorized as the signer's s3:PutObject on the key: only under incoming/.
+    allow('SignUploads', ['s3:PutObject'], [`${raw.bucketArn}/${PREFIX.incoming}*`]);
+    allow('ListUploads', ['s3:ListBucket'], [raw.bucketArn], { StringLike: { 's3:prefix': [`${PREFIX.incoming}*`] } });
+    allow('ReadTokensAndReceipts', ['dynamodb:GetItem', 'dynamodb:Query'], [table.tableArn]);
+
+    // ---- the HTTP API ----
+    const integration = new HttpLambdaIntegration('Handler', this.handler);
+    this.api = new HttpApi(this, 'Api', {
+      apiName: `${Stack.of(this).stackName}-portal`,
+      description: 'three-batches upload portal',
+      createDefaultStage: false,
+      defaultIntegration: integration,
+      corsPreflight: portalOrigin
+        ? {
+            allowOrigins: [portalOrigin],
+            allowMethods: [CorsHttpMethod.GET, CorsHttpMethod.POST],
+            allowHeaders: ['authorization', 'content-type'],
+            maxAge: Duration.hours(1),
+          }
+        : undefined,
+    });
+    this.accessLogs = new LogGroup(this, 'AccessLogs', { retention: RetentionDays.ONE_YEAR, removalPolicy: RemovalPolicy.RETAIN });
+    this.stage = new HttpStage(this, 'DefaultStage', {
+      httpApi: this.api,
+      stageName: '$default',
+      autoDeploy: true,
+      throttle: { ...PORTAL_THROTTLE },
+      accessLogSettings: {
+        destination: new LogGroupLogDestination(this.accessLogs),
+        format: AccessLogFormat.custom(
+          JSON.stringify({
+            requestId: '$context.requestId',
+            ip: '$context.identity.sourceIp',
+            time: '$context.requestTime',
+            method: '$context.httpMethod',
+            path: '$context.path',
+            route: '$context.routeKey',
+            status: '$context.status',
+            bytes: '$context.responseLength',
+            latencyMs: '$context.responseLatency',
+            error: '$context.error.message',
+            integrationError: '$context.integrationErrorMessage',
+          }),
+        ),
+      },
+    });
+    for (const r of API_ROUTES) this.api.addRoutes({ path: r.path, methods: r.methods, integration });
+    this.url = this.stage.url;
+
+    // ---- browsers POST uploads straight to the raw bucket, from the portal's origin only ----
+    raw.addCorsRule({
+      allowedMethods: [HttpMethods.POST],
+      allowedOrigins: [this.api.apiEndpoint, ...(portalOrigin ? [portalOrigin] : [])],
+      allowedHeaders: ['content-type'],
+      maxAge: 3600,
+    });
+
+    this.acknowledgeNag(raw);
+  }
+
+  /** cdk-nag findings on the portal, each acknowledged with its reason (as infra/nag.ts does for the pipeline). */
+  private acknowledgeNag(raw: Bucket): void {
+    const rawId = Stack.of(this).resolve((raw.node.defaultChild as CfnElement).logicalId) as string;
+    Validations.of(this.handler.role!).acknowledge({
+      id: `AwsSolutions-IAM5[Resource::<${rawId}.Arn>/${PREFIX.incoming}*]`,
+      reason: `Presigned POSTs are authorized by s3:PutObject of the signer; keys are per upload and are confined to the raw bucket's ${PREFIX.incoming} prefix.`,
+    });
+    Validations.of(this.handler).acknowledge({
+      id: 'AwsSolutions-L1',
+      reason: 'Node.js 22 is pinned by the design (DESIGN.md "AWS shape") like the pipeline functions; upgrade deliberately, not by lint.',
+    });
+    for (const child of this.api.node.children) {
+      if (!(child instanceof HttpRoute)) continue;
+      Validations.of(child).acknowledge({
+        id: 'AwsSolutions-APIG4',
+        reason:
+          'Authorization happens in the function: every data route requires a portal bearer token, looked up by its SHA-256 hash in DynamoDB (revocable, optional expiry, scoped to one reporting unit or read-only for the province office). The page, its script and style, and the blank template are public by design.',
+      });
+    }
+  }
+}
