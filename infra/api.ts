@@ -13,6 +13,7 @@ import { LAMBDA_WEB_DIR, PAGE_BUILD } from '../functions/adapters/web-assets';
 import { PORTAL_ROUTES } from '../functions/api/routes';
 import type { Config } from '../functions/core/config';
 import { BUCKETS, PREFIX, TABLE_ENV } from './definitions';
+import { ESM_BANNER, posixQuote } from './functions';
 import type { Storage } from './storage';
 
 /**
@@ -42,17 +43,8 @@ export const API_ROUTES: readonly { path: string; methods: HttpMethod[] }[] = Ob
   methods: methods.map((m) => HttpMethod[m]),
 }));
 
-/** Same ESM banner as the pipeline functions (infra/functions.ts): a real `require` for CommonJS inside the bundle. */
-const ESM_BANNER = [
-  "import { createRequire as __tbCreateRequire } from 'node:module';",
-  "import { fileURLToPath as __tbFileURLToPath } from 'node:url';",
-  "import { dirname as __tbPathDirname } from 'node:path';",
-  'const require = __tbCreateRequire(import.meta.url);',
-  'const __tbFilename = __tbFileURLToPath(import.meta.url);',
-  'const __tbDirname = __tbPathDirname(__tbFilename);',
-].join(' ');
 
-const q = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
+const q = posixQuote;
 const posix = (p: string) => p.split(path.sep).join('/');
 
 /** Shell commands (after esbuild bundled the handler) that build the page into `{outputDir}/web`. */

@@ -10,6 +10,10 @@
  *     sk = SEND#{edition}#{recipient}      send log of the bulletin mails
  *   pk = LEDGER#{YYYY-MM}#{unit}#{uploadId}
  *     sk = ROW#{projectCode}               one normalized ledger row of one upload (a snapshot)
+ *   pk = TOKEN#{sha256 of the token}
+ *     sk = TOKEN                           a portal token: unit/role, expiry, revocation (never the token)
+ *   pk = TOKENS
+ *     sk = TOKEN#{tokenId}                 index of tokens, for `tb tokens list/revoke`
  *
  * A re-upload writes its snapshot under a new pk, flips CURRENT# with a conditional update
  * (newer event wins; no transactions needed), then deletes the superseded snapshot.

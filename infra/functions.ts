@@ -37,7 +37,7 @@ const LAMBDA_ENV_LIMIT = 4096;
  * the bundle get a real `require` (createRequire) and a `__dirname`/`__filename` pointing at the
  * bundle (`define` maps the free identifiers to the banner's, so nothing collides).
  */
-const ESM_BANNER = [
+export const ESM_BANNER = [
   "import { createRequire as __tbCreateRequire } from 'node:module';",
   "import { fileURLToPath as __tbFileURLToPath } from 'node:url';",
   "import { dirname as __tbPathDirname } from 'node:path';",
@@ -46,7 +46,7 @@ const ESM_BANNER = [
   'const __tbDirname = __tbPathDirname(__tbFilename);',
 ].join(' ');
 
-function posixQuote(s: string): string {
+export function posixQuote(s: string): string {
   return `'${s.replace(/'/g, `'\\''`)}'`;
 }
 

@@ -35,6 +35,14 @@ export const ConfigSchema = z.object({
       maxBytes: z.number().int().positive().default(20 * 1024 * 1024),
     })
     .default({}),
+  upload: z
+    .object({
+      /** Months open for upload, counting back from the reporting month (the month before now). */
+      openMonths: z.number().int().min(1).max(12).default(2),
+      /** Lifetime of a presigned upload POST. */
+      postExpiresSeconds: z.number().int().min(60).max(3600).default(900),
+    })
+    .default({}),
   bulletin: z
     .object({
       issuer: z.string().min(1).default('河南省“三个一批”项目建设活动领导小组办公室'),

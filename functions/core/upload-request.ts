@@ -20,13 +20,11 @@ export interface UploadSettings {
   maxBytes: number;
 }
 
-/** Defaults until the pipeline config has an `upload` section (see the report to the lead). */
-export const UPLOAD_DEFAULTS = { openMonths: 2, postExpiresSeconds: 900 } as const;
-
+/** From the pipeline config (`upload` section; the size limit is the ingest's own). */
 export function uploadSettings(config: Config, over: Partial<UploadSettings> = {}): UploadSettings {
   return {
-    openMonths: over.openMonths ?? UPLOAD_DEFAULTS.openMonths,
-    postExpiresSeconds: over.postExpiresSeconds ?? UPLOAD_DEFAULTS.postExpiresSeconds,
+    openMonths: over.openMonths ?? config.upload.openMonths,
+    postExpiresSeconds: over.postExpiresSeconds ?? config.upload.postExpiresSeconds,
     maxBytes: over.maxBytes ?? config.ingest.maxBytes,
   };
 }
