@@ -42,8 +42,8 @@ export class LocalPipeline {
     this.store = new ObjectStore(this.s3);
     this.repo = new LedgerRepository(this.doc, servers.table);
     const now = () => new Date();
-    this.ingest = createIngestHandler({ store: this.store, repo: this.repo, config, rawBucket: servers.buckets.raw, now });
-    this.compute = createComputeHandler({ store: this.store, repo: this.repo, config, reportsBucket: servers.buckets.reports, now });
+    this.ingest = createIngestHandler({ store: this.store, repo: this.repo, config, rawBucket: servers.buckets.raw, curatedBucket: servers.buckets.curated, now });
+    this.compute = createComputeHandler({ store: this.store, repo: this.repo, config, reportsBucket: servers.buckets.reports, curatedBucket: servers.buckets.curated, now });
     servers.s3rver.on('event', (e: { Records: S3Record[] }) => this.onS3Event(e));
   }
 

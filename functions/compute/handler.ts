@@ -1,10 +1,12 @@
 import { makeDocClient, makeS3Client, requireEnv } from '../adapters/aws-clients';
+import { CuratedStore } from '../adapters/curated-store';
 import { LedgerRepository } from '../adapters/ledger-repo';
 import { logEvent } from '../adapters/log';
 import { ObjectStore } from '../adapters/object-store';
 import { configFromEnv } from '../adapters/runtime-config';
 import { computeMonth } from '../core/compute-month';
 import type { Config } from '../core/config';
+import type { MonthLedger } from '../core/ledger-types';
 import { isMonth, previousMonth, reportingMonth } from '../core/months';
 import type { RateMap } from '../core/rates-types';
 
@@ -13,6 +15,8 @@ export interface ComputeDeps {
   repo: LedgerRepository;
   config: Config;
   reportsBucket: string;
+  /** Where the month's columnar ledger goes (`ledger/month=…/`); none when absent. */
+  curatedBucket?: string | null;
   now: () => Date;
 }
 
@@ -48,6 +52,7 @@ export function createComputeHandler(deps: ComputeDeps) {
     const key = ratesKey(month);
     await deps.store.putJson(deps.reportsBucket, key, doc);
     await deps.repo.putRates(doc);
+    if (deps.curatedBucket) await writeCuratedMonth(deps, month, ledger);
     const province = doc.units.find((u) => u.level === 'province')!;
     logEvent('computed', { month, key, unreported: doc.unreported.length });
     return {
@@ -62,6 +67,21 @@ export function createComputeHandler(deps: ComputeDeps) {
   };
 }
 
+/**
+ * The month's current ledger as Arrow + Parquet for analysts. It must not hold up the bulletin:
+ * a failure is logged as an error (and the copy is rewritten by the next run of the month).
+ */
+async function writeCuratedMonth(deps: ComputeDeps, month: string, ledger: MonthLedger) {
+  try {
+    const pointers = await deps.repo.getPointers(month);
+    const ids = new Map(pointers.map((p) => [p.unitCode, p.uploadId]));
+    const keys = await new CuratedStore(deps.store, deps.curatedBucket!).writeMonth(month, ledger, (unit) => ids.get(unit) ?? '');
+    logEvent('curated month written', { month, keys });
+  } catch (e) {
+    logEvent('curated month failed', { month, error: String((e as Error).stack ?? e) }, 'error');
+  }
+}
+
 let cached: ReturnType<typeof createComputeHandler> | undefined;
 
 export const handler = (event: ComputeEvent) => {
@@ -70,6 +90,7 @@ export const handler = (event: ComputeEvent) => {
     repo: new LedgerRepository(makeDocClient(), requireEnv('TABLE_NAME')),
     config: configFromEnv(),
     reportsBucket: requireEnv('REPORTS_BUCKET'),
+    curatedBucket: process.env.CURATED_BUCKET ?? null,
     now: () => new Date(),
   });
   return cached(event);

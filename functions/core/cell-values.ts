@@ -12,19 +12,47 @@ const fail = <T>(reason: string): Parsed<T> => ({ ok: false, reason });
 /** Placeholders clerks type for "nothing": empty after trimming, dashes, slashes. */
 const EMPTY_MARKERS = new Set(['', '-', '--', '—', '——', '/', '／', '－', '无', '暂无', 'N/A', 'n/a']);
 
+/** Whitespace as JavaScript's \s knows it, plus U+0085; by code, without a regex (hot path). */
+const isSpaceCode = (c: number) =>
+  c <= 0x20 ||
+  (c >= 0x7f &&
+    (c === 0x85 || c === 0xa0 || c === 0x1680 || (c >= 0x2000 && c <= 0x200a) || c === 0x2028 || c === 0x2029 || c === 0x202f || c === 0x205f || c === 0x3000 || c === 0xfeff));
+const TRIM_RE = /^[\s\u3000]+|[\s\u3000]+$/g;
+
 /** Text as the clerk wrote it (trimmed), or null for empty. Never evaluated, never escaped here. */
 export function cellText(c: Cell): string | null {
   if (c === null || c === undefined) return null;
+  if (typeof c === 'string') {
+    if (c.length === 0) return null;
+    // Hot path: most cells have nothing to trim.
+    if (!isSpaceCode(c.charCodeAt(0)) && !isSpaceCode(c.charCodeAt(c.length - 1))) return c;
+    const s = c.replace(TRIM_RE, '');
+    return s === '' ? null : s;
+  }
   if (c instanceof Date) return isNaN(c.getTime()) ? null : isoDate(c);
-  const s = String(c).replace(/^[\s\u3000]+|[\s\u3000]+$/g, '');
-  return s === '' ? null : s;
+  return String(c);
+}
+
+/**
+ * Characters NFKC may change: everything but ASCII, the CJK unified ideographs and the CJK
+ * punctuation that NFKC keeps (、。《》「」【】 — “ ” ‘ ’). Full-width forms, the ideographic space,
+ * circled digits, Kangxi radicals, compatibility ideographs, "…" all fall outside.
+ */
+const MAY_CHANGE = /[^\x00-\x7f\u4e00-\u9fff\u3001\u3002\u300a-\u3011\u2014\u2018\u2019\u201c\u201d]/;
+
+/** NFKC (full-width → half-width), skipped for text where it changes nothing (ASCII, plain Chinese). */
+export function nfkc(s: string): string {
+  return MAY_CHANGE.test(s) ? s.normalize('NFKC') : s;
 }
 
 /** Whether a cell means "empty" for a typed (numeric/date/enum) field. */
 export function isBlank(c: Cell): boolean {
+  if (typeof c === 'number' || c instanceof Date) return false;
   const t = cellText(c);
-  return t === null || EMPTY_MARKERS.has(t.normalize('NFKC'));
+  return t === null || (t.length <= 4 && (EMPTY_MARKERS.has(t) || EMPTY_MARKERS.has(nfkc(t))));
 }
+
+const PLAIN_NUMBER = /^[-+]?(\d+\.?\d*|\.\d+)$/;
 
 /** Money or other non-negative number: numbers, text numbers, full-width digits, 1,234.5. */
 export function parseNumber(c: Cell): Parsed<number> {
@@ -32,8 +60,9 @@ export function parseNumber(c: Cell): Parsed<number> {
   if (typeof c === 'boolean' || c instanceof Date) return fail('不是数字');
   const t = cellText(c);
   if (t === null) return fail('为空');
-  const s = t.normalize('NFKC').replace(/[,，\s]/g, '');
-  if (!/^[-+]?(\d+\.?\d*|\.\d+)$/.test(s)) return fail('不是数字');
+  if (PLAIN_NUMBER.test(t)) return ok(Number(t));
+  const s = nfkc(t).replace(/[,，\s]/g, '');
+  if (!PLAIN_NUMBER.test(s)) return fail('不是数字');
   return ok(Number(s));
 }
 
@@ -51,7 +80,7 @@ const BATCH_WORDS: Record<string, Batch> = {
 export function parseBatch(c: Cell): Parsed<Batch> {
   const t = cellText(c);
   if (t === null) return fail('为空');
-  const b = BATCH_WORDS[t.normalize('NFKC').replace(/[\s“”"]/g, '')];
+  const b = BATCH_WORDS[t] ?? BATCH_WORDS[nfkc(t).replace(/[\s“”"]/g, '')];
   return b ? ok(b) : fail('不是有效批次（应为 签约/开工/投产 或 签约一批/开工一批/投产一批）');
 }
 
@@ -67,7 +96,7 @@ const STATUS_WORDS: Record<string, Status> = {
 export function parseStatus(c: Cell): Parsed<Status> {
   const t = cellText(c);
   if (t === null) return fail('为空');
-  const s = STATUS_WORDS[t.normalize('NFKC').replace(/\s/g, '')];
+  const s = STATUS_WORDS[t] ?? STATUS_WORDS[nfkc(t).replace(/\s/g, '')];
   return s ? ok(s) : fail('不是有效项目状态（应为 已签约/已落地/已开工/已投产/已达效/已终止）');
 }
 
@@ -91,13 +120,24 @@ export function parsePhase(c: Cell): Parsed<number> {
   if (typeof c === 'number') return Number.isInteger(c) && c >= 1 ? ok(c) : fail('不是正整数');
   const t = cellText(c);
   if (t === null) return fail('为空');
-  const s = t.normalize('NFKC').replace(/\s/g, '').replace(/^第/, '').replace(/期$/, '');
+  if (/^\d{1,4}$/.test(t)) return Number(t) >= 1 ? ok(Number(t)) : fail('不是正整数期次');
+  const s = nfkc(t).replace(/\s/g, '').replace(/^第/, '').replace(/期$/, '');
   const n = /^\d+$/.test(s) ? Number(s) : chineseNumeral(s);
   return n !== null && n >= 1 ? ok(n) : fail('不是正整数期次');
 }
 
+const isoCache = new Map<number, string>();
+
 export function isoDate(d: Date): string {
-  return `${d.getUTCFullYear()}-${String(d.getUTCMonth() + 1).padStart(2, '0')}-${String(d.getUTCDate()).padStart(2, '0')}`;
+  // Day number as the key: a ledger repeats the same few hundred dates.
+  const day = Math.floor(d.getTime() / 86400_000);
+  let iso = isoCache.get(day);
+  if (iso === undefined) {
+    iso = `${d.getUTCFullYear()}-${String(d.getUTCMonth() + 1).padStart(2, '0')}-${String(d.getUTCDate()).padStart(2, '0')}`;
+    if (isoCache.size > 50_000) isoCache.clear();
+    isoCache.set(day, iso);
+  }
+  return iso;
 }
 
 function validYmd(y: number, m: number, d: number): string | null {
@@ -112,17 +152,40 @@ export function excelSerialToIso(n: number): string | null {
   return isoDate(new Date(Date.UTC(1899, 11, 30) + Math.floor(n) * 86400_000));
 }
 
-/** Dates: date cells, Excel serials, 2026-10-08, 2026/10/8, 2026.10.08, 2026年10月8日, 2026年10月 (1st). */
+/**
+ * Dates: date cells, Excel serials, 2026-10-08 (also with a time), 2026/10/8, 2026.10.08, 20261008,
+ * 2026年10月8日 (or 8号), 2026年10月 (1st).
+ */
+const dateMemo = new Map<string, Parsed<string>>();
+
 export function parseDate(c: Cell): Parsed<string> {
+  if (typeof c === 'string') {
+    // A ledger repeats the same few hundred date texts: parse each once.
+    let p = dateMemo.get(c);
+    if (p === undefined) {
+      p = parseDateUncached(c);
+      if (dateMemo.size > 20_000) dateMemo.clear();
+      dateMemo.set(c, p);
+    }
+    return p;
+  }
+  return parseDateUncached(c);
+}
+
+function parseDateUncached(c: Cell): Parsed<string> {
   if (c instanceof Date) return isNaN(c.getTime()) ? fail('不是有效日期') : ok(isoDate(c));
   if (typeof c === 'number') {
+    // A number in a date column is an Excel serial; one outside 1990–2100 is a typo (e.g. 2026).
     const iso = excelSerialToIso(c);
-    return iso ? ok(iso) : fail('不是有效日期');
+    return iso && iso >= '1990' && iso < '2101' ? ok(iso) : fail('不是有效日期');
   }
   const t = cellText(c);
   if (t === null) return fail('为空');
-  const s = t.normalize('NFKC').replace(/\s/g, '');
-  let m = /^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})$/.exec(s) ?? /^(\d{4})年(\d{1,2})月(\d{1,2})日?$/.exec(s);
+  const s = nfkc(t).replace(/\s/g, '');
+  let m =
+    /^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})(?:T?\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?$/.exec(s) ??
+    /^(\d{4})年(\d{1,2})月(\d{1,2})[日号]?$/.exec(s) ??
+    /^(\d{4})(\d{2})(\d{2})$/.exec(s);
   if (m) {
     const iso = validYmd(+m[1], +m[2], +m[3]);
     return iso ? ok(iso) : fail('不是有效日期');

@@ -1,8 +1,8 @@
 import type { Config } from './config';
-import { type Issue, parseLedger } from './ledger-parse';
+import { HEADER_SCAN_ROWS, type Issue, hasLedgerHeader, parseLedger } from './ledger-parse';
 import type { LedgerRow } from './ledger-types';
 import { rowChecks } from './quality';
-import { UnreadableFileError, readSheet } from './readers';
+import { type RawSheet, type ReadOptions, UnreadableFileError, readSheet } from './readers';
 import { parseUploadKey } from './upload-key';
 
 export interface UploadCheck {
@@ -14,6 +14,15 @@ export interface UploadCheck {
   errors: Issue[];
   warnings: Issue[];
   skippedRows: number;
+  /** The sheet read (xlsx), for support; null for csv/arrow or unreadable files. */
+  sheetName?: string | null;
+  headerRow?: number | null;
+}
+
+/** Limits beyond the configuration's (which has rows and bytes). */
+export interface IngestLimits {
+  /** Total bytes an .xlsx may inflate to; default 200 MB. */
+  maxInflatedBytes?: number;
 }
 
 const fileIssue = (code: string, message: string, value: string | null = null): Issue => ({ code, row: null, column: null, value, message });
@@ -26,11 +35,25 @@ export function checkSize(size: number, config: Config): Issue | null {
   return fileIssue('too-large', `文件大小 ${mb(size)} 超过上限 ${mb(limit)}，请删除无关工作表、图片后重新上传`);
 }
 
+function readOptions(config: Config, limits: IngestLimits): ReadOptions {
+  return {
+    maxRows: config.ingest.maxRows,
+    maxInflatedBytes: limits.maxInflatedBytes,
+    // A workbook's first sheet is often 填报说明: take the first sheet that has a ledger header.
+    pickSheet: { rows: HEADER_SCAN_ROWS, accept: (rows) => hasLedgerHeader(rows) },
+  };
+}
+
+/** Reads the upload's bytes into rows (the "parse" of ingest), or the reason it cannot be read. */
+export async function readUpload(fileName: string, bytes: Uint8Array, config: Config, limits: IngestLimits = {}): Promise<RawSheet> {
+  return readSheet(fileName, bytes, readOptions(config, limits));
+}
+
 /**
  * Everything ingest decides about one upload, from its key and bytes: the normalized rows,
  * or every reason to reject it. Any error rejects the whole file.
  */
-export async function checkUpload(key: string, bytes: Uint8Array, config: Config): Promise<UploadCheck> {
+export async function checkUpload(key: string, bytes: Uint8Array, config: Config, limits: IngestLimits = {}): Promise<UploadCheck> {
   const parsedKey = parseUploadKey(key);
   const fileName = key.split('/').pop() ?? key;
   const rejected = (errors: Issue[], warnings: Issue[] = [], skippedRows = 0): UploadCheck => ({
@@ -48,21 +71,28 @@ export async function checkUpload(key: string, bytes: Uint8Array, config: Config
   const tooLarge = checkSize(bytes.byteLength, config);
   if (tooLarge) return rejected([tooLarge]);
 
-  let sheet;
+  // CSV is turned into ledger rows as it is read; a workbook once read (merged cells are known
+  // only at the end of a sheet). Either way the raw rows are released as soon as they are used.
+  let sheet: RawSheet;
   try {
-    sheet = await readSheet(fileName, bytes);
+    sheet = await readUpload(fileName, bytes, config, limits);
   } catch (e) {
     if (e instanceof UnreadableFileError) return rejected([fileIssue(e.code, e.message, e.detail)]);
     // Whatever a library throws on a malformed file is still the file's fault, never a crash.
     return rejected([fileIssue('corrupt', '文件无法读取，可能已损坏：请在 Excel 中打开确认后另存为 .xlsx 重新上传', String((e as Error).message))]);
   }
+  // The sheet is not needed afterwards: its rows are released as they are parsed.
+  const parsed = parseLedger(sheet, { month, unitCode, maxRows: config.ingest.maxRows, consume: true });
 
-  const parsed = parseLedger(sheet, { month, unitCode, maxRows: config.ingest.maxRows });
-  if (parsed.errors.length) return rejected(parsed.errors, parsed.warnings, parsed.skippedRows);
+  const where = { sheetName: sheet.name, headerRow: parsed.headerRow };
+  if (parsed.errors.length) return { ...rejected(parsed.errors, parsed.warnings, parsed.skippedRows), ...where };
 
-  const rowWarnings: Issue[] = parsed.rows.flatMap((row) =>
-    rowChecks(row, month).map((f) => ({ code: f.check, row: row.sourceRow, column: null, value: null, message: `第 ${row.sourceRow} 行：${f.message}` })),
-  );
+  const rowWarnings: Issue[] = [];
+  for (const row of parsed.rows) {
+    for (const f of rowChecks(row, month)) {
+      rowWarnings.push({ code: f.check, row: row.sourceRow, column: null, value: null, message: `第 ${row.sourceRow} 行：${f.message}` });
+    }
+  }
   return {
     status: 'accepted',
     month,
@@ -72,5 +102,6 @@ export async function checkUpload(key: string, bytes: Uint8Array, config: Config
     errors: [],
     warnings: [...parsed.warnings, ...rowWarnings],
     skippedRows: parsed.skippedRows,
+    ...where,
   };
 }

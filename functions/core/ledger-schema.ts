@@ -60,7 +60,8 @@ export function normalizeLabel(s: string): string {
   return s.normalize('NFKC').replace(/[\s\u3000]+/g, '');
 }
 
-const SUFFIX_RE = /[(\[【〔（](万元|亿元|元)[)\]】〕）]$/;
+/** "（万元）", "[亿元]", "【元】", "(单位:万元)" at the end of a header (after NFKC). */
+const SUFFIX_RE = /[(\[【〔（](?:单位[:：]?)?(万元|亿元|元)[)\]】〕）]$/;
 
 /** Splits "总投资（亿元）" into the bare label and its money unit, after normalization. */
 export function splitHeader(raw: string): { label: string; unit: MoneyScale['unit'] | null } {
@@ -86,10 +87,12 @@ const byLabel = new Map<string, HeaderMatch>();
 for (const def of COLUMNS) {
   byLabel.set(normalizeLabel(def.header), { def, quality: 0 });
   for (const s of def.synonyms) byLabel.set(normalizeLabel(s), { def, quality: 1 });
+  // The field name itself (any case), as machines write it: the columnar copy's column names.
+  byLabel.set(def.field.toLowerCase(), { def, quality: 1 });
 }
 
 export function matchHeader(label: string): HeaderMatch | null {
-  const hit = byLabel.get(label);
+  const hit = byLabel.get(label) ?? byLabel.get(label.toLowerCase());
   if (hit) return hit;
   for (const def of COLUMNS) {
     for (const re of def.patterns ?? []) {

@@ -45,6 +45,7 @@ export const handler = (event: unknown) => {
     repo: new LedgerRepository(makeDocClient(), requireEnv('TABLE_NAME')),
     config: configFromEnv(),
     rawBucket: requireEnv('RAW_BUCKET'),
+    curatedBucket: requireEnv('CURATED_BUCKET'),
     now: () => new Date(),
   });
   return cached(event);

@@ -1,8 +1,9 @@
 import { createHash } from 'node:crypto';
+import { CuratedStore } from '../adapters/curated-store';
 import type { ObjectStore } from '../adapters/object-store';
 import { type LedgerRepository, eventOrder } from '../adapters/ledger-repo';
 import type { Config } from '../core/config';
-import { checkSize, checkUpload, type UploadCheck } from '../core/ingest';
+import { checkSize, checkUpload, type IngestLimits, type UploadCheck } from '../core/ingest';
 import { type Receipt, buildReceipt, receiptKey, supersede } from '../core/receipt';
 import type { S3ObjectEvent } from '../core/s3-event';
 import { parseUploadKey } from '../core/upload-key';
@@ -12,6 +13,10 @@ export interface IngestDeps {
   repo: LedgerRepository;
   config: Config;
   rawBucket: string;
+  /** Where the columnar copy of each accepted upload goes (Arrow + Parquet); none when absent. */
+  curatedBucket?: string | null;
+  /** Limits beyond the config's (inflated bytes of an .xlsx). */
+  limits?: IngestLimits;
   now: () => Date;
 }
 
@@ -51,17 +56,19 @@ export async function processUpload(deps: IngestDeps, e: S3ObjectEvent): Promise
   let check: UploadCheck;
   if (tooLarge) {
     // Never fetch what we will refuse anyway.
-    check = await checkUpload(e.key, new Uint8Array(), deps.config);
+    check = await checkUpload(e.key, new Uint8Array(), deps.config, deps.limits);
     check = { ...check, status: 'rejected', errors: [tooLarge], rows: [] };
   } else {
     bytes = await deps.store.getBytes(e.bucket, e.key, e.versionId);
-    check = await checkUpload(e.key, bytes, deps.config);
+    check = await checkUpload(e.key, bytes, deps.config, deps.limits);
   }
 
   let status: Receipt['status'] = check.status;
   let supersededBy: string | null = null;
   if (check.status === 'accepted' && check.month && check.unitCode) {
     const { month, unitCode } = check;
+    // The columnar copy first: like the snapshot, same bytes on a retry; the receipt (written last) marks done.
+    if (deps.curatedBucket) await new CuratedStore(deps.store, deps.curatedBucket).writeUpload(month, unitCode, uploadId, check.rows);
     await deps.repo.writeSnapshot(month, unitCode, uploadId, check.rows);
     const flip = await deps.repo.flipPointer(month, {
       unitCode,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { chineseNumeral, excelSerialToIso, isBlank, parseBatch, parseDate, parseNumber, parsePhase, parseStatus } from '../../functions/core/cell-values';
+import { cellText, chineseNumeral, excelSerialToIso, isBlank, nfkc, parseBatch, parseDate, parseNumber, parsePhase, parseStatus } from '../../functions/core/cell-values';
 
 const value = <T>(p: { ok: boolean; value?: T; reason?: string }) => (p.ok ? p.value : `ERR:${p.reason}`);
 
@@ -14,8 +14,17 @@ describe('cell values as clerks type them', () => {
   });
 
   it('placeholders for empty', () => {
-    for (const s of ['', ' ', '—', '-', '/', '——', '－']) expect(isBlank(s)).toBe(true);
+    for (const s of ['', ' ', '—', '-', '/', '——', '－', '／', '\u3000', '无', 'N/A']) expect(isBlank(s)).toBe(true);
     expect(isBlank('0')).toBe(false);
+    expect(isBlank(0)).toBe(false);
+  });
+
+  it('text is trimmed of every kind of space, kept otherwise; NFKC only where it changes something', () => {
+    expect(cellText('\u3000 冷链物流\u00a0')).toBe('冷链物流');
+    expect(cellText('  ')).toBeNull();
+    expect(cellText(12.5)).toBe('12.5');
+    expect(nfkc('ＡＢ１２（亿元）')).toBe('AB12(亿元)');
+    expect(nfkc('源汇区“三个一批”')).toBe('源汇区“三个一批”');
   });
 
   it('batches and statuses: canonical and bare words', () => {
@@ -51,6 +60,12 @@ describe('cell values as clerks type them', () => {
     expect(value(parseDate('2026年10月8日'))).toBe('2026-10-08');
     expect(value(parseDate('2026年10月'))).toBe('2026-10-01');
     expect(value(parseDate('2026-02-30'))).toMatch(/^ERR/);
+    expect(value(parseDate('2026年10月8号'))).toBe('2026-10-08');
+    expect(value(parseDate('２０２６．１０．０８'))).toBe('2026-10-08');
+    expect(value(parseDate('2026-10-08 00:00:00'))).toBe('2026-10-08');
+    expect(value(parseDate('20261008'))).toBe('2026-10-08');
+    // A year typed into a date column is not a serial of 1905.
+    expect(value(parseDate(2026))).toMatch(/^ERR/);
     expect(value(parseDate('下月'))).toMatch(/^ERR/);
   });
 });

@@ -1,6 +1,6 @@
 import { parse } from 'csv-parse/sync';
-import type { RawSheet } from './sheet';
-import { UnreadableFileError } from './sheet';
+import type { RawSheet, ReadOptions } from './sheet';
+import { ROW_MARGIN, UnreadableFileError, tooManyRows } from './sheet';
 
 /**
  * CSV as Excel in China saves it: UTF-8 with or without BOM, or GB18030/GBK. Strict UTF-8 is
@@ -20,7 +20,31 @@ export function decodeText(bytes: Uint8Array): string {
   }
 }
 
-export function readCsv(bytes: Uint8Array): RawSheet {
+export function readCsv(bytes: Uint8Array, opts: ReadOptions = {}): RawSheet {
+  const { text, delimiter } = prepare(bytes);
+  let records: string[][];
+  try {
+    // The whole file (at most maxBytes) at once: the plain use of the library.
+    records = parse(text, { delimiter, relax_column_count: true, relax_quotes: true, skip_empty_lines: false });
+  } catch (e) {
+    throw malformed(e);
+  }
+  const maxRows = opts.maxRows ?? 20_000;
+  const rows: RawSheet['rows'] = [];
+  for (let i = 0; i < records.length; i++) {
+    const cells = records[i];
+    // Rows with no text at all (",,,,") are what Excel writes for blank rows: not kept, like xlsx.
+    if (cells.every((c) => c === '')) continue;
+    rows.push({ number: i + 1, cells });
+  }
+  if (rows.length > maxRows + ROW_MARGIN) throw tooManyRows(maxRows, `more than ${maxRows + ROW_MARGIN} rows with data`);
+  return { name: null, rows };
+}
+
+const malformed = (e: unknown) =>
+  new UnreadableFileError('CSV 文件格式有误（引号或分隔符不配对），无法读取：请用 Excel 打开后另存为 .xlsx 重新上传', 'corrupt', (e as Error).message);
+
+function prepare(bytes: Uint8Array): { text: string; delimiter: string } {
   const text = decodeText(bytes);
   if (text.includes('\u0000')) throw new UnreadableFileError('文件不是文本格式的 CSV，无法读取', 'corrupt');
   // Excel saves ";" or tab only in unusual locales; pick the delimiter that the first line uses most.
@@ -28,11 +52,6 @@ export function readCsv(bytes: Uint8Array): RawSheet {
   const delimiter = [',', '\t', ';'].reduce((best, d) =>
     firstLine.split(d).length > firstLine.split(best).length ? d : best,
   );
-  let records: string[][];
-  try {
-    records = parse(text, { delimiter, relax_column_count: true, relax_quotes: true, skip_empty_lines: false });
-  } catch (e) {
-    throw new UnreadableFileError('CSV 文件格式有误（引号或分隔符不配对），无法读取：请用 Excel 打开后另存为 .xlsx 重新上传', 'corrupt', (e as Error).message);
-  }
-  return { name: null, rows: records.map((cells, i) => ({ number: i + 1, cells })) };
+  return { text, delimiter };
 }
+
