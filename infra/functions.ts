@@ -83,6 +83,18 @@ export function reportAssetCommands(projectRoot: string, inputDir: string, outpu
   ];
 }
 
+/**
+ * Ingest and compute write Parquet through parquet-wasm, which loads `parquet_wasm_bg.wasm` from
+ * beside the bundle (functions/adapters/parquet.ts): copy it there after esbuild.
+ */
+export function parquetWasmCommands(projectRoot: string, inputDir: string, outputDir: string): string[] {
+  // The package exports its .wasm files but not its package.json.
+  const wasm = createRequire(path.join(projectRoot, 'package.json')).resolve('parquet-wasm/esm/parquet_wasm_bg.wasm');
+  const rel = path.relative(projectRoot, wasm).split(path.sep).join('/');
+  const src = path.posix.join(inputDir.split(path.sep).join('/'), rel);
+  return [`cp ${posixQuote(src)} ${posixQuote(outputDir.split(path.sep).join('/') + '/')}`];
+}
+
 export interface PipelineFunctionsProps {
   projectRoot: string;
   config: Config;
@@ -188,11 +200,19 @@ export class PipelineFunctions extends Construct {
     };
 
     // ---- ingest: SQS (S3 incoming/ notifications) → parse, validate, store, receipt ----
+    const withParquet: BundlingOptions = {
+      commandHooks: {
+        beforeBundling: () => [],
+        beforeInstall: () => [],
+        afterBundling: (inputDir, outputDir) => parquetWasmCommands(projectRoot, inputDir, outputDir),
+      },
+    };
     const ingest = make('Ingest', 'functions/ingest/handler.ts', {
       memorySize: 1024,
       timeout: INGEST_TIMEOUT,
       architecture: Architecture.ARM_64,
       description: 'Validates and normalizes uploaded ledgers (S3 incoming/ via SQS)',
+      bundling: withParquet,
     });
     this.ingest = ingest.fn;
     this.ingest.addEventSource(
@@ -210,6 +230,7 @@ export class PipelineFunctions extends Construct {
       timeout: Duration.minutes(5),
       architecture: Architecture.ARM_64,
       description: 'Computes the monthly rates and rankings (EventBridge Scheduler)',
+      bundling: withParquet,
     });
     this.compute = compute.fn;
 
@@ -271,8 +292,9 @@ export class PipelineFunctions extends Construct {
     allow(ingest.role, 'ListBuckets', ['s3:ListBucket'], [raw.bucketArn, curated.bucketArn]);
     table.grantReadWriteData(ingest.role);
 
-    // compute: read/write the table, write reports/*.
+    // compute: read/write the table, write reports/* and the month's columnar copy (curated ledger/*).
     allow(compute.role, 'WriteReports', ['s3:PutObject', 's3:GetObject'], [objects(reports, PREFIX.reports)]);
+    allow(compute.role, 'WriteCuratedMonth', ['s3:PutObject'], [objects(curated, PREFIX.curated)]);
     allow(compute.role, 'ListReports', ['s3:ListBucket'], [reports.bucketArn]);
     table.grantReadWriteData(compute.role);
 

@@ -39,7 +39,8 @@ export function applyNagSuppressions(stack: ThreeBatchesStack): void {
     `Object-level access is scoped to ${what}; object keys are per upload/month and cannot be listed in a policy.`;
   ack(roleOf(functions.ingest), objectWildcard(raw, PREFIX.incoming), prefixReason(`the raw bucket's ${PREFIX.incoming} prefix (read only)`));
   ack(roleOf(functions.ingest), objectWildcard(raw, PREFIX.receipts), prefixReason(`the raw bucket's ${PREFIX.receipts} prefix`));
-  ack(roleOf(functions.ingest), objectWildcard(curated, ''), prefixReason('the curated bucket, which only the ingest function writes'));
+  ack(roleOf(functions.ingest), objectWildcard(curated, ''), prefixReason('the curated bucket (per-upload columnar copies)'));
+  ack(roleOf(functions.compute), objectWildcard(curated, PREFIX.curated), prefixReason(`the curated bucket's ${PREFIX.curated} prefix (the month's columnar copy, write only)`));
   ack(roleOf(functions.compute), objectWildcard(reports, PREFIX.reports), prefixReason(`the reports bucket's ${PREFIX.reports} prefix`));
   ack(roleOf(functions.report), objectWildcard(reports, ''), prefixReason('the reports bucket, which holds only bulletin outputs'));
 

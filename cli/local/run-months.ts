@@ -1,7 +1,8 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { OutboxMailer } from '../../functions/adapters/mailer';
+import { mailerFromEnv } from '../../functions/adapters/mailer';
 import { PdfRenderer } from '../../functions/adapters/pdf-renderer';
+import { s3Presigner } from '../../functions/adapters/presign';
 import { ratesKey } from '../../functions/compute/handler';
 import type { Config } from '../../functions/core/config';
 import { division } from '../../functions/core/divisions';
@@ -9,7 +10,7 @@ import { formatGap, formatRate } from '../../functions/core/format';
 import type { RatesDoc } from '../../functions/core/rates-types';
 import type { Receipt } from '../../functions/core/receipt';
 import { uploadKey } from '../../functions/core/upload-key';
-import { createReportHandler, type ReportResult } from '../../functions/report/handler';
+import { createReportHandler, type ReportEvent, type ReportResult } from '../../functions/report/handler';
 import { listInput } from './input-files';
 import { Progress } from './progress';
 import { LocalPipeline } from './runtime';
@@ -47,17 +48,7 @@ export async function runMonths(opts: RunOptions): Promise<MonthSummary[]> {
   mkdirSync(outbox, { recursive: true });
 
   const pipeline = await LocalPipeline.start({ dataDir: opts.dataDir, config: opts.config });
-  let renderer: PdfRenderer | null = null;
-  const report = createReportHandler({
-    store: pipeline.store,
-    repo: pipeline.repo,
-    config: opts.config,
-    reportsBucket: pipeline.servers.buckets.reports,
-    mailer: new OutboxMailer(outbox),
-    // One Chromium for the whole run, closed at the end.
-    withRenderer: async (fn) => fn((renderer ??= await PdfRenderer.launch())),
-    now: () => new Date(),
-  });
+  const reporting = localReporting(pipeline, opts.config, outbox);
 
   const summaries: MonthSummary[] = [];
   let failures = 0;
@@ -90,10 +81,8 @@ export async function runMonths(opts: RunOptions): Promise<MonthSummary[]> {
       mkdirSync(monthDir, { recursive: true });
       writeFileSync(join(monthDir, 'rates.json'), JSON.stringify(rates, null, 2));
 
-      const rep = await report({ month, send: opts.send });
-      const pdfPath = join(monthDir, `bulletin-${month}.pdf`);
-      writeFileSync(pdfPath, await pipeline.store.getBytes(pipeline.servers.buckets.reports, rep.pdfKey));
-      writeFileSync(join(monthDir, `bulletin-${month}.html`), await pipeline.store.getBytes(pipeline.servers.buckets.reports, rep.htmlKey));
+      const rep = await reporting.report({ month, send: opts.send });
+      const saved = await saveReportFiles(pipeline, rep, monthDir);
 
       const statuses = await pipeline.repo.listReceipts(month);
       const summary: MonthSummary = {
@@ -106,10 +95,11 @@ export async function runMonths(opts: RunOptions): Promise<MonthSummary[]> {
         report: rep,
       };
       summaries.push(summary);
-      printMonth(summary, pdfPath, log);
+      printMonth(summary, log);
+      printReport(rep, saved, log);
     }
   } finally {
-    await (renderer as PdfRenderer | null)?.close();
+    await reporting.close();
     await pipeline.close();
   }
   // Rejected files are the clerks' business; an upload the pipeline could not process is ours.
@@ -132,11 +122,75 @@ function printReceipts(receipts: Receipt[], failures: { key: string; error: stri
   return failures.length;
 }
 
-function printMonth(s: MonthSummary, pdfPath: string, log: (l: string) => void) {
+function printMonth(s: MonthSummary, log: (l: string) => void) {
   const p = s.rates.units.find((u) => u.level === 'province')!;
   log(`  接收 ${s.accepted} 个单位，退回 ${s.rejected} 个文件，未报送 ${s.unreported} 个单位${s.skippedFiles.length ? `，跳过 ${s.skippedFiles.length} 个文件` : ''}`);
   log(`  全省 签约落地率 ${formatRate(p.rates.signingLanding)}  开工率 ${formatRate(p.rates.start)}  投资完成率 ${formatRate(p.rates.investmentCompletion)}（${formatGap(p.rates.investmentCompletion, s.rates.timeProgress)}）`);
-  log(`  通报 PDF：${pdfPath}`);
-  const sent = s.report.mails.filter((m) => m.status === 'sent').length;
-  if (s.report.mails.length) log(`  邮件：${sent} 封写入 outbox（跳过 ${s.report.mails.length - sent} 封已发送）`);
+}
+
+/**
+ * The report stage as the local runtime runs it: the Lambda's handler with one Chromium for the
+ * whole run (closed by `close()`), mails to OUTBOX (and SMTP when SMTP_URL is set), download links
+ * presigned against the embedded S3.
+ */
+export function localReporting(pipeline: LocalPipeline, config: Config, outbox: string) {
+  let renderer: Promise<PdfRenderer> | null = null;
+  const report = createReportHandler({
+    store: pipeline.store,
+    repo: pipeline.repo,
+    config,
+    reportsBucket: pipeline.servers.buckets.reports,
+    mailer: mailerFromEnv(outbox),
+    withRenderer: async (fn) => fn(await (renderer ??= PdfRenderer.launch())),
+    presign: s3Presigner(pipeline.s3),
+    now: () => new Date(),
+  });
+  return {
+    report: (event: ReportEvent) => report(event),
+    async close() {
+      if (renderer) await (await renderer.catch(() => null))?.close();
+    },
+  };
+}
+
+export interface ReportFiles {
+  /** Edition (`province` or a city code) → the PDF's path under OUT. */
+  pdfs: Record<string, string>;
+}
+
+/** Copies every rendered edition (PDF + HTML) from the reports bucket to `monthDir`. */
+export async function saveReportFiles(pipeline: LocalPipeline, rep: ReportResult, monthDir: string): Promise<ReportFiles> {
+  mkdirSync(monthDir, { recursive: true });
+  const pdfs: Record<string, string> = {};
+  for (const e of rep.editions) {
+    const bucket = pipeline.servers.buckets.reports;
+    const pdfPath = join(monthDir, e.pdfKey.split('/').pop()!);
+    writeFileSync(pdfPath, await pipeline.store.getBytes(bucket, e.pdfKey));
+    writeFileSync(join(monthDir, e.htmlKey.split('/').pop()!), await pipeline.store.getBytes(bucket, e.htmlKey));
+    pdfs[e.edition] = pdfPath;
+  }
+  return { pdfs };
+}
+
+/** One line for the province PDF, one for the city editions, one for the mails. */
+export function printReport(rep: ReportResult, files: ReportFiles, log: (l: string) => void): void {
+  const province = rep.editions.find((e) => e.edition === 'province');
+  const cities = rep.editions.filter((e) => e.edition !== 'province');
+  if (province) log(`  通报 PDF：${files.pdfs.province}`);
+  if (cities.length === 1) log(`  ${cities[0].name}分册 PDF：${files.pdfs[cities[0].edition]}`);
+  else if (cities.length) {
+    const example = files.pdfs[cities[0].edition];
+    log(`  各市分册 PDF：${cities.length} 份，${example.replace(/-\d{6}\.pdf$/, '-{城市代码}.pdf')}`);
+  }
+  if (!rep.mails.length) return;
+  const sent = rep.mails.filter((m) => m.status === 'sent');
+  const skipped = rep.mails.filter((m) => m.status === 'skipped').length;
+  const failed = rep.mails.filter((m) => m.status === 'failed').length;
+  const links = sent.filter((m) => m.delivery === 'link').length;
+  log(
+    `  邮件：${sent.length} 封已发出（写入 outbox）` +
+      (links ? `，其中 ${links} 封附下载链接代替附件` : '') +
+      `；跳过 ${skipped} 封已发送` +
+      (failed ? `；失败 ${failed} 封` : ''),
+  );
 }

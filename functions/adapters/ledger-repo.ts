@@ -41,6 +41,10 @@ export interface SendLogEntry {
   pdfKey: string;
   sentAt: string;
   error?: string;
+  /** How the PDF went: attached, or (too large) as a presigned link. */
+  delivery?: 'attachment' | 'link';
+  /** The link's expiry (ISO), when it went as a link. */
+  linkExpiresAt?: string;
 }
 
 const monthPk = (month: string) => `MONTH#${month}`;
@@ -216,6 +220,16 @@ export class LedgerRepository {
       new GetCommand({ TableName: this.table, Key: { pk: monthPk(month), sk: `SEND#${edition}#${recipient}` }, ConsistentRead: true }),
     );
     return (res.Item as SendLogEntry | undefined) ?? null;
+  }
+
+  /** Every send-log entry of a month (all editions and recipients), in key order. */
+  async listSendLog(month: string): Promise<SendLogEntry[]> {
+    const items = await this.queryAll({
+      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :p)',
+      ExpressionAttributeValues: { ':pk': monthPk(month), ':p': 'SEND#' },
+      ConsistentRead: true,
+    });
+    return items.map(({ pk: _pk, sk: _sk, ...e }) => e as unknown as SendLogEntry);
   }
 
   async putSendLog(e: SendLogEntry): Promise<void> {

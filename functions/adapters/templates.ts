@@ -7,7 +7,9 @@
  * the page. Nothing in the output references the network.
  *
  * Safety: every value from the model goes through Handlebars' `{{ }}` escaping. The only unescaped
- * insertions are the CSS this module generates itself (passed as SafeString), never model data.
+ * insertions are the CSS this module generates itself and the charts' SVG (ECharts escapes every
+ * text it writes; charts.ts checks the result carries no active content), both passed as
+ * SafeString — never model strings themselves.
  */
 import { readFileSync, readdirSync, existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
@@ -15,7 +17,8 @@ import { createRequire } from 'node:module';
 import { basename, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Handlebars from 'handlebars';
-import type { BulletinModel } from '../core/bulletin-model';
+import type { BulletinModel, LinkInfo } from '../core/bulletin-model';
+import { renderChartSvg } from './charts';
 
 export const FONT_FAMILY = 'Noto Sans SC';
 export const FONT_WEIGHTS = [400, 700] as const;
@@ -82,7 +85,8 @@ export interface FontSubset {
 }
 
 const fontTables = new Map<string, FontSubset[]>();
-const fontFiles = new Map<string, Promise<Buffer>>();
+/** Font files as base64, read and encoded once per process (every edition of a month shares them). */
+const fontFiles = new Map<string, Promise<string>>();
 
 /** Parses "U+4e00-4e5f,U+4e8?,U+ff01" into inclusive code point ranges. */
 export function parseUnicodeRange(text: string): Array<[number, number]> {
@@ -144,11 +148,11 @@ export function subsetsFor(text: string, weight: number, dir = fontsDir()): Font
   return fontSubsets(weight, dir).filter((s) => covers(s, cps));
 }
 
-function readFontFile(dir: string, file: string): Promise<Buffer> {
+function readFontFile(dir: string, file: string): Promise<string> {
   const path = join(dir, 'files', file);
   let p = fontFiles.get(path);
   if (!p) {
-    p = readFile(path);
+    p = readFile(path).then((b) => b.toString('base64'));
     fontFiles.set(path, p);
     p.catch(() => fontFiles.delete(path));
   }
@@ -160,7 +164,7 @@ export async function fontFaceCss(text: string, weights: readonly number[] = FON
   const rules: string[] = [];
   for (const weight of weights) {
     for (const s of subsetsFor(text, weight, dir)) {
-      const data = (await readFontFile(dir, s.file)).toString('base64');
+      const data = await readFontFile(dir, s.file);
       rules.push(
         `@font-face{font-family:'${FONT_FAMILY}';font-style:normal;font-weight:${weight};font-display:block;` +
           `src:url(data:font/woff2;base64,${data}) format('woff2');unicode-range:${s.unicodeRange};}`,
@@ -172,25 +176,26 @@ export async function fontFaceCss(text: string, weights: readonly number[] = FON
 
 // ── rendering ───────────────────────────────────────────────────────────────
 
-/** The bulletin as a self-contained HTML document (inline CSS, embedded font subsets). */
+/** The bulletin (province or city edition) as a self-contained HTML document: inline CSS, embedded font subsets, inline SVG charts. */
 export async function renderBulletinHtml(model: BulletinModel): Promise<string> {
   const t = compile(templatesDir());
   const css = (fonts: string) => new Handlebars.SafeString(`${fonts}\n${t.bulletinCss}`);
+  const charts = model.units.charts.map((c) => new Handlebars.SafeString(renderChartSvg(c)));
   // First pass without fonts to learn which characters the page holds; then embed what they need.
-  const draft = t.bulletin({ model, css: css('') });
+  const draft = t.bulletin({ model, charts, css: css('') });
   const fonts = await fontFaceCss(visibleText(draft));
-  return t.bulletin({ model, css: css(fonts) });
+  return t.bulletin({ model, charts, css: css(fonts) });
 }
 
 export interface EmailOptions {
-  /** When the PDF is too large to attach: a (presigned) link to it. */
-  pdfUrl?: string;
+  /** When the PDF is too large to attach: a (presigned) link to it, and how long it works. */
+  link?: LinkInfo | null;
 }
 
 /** The HTML email body: the headline rates, readable without opening the PDF. */
 export async function renderEmailHtml(model: BulletinModel, opts: EmailOptions = {}): Promise<string> {
   const t = compile(templatesDir());
-  return t.email({ model, pdfUrl: opts.pdfUrl ?? null });
+  return t.email({ model, link: opts.link ?? null });
 }
 
 /**

@@ -143,3 +143,84 @@ export function formatDateCn(isoDate: string): string {
   if (!m) throw new Error(`date must be YYYY-MM-DD: ${isoDate}`);
   return `${Number(m[1])}年${Number(m[2])}月${Number(m[3])}日`;
 }
+
+/** Tenths of a 综合得分 or any one-decimal figure as printed (71.25 → 713). */
+export function tenths(x: number): number {
+  return roundScaled(x, 1);
+}
+
+export type RankMove = 'up' | 'down' | 'same';
+
+/**
+ * A rank's move since last month, as printed next to the rank: up 2 places → "↑2", down 1 →
+ * "↓1", unchanged → "→", unknown (no rank now or then) → "". Ranks count from 1 (best), so a
+ * smaller number now is a move up.
+ */
+export function formatRankMove(now: Num, before: Num): { text: string; move: RankMove | null } {
+  if (!isNum(now) || !isNum(before)) return { text: '', move: null };
+  const d = Math.round(before) - Math.round(now);
+  if (d === 0) return { text: '→', move: 'same' };
+  return d > 0 ? { text: `↑${d}`, move: 'up' } : { text: `↓${-d}`, move: 'down' };
+}
+
+/** The same move in words: "上升 2 位" / "下降 1 位" / "持平" / "" (unknown). */
+export function formatRankMovePhrase(now: Num, before: Num): string {
+  const { move } = formatRankMove(now, before);
+  if (!move) return '';
+  if (move === 'same') return '与上月持平';
+  const d = Math.abs(Math.round(before as number) - Math.round(now as number));
+  return `较上月${move === 'up' ? '上升' : '下降'} ${d} 位`;
+}
+
+/**
+ * The difference of two rates in 百分点 as printed (each side rounded to one decimal first, so
+ * the figure agrees with the two percentages next to it), with a sign: "+4.1" / "-0.3" / "0.0" / "—".
+ */
+export function formatRateDiff(a: Num, b: Num): string {
+  if (!isNum(a) || !isNum(b)) return DASH;
+  const d = rateTenths(a) - rateTenths(b);
+  const s = unitsToString(d, 1);
+  return d > 0 ? `+${s}` : s;
+}
+
+/**
+ * A rate against a reference, in words, on the printed values: "高于全省 4.1 个百分点" /
+ * "低于全省 0.3 个百分点" / "与全省持平" / "" (either side missing). `ref` names the reference.
+ */
+export function formatRateCompare(a: Num, b: Num, ref: string): string {
+  if (!isNum(a) || !isNum(b)) return '';
+  const d = rateTenths(a) - rateTenths(b);
+  if (d === 0) return `与${ref}持平`;
+  return `${d > 0 ? '高于' : '低于'}${ref} ${unitsToString(Math.abs(d), 1)} 个百分点`;
+}
+
+/** Whole percent, no decimals, for thresholds in prose: 75 → "75%". */
+export function formatWholePercent(percent: number): string {
+  return `${Math.round(percent)}%`;
+}
+
+const CN_DIGITS = ['零', '一', '二', '三', '四', '五', '六', '七', '八', '九'];
+
+/** 1 → 一, 10 → 十, 21 → 二十一, 100 → 100 (documents write larger numbers in digits). */
+export function cnNumber(n: number): string {
+  if (!Number.isInteger(n) || n < 0 || n > 99) return String(n);
+  if (n < 10) return CN_DIGITS[n];
+  const tens = Math.floor(n / 10);
+  const ones = n % 10;
+  return `${tens === 1 ? '' : CN_DIGITS[tens]}十${ones ? CN_DIGITS[ones] : ''}`;
+}
+
+/** An instant in Asia/Shanghai as "2026年11月12日 09:05" (links' expiry in mails). */
+export function formatShanghaiDateTime(d: Date): string {
+  const t = new Date(d.getTime() + 8 * 3600_000);
+  const pad = (n: number) => String(n).padStart(2, '0');
+  return `${t.getUTCFullYear()}年${t.getUTCMonth() + 1}月${t.getUTCDate()}日 ${pad(t.getUTCHours())}:${pad(t.getUTCMinutes())}`;
+}
+
+/** How long something lasts, as a mail says it: "7 天" / "12 小时" / "30 分钟" (rounded down). */
+export function formatDuration(seconds: number): string {
+  if (seconds >= 86400 && seconds % 86400 === 0) return `${seconds / 86400} 天`;
+  if (seconds >= 86400) return `${Math.floor(seconds / 86400)} 天 ${Math.floor((seconds % 86400) / 3600)} 小时`.replace(/ 0 小时$/, '');
+  if (seconds >= 3600) return `${Math.floor(seconds / 3600)} 小时`;
+  return `${Math.max(1, Math.floor(seconds / 60))} 分钟`;
+}

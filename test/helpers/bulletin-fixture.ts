@@ -113,8 +113,8 @@ export function makeDoc(overrides: { month?: string; provinceRates?: Partial<Rat
   const counties = [
     unit({ level: 'county', code: '410102', name: '中原区', cityCode: '410100', reported: false }),
     unit({ level: 'county', code: '410105', name: '金水区', cityCode: '410100', reported: false }),
-    unit({ level: 'county', code: '411102', name: '源汇区', cityCode: '411100', reported: true }),
     unit({ level: 'county', code: '410173', name: '郑州航空港经济综合实验区', cityCode: '410173', reported: false }),
+    ...luoheCounties(tp),
   ];
   return {
     schemaVersion: 1,
@@ -122,10 +122,61 @@ export function makeDoc(overrides: { month?: string; provinceRates?: Partial<Rat
     timeProgress: tp,
     config: { landingCriterion: 'landed' },
     units: [province, ...cities, ...counties],
-    byPhase: [],
-    unreported: ['410105', '410173', '410102'],
-    quality: [],
+    byPhase: [
+      { phase: 1, counts: { ...province.counts, projects: 80 }, investment: emptyInvestment(), rates: { signingLanding: 0.9, start: 0.57, investmentCompletion: 0.9, production: 0.21, efficiency: 0.943 } },
+      { phase: 2, counts: { ...province.counts, projects: 40 }, investment: emptyInvestment(), rates: { signingLanding: 0.5, start: 0.25, investmentCompletion: 0.4, production: null, efficiency: null } },
+    ],
+    unreported: ['410105', '410173', '410102', '411121'],
+    quality: [
+      { check: 'Q3', unitCode: '411103', projectCode: '2601-411103-04-01-000002', message: `项目“${EVIL_PROJECT}”（2601-411103-04-01-000002）本年累计完成投资300万元超过总投资200万元，请核实金额或单位（万元）` },
+      { check: 'Q1', unitCode: '411102', projectCode: '2601-411102-04-01-000001', message: '项目“冷链物流中心”（2601-411102-04-01-000001）状态由“已开工”（2026年9月）退回“已落地”（2026年10月），项目状态不应倒退，请核实' },
+      { check: 'Q7', unitCode: '410102', projectCode: 'X-1', message: '项目“中原项目”的项目代码“X-1”不符合全国投资项目统一代码格式，请核实' },
+    ],
   };
+}
+
+/** An upload-controlled project name (it reaches the bulletin inside a data-quality message). */
+export const EVIL_PROJECT = '<script>alert("x")</script>食品加工园';
+
+/**
+ * 漯河's five reporting units, numbers chosen by hand (10/12 时序进度 → 83.3%):
+ *   开工率  源汇区 80.0%, 郾城区 80.0% (tie), 临颍县 60.0%, 召陵区 45.0% (red); 舞阳县 未报送
+ *   达效率  源汇区, 郾城区, 召陵区 100.0%; 临颍县 none (no 投产 batch)
+ *   投资完成率 召陵区 70.0% (13.3 points below: red); 源汇区 投产率 fell 8.0 points
+ */
+function luoheCounties(tp: number): UnitResult[] {
+  const grade = (v: number | null): Grade | null => (v === null ? null : v >= 0.75 ? 'green' : v >= 0.5 ? 'yellow' : 'red');
+  const icGrade = (v: number | null): Grade | null => (v === null ? null : v >= tp ? 'green' : tp - v < 0.1 ? 'yellow' : 'red');
+  const mk = (code: string, name: string, rates: Rates | null, score: number | null, change: Partial<Rates> = {}) =>
+    unit({
+      level: 'county',
+      code,
+      name,
+      cityCode: '411100',
+      reported: rates !== null,
+      counts: { projects: 20, signed: 10, signedLanded: 8, signedStarted: 6, startBatch: 6, startBatchInProduction: 3, productionBatch: rates?.efficiency === null ? 0 : 4, productionBatchAtCapacity: 4, terminated: 0 },
+      rates: rates ?? nullMap<number | null>(null),
+      change: { ...nullMap<number | null>(null), ...change },
+      grade: rates
+        ? { signingLanding: grade(rates.signingLanding), start: grade(rates.start), investmentCompletion: icGrade(rates.investmentCompletion), production: grade(rates.production), efficiency: grade(rates.efficiency) }
+        : nullMap<Grade | null>(null),
+      score,
+    });
+  const list = [
+    mk('411102', '源汇区', { signingLanding: 0.9, start: 0.8, investmentCompletion: 0.86, production: 0.6, efficiency: 1 }, 82, { start: 0.1, production: -0.08 }),
+    mk('411103', '郾城区', { signingLanding: 0.85, start: 0.8, investmentCompletion: 0.84, production: 0.5, efficiency: 1 }, 78.5, { start: 0 }),
+    mk('411104', '召陵区', { signingLanding: 0.6, start: 0.45, investmentCompletion: 0.7, production: 0.3, efficiency: 1 }, 55.25),
+    mk('411121', '舞阳县', null, null),
+    mk('411122', '临颍县', { signingLanding: 0.7, start: 0.6, investmentCompletion: 0.8, production: 0.4, efficiency: null }, 61),
+  ];
+  for (const key of RATE_KEYS) {
+    const vals = list.map((c) => c.rates[key]);
+    list.forEach((c) => {
+      const v = c.rates[key];
+      c.rankInCity = { ...(c.rankInCity ?? nullMap<number | null>(null)), [key]: v === null ? null : 1 + vals.filter((x) => x !== null && x > v).length };
+    });
+  }
+  return list;
 }
 
 export const testConfig: Config = parseConfig({

@@ -262,6 +262,13 @@ describe('functions', () => {
     expect(existsSync(path.join(layerDir, 'nodejs/node_modules/follow-redirects/package.json'))).toBe(true);
   });
 
+  it('ships parquet-wasm beside the ingest and compute bundles', () => {
+    for (const fn of [stack.functions.ingest, stack.functions.compute]) {
+      const dir = assetDir(logicalIdOf(fn));
+      expect(existsSync(path.join(dir, 'parquet_wasm_bg.wasm'))).toBe(true);
+    }
+  });
+
   it('bundles the report as ESM with Chromium external, plus templates and fonts', () => {
     const dir = assetDir(logicalIdOf(stack.functions.report));
     const bundle = readFileSync(path.join(dir, 'index.mjs'), 'utf8');
@@ -321,10 +328,13 @@ describe('least privilege', () => {
     expect(resourcesOf(ddb!)).toEqual([getAtt(logicalIdOf(stack.storage.table))]);
   });
 
-  it('compute: writes only reports/ in the reports bucket', () => {
+  it('compute: writes only reports/ in the reports bucket and the month copy under curated ledger/', () => {
     const g = s3Grants(stack.functions.compute);
     const writes = g.filter((x) => x.actions.includes('s3:PutObject'));
-    expect(writes).toEqual([{ actions: ['s3:GetObject', 's3:PutObject'], resources: [objectArn(stack.storage.reports, PREFIX.reports)] }]);
+    expect(writes).toEqual([
+      { actions: ['s3:GetObject', 's3:PutObject'], resources: [objectArn(stack.storage.reports, PREFIX.reports)] },
+      { actions: ['s3:PutObject'], resources: [objectArn(stack.storage.curated, PREFIX.curated)] },
+    ]);
   });
 
   it('report: may send mail only as the SES identity with the configuration set', () => {

@@ -62,15 +62,15 @@ describe('MIME message via the outbox', () => {
     expect(email.from?.name).toBe('三个一批专班');
     expect(email.to?.map((a) => a.address)).toEqual(['leaders@example.gov.cn', 'office@example.gov.cn']);
     expect(email.to?.[1].name).toBe('办公室');
-    expect(email.subject).toBe('“三个一批”项目建设月度通报（2026年10月，第10期）');
+    expect(email.subject).toBe('【通报】2026年10月“三个一批”项目建设情况');
     expect(email.messageId).toBe(sent.messageId);
     expect(email.html).toContain('57.0%');
     expect(email.html).toContain('开工率');
-    expect(email.text).toContain('开工率 57.0%');
+    expect(email.text).toContain('开工率：57.0%（较上月 -0.8）');
 
     expect(email.attachments).toHaveLength(1);
     const att = email.attachments[0];
-    expect(att.filename).toBe('三个一批项目建设月度通报-2026-10-第10期.pdf');
+    expect(att.filename).toBe('三个一批项目建设月度通报-2026年10月（第10期）.pdf');
     expect(att.mimeType).toBe('application/pdf');
     expect(att.disposition).toBe('attachment');
     const content = Buffer.from(att.content as ArrayBuffer);

@@ -8,7 +8,10 @@ import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildBulletinModel, type BulletinModel } from '../../functions/core/bulletin-model';
-import { PdfRenderer, woffToSfnt } from '../../functions/adapters/pdf-renderer';
+import { buildCityEdition } from '../../functions/core/city-edition';
+import { chartBars, chartSize } from '../../functions/core/chart-data';
+import { renderChartSvg } from '../../functions/adapters/charts';
+import { PdfRenderer, footerTemplate, woffToSfnt } from '../../functions/adapters/pdf-renderer';
 import {
   clearTemplateCache,
   fontsDir,
@@ -17,33 +20,44 @@ import {
   renderEmailHtml,
   subsetsFor,
 } from '../../functions/adapters/templates';
-import { makeDoc, testConfig, unit } from '../helpers/bulletin-fixture';
+import { EVIL_PROJECT, makeDoc, testConfig, unit } from '../helpers/bulletin-fixture';
 import { getDocument } from 'pdfjs-dist/legacy/build/pdf.mjs';
 import { pdfPages } from '../helpers/pdf-text';
 
 const EVIL = '<script>document.body.innerHTML="PWNED"</script>';
 
-
 const squash = (s: string) => s.replace(/\s+/g, '');
 
-function model(): BulletinModel {
-  const doc = makeDoc();
+function doc() {
+  const d = makeDoc();
   // An upload-controlled name (unknown code, so the document's name is used as is).
-  doc.units.push(unit({ level: 'city', code: '419999', name: `${EVIL}测试区`, cityCode: '419999', score: 1 }));
-  return buildBulletinModel(doc, testConfig, { issuedOn: '2026-11-05' });
+  d.units.push(unit({ level: 'city', code: '419999', name: `${EVIL}测试区`, cityCode: '419999', score: 1 }));
+  return d;
 }
+
+function model(): BulletinModel {
+  return buildBulletinModel(doc(), testConfig, { issuedOn: '2026-11-05' });
+}
+
+/** The appendix's header row, as pdfjs reads it. */
+const APPENDIX_HEADER = '地区项目个数签约落地率开工率投资完成率投产率达效率综合得分位次';
 
 describe('bulletin rendering', () => {
   let renderer: PdfRenderer;
   let html: string;
   let pdf: Buffer;
   let pages: string[];
+  let city: { model: BulletinModel; html: string; pages: string[] };
 
   beforeAll(async () => {
     renderer = await PdfRenderer.launch();
-    html = await renderBulletinHtml(model());
-    pdf = await renderer.render(html);
+    const m = model();
+    html = await renderBulletinHtml(m);
+    pdf = await renderer.render(html, { footer: m.footer });
     pages = await pdfPages(pdf);
+    const cm = buildCityEdition(doc(), testConfig, '411100', { issuedOn: '2026-11-05' });
+    const chtml = await renderBulletinHtml(cm);
+    city = { model: cm, html: chtml, pages: await pdfPages(await renderer.render(chtml, { footer: cm.footer })) };
   });
 
   afterAll(async () => {
@@ -52,49 +66,72 @@ describe('bulletin rendering', () => {
 
   it('produces an A4 PDF', async () => {
     expect(pdf.subarray(0, 5).toString('latin1')).toBe('%PDF-');
-    const doc = await getDocument({ data: new Uint8Array(pdf) }).promise;
-    const vp = (await doc.getPage(1)).getViewport({ scale: 1 });
+    const d = await getDocument({ data: new Uint8Array(pdf) }).promise;
+    const vp = (await d.getPage(1)).getViewport({ scale: 1 });
     expect(Math.abs(vp.width - 595.28)).toBeLessThan(1); // 210 mm in points
     expect(Math.abs(vp.height - 841.89)).toBeLessThan(1); // 297 mm
-    await doc.destroy();
+    await d.destroy();
   });
 
-  it('shows masthead, 期号, the province rates as in METRICS.md and the cities', () => {
+  it('masthead, 期号, the sections, and the hand-chosen figures formatted as in METRICS.md', () => {
     const all = squash(pages.join('\n'));
-    expect(all).toContain(squash('“三个一批”项目建设月度通报'));
-    expect(all).toContain('第10期');
-    expect(all).toContain('2026年11月5日');
-    expect(all).toContain('河南省“三个一批”项目建设活动领导小组办公室');
+    for (const s of ['“三个一批”项目建设月度通报', '第10期', '2026年11月5日', '河南省“三个一批”项目建设活动领导小组办公室']) expect(all).toContain(squash(s));
+    for (const s of ['一、总体情况', '二、各地进展情况', '三、预警', '四、数据质量', '五、有关要求', '附表']) expect(all).toContain(s);
     for (const v of ['80.0%', '57.0%', '21.4%', '94.3%', '83.3%']) expect(all).toContain(v);
     expect(all).toContain(squash('投资完成率 57.0%，较上月提高 5.0 个百分点，低于时序进度（83.3%）26.3 个百分点'));
-    expect(all).toContain('郑州');
-    expect(all).toContain('航空港区');
-    expect(all).toContain(squash('郑州市：中原区、金水区'));
+    expect(all).toContain(squash('“签约一批”项目开工率居全省前3位的是郑州、洛阳、许昌（郑州、洛阳并列第1位），均在70%以上'));
+    expect(all).toContain(squash('第一期“三个一批”项目开工率 57.0%、投产率 21.0%、达效率 94.3%'));
+    expect(all).toContain(squash('郑州市：中原区、金水区；漯河市：舞阳县；航空港区'));
+    expect(all).toContain('图1各地“签约一批”项目落地率');
+    expect(all).toContain('漯河市小计');
+    expect(all).toContain('全省合计');
   });
 
-  it('prints "第 X 页 共 Y 页" on every page', () => {
-    expect(pages.length).toBeGreaterThanOrEqual(2);
+  it('prints "第 X 页 共 Y 页" and the 期号 on every page', () => {
+    expect(pages.length).toBeGreaterThanOrEqual(5);
     pages.forEach((text, i) => {
       expect(squash(text)).toContain(`第${i + 1}页共${pages.length}页`);
+      expect(squash(text)).toContain('“三个一批”项目建设月度通报第10期');
     });
+    city.pages.forEach((text) => expect(squash(text)).toContain('第10期（漯河市）'));
+  });
+
+  it('附表: the header row repeats on every page it spans; no row is split across pages', () => {
+    const start = pages.findIndex((p) => squash(p).includes('附表2026年10月各县（市、区）'));
+    expect(start).toBeGreaterThan(0);
+    const appendixPages = pages.slice(start);
+    expect(appendixPages.length).toBeGreaterThanOrEqual(2);
+    // page 2 of the appendix (and every later one) starts again with the header row
+    for (const p of appendixPages) expect(squash(p)).toContain(APPENDIX_HEADER);
+    const m = model();
+    for (const r of m.appendix!.rows) {
+      const text = squash(`${r.name}${r.status ? `（${r.status}）` : ''}${r.projects}${r.rates.map((x) => x.value).join('')}${r.score}${r.rank}`);
+      expect(appendixPages.some((p) => squash(p).includes(text)), `row ${r.name} on one page`).toBe(true);
+    }
   });
 
   it('escapes upload-controlled text: the <script> is printed, not run', () => {
     expect(html).not.toContain(EVIL);
+    expect(html).not.toContain('<script');
     expect(html).toContain('&lt;script&gt;document.body.innerHTML&#x3D;&quot;PWNED&quot;&lt;/script&gt;测试区');
-    const all = pages.join('');
-    expect(squash(all)).toContain(squash(`${EVIL}测试区`));
+    // a project name from an upload, inside a data-quality message
+    expect(html).toContain('&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;食品加工园');
+    const all = squash(pages.join(''));
+    expect(all).toContain(squash(`${EVIL}测试区`));
+    expect(all).toContain(squash(EVIL_PROJECT));
+    expect(squash(city.pages.join(''))).toContain(squash(EVIL_PROJECT));
     expect(all).not.toMatch(/^PWNED$/);
     expect(all).toContain('第'); // the page was not replaced by the script
   });
 
-  it('HTML is self-contained: no http(s) URL, fonts embedded as data URLs, only needed subsets', () => {
+  it('HTML is self-contained: charts inline as SVG, fonts embedded, no URL at all', () => {
     expect(html).not.toMatch(/https?:\/\//i);
+    expect(html.match(/<svg /g)).toHaveLength(6);
+    expect(html).not.toMatch(/<canvas|<img|<link|<iframe/i);
     expect(html).toContain("font-family:'Noto Sans SC'");
     const faces = html.match(/@font-face/g)?.length ?? 0;
-    const all400 = fontSubsets(400).length;
     expect(faces).toBeGreaterThan(4);
-    expect(faces).toBeLessThan(all400); // far fewer than 2 × ~100
+    expect(faces).toBeLessThan(fontSubsets(400).length); // far fewer than 2 × ~100
     expect(html).toMatch(/font-weight:400;[^}]*src:url\(data:font\/woff2;base64,/);
     expect(html).toMatch(/font-weight:700;/);
     expect(html.length).toBeLessThan(4_000_000);
@@ -104,11 +141,22 @@ describe('bulletin rendering', () => {
     expect(subsetsFor('A', 400).length).toBeGreaterThanOrEqual(1);
     expect(subsetsFor('', 400)).toEqual([]);
     const zheng = subsetsFor('郑', 400);
-    expect(zheng.length).toBeGreaterThanOrEqual(1);
     for (const s of zheng) expect(html).toContain(`unicode-range:${s.unicodeRange};`);
     const emoji = subsetsFor('\u{1F1E9}', 400); // a regional indicator: not on the page
     expect(emoji).toHaveLength(1);
     expect(html).not.toContain(`unicode-range:${emoji[0].unicodeRange};`);
+  });
+
+  it('a city edition: its heading, its units ranked within the city, its warnings', () => {
+    const all = squash(city.pages.join('\n'));
+    expect(all).toContain('（漯河市）');
+    expect(all).toContain(squash('2026年10月漯河市“三个一批”项目建设进展情况'));
+    expect(all).toContain(squash('二、各县（市、区）进展情况'));
+    for (const n of ['源汇区', '郾城区', '召陵区', '临颍县', '舞阳县']) expect(all).toContain(n);
+    expect(all).toContain(squash('“签约一批”项目开工率 60.0%，高于全省 3.0 个百分点，居全省第 8 位'));
+    expect(all).toContain(squash('召陵区 45.0%'));
+    expect(all).not.toContain('中原区'); // another city's unit
+    expect(city.html.match(/<svg /g)).toHaveLength(6);
   });
 
   it('blocks every network request from the page', async () => {
@@ -123,7 +171,8 @@ describe('bulletin rendering', () => {
       const out = await renderer.render(
         `<!DOCTYPE html><html><head><link rel="stylesheet" href="${base}/a.css">` +
           `<style>@font-face{font-family:X;src:url(${base}/f.woff2)} body{font-family:X;background:url(${base}/bg.png)}</style></head>` +
-          `<body><img src="${base}/i.png"><iframe src="${base}/frame"></iframe><script src="${base}/s.js"></script>离线</body></html>`,
+          `<body><img src="${base}/i.png"><iframe src="${base}/frame"></iframe><script src="${base}/s.js"></script>` +
+          `<svg><image href="${base}/svg.png"/></svg>离线</body></html>`,
       );
       expect(out.subarray(0, 4).toString('latin1')).toBe('%PDF');
     } finally {
@@ -132,18 +181,54 @@ describe('bulletin rendering', () => {
     expect(hits).toEqual([]);
   });
 
-  it('times out with a clear error', async () => {
+  it('a render that hangs is timed out and tried once more', async () => {
+    const r = await PdfRenderer.launch({ timeoutMs: 4000 });
+    try {
+      // The first print hangs (as a wedged renderer would); the retry gets a fresh page.
+      const inner = r as unknown as { print: (...a: unknown[]) => Promise<Buffer> };
+      const real = inner.print.bind(r);
+      let calls = 0;
+      inner.print = (...a: unknown[]) => (++calls === 1 ? new Promise<Buffer>(() => {}) : real(...a));
+      const started = Date.now();
+      const out = await (r as PdfRenderer).render('<p>第二次</p>');
+      expect(out.subarray(0, 4).toString('latin1')).toBe('%PDF');
+      expect(calls).toBe(2);
+      expect(Date.now() - started).toBeGreaterThanOrEqual(4000);
+    } finally {
+      await r.close();
+    }
+  });
+
+  it('gives up with a clear error after the retry also times out', async () => {
     const slow = await PdfRenderer.launch({ timeoutMs: 1 });
     try {
-      await expect(slow.render(html)).rejects.toThrow(/PDF render timed out after 1 ms/);
+      await expect(slow.render(html)).rejects.toThrow(/PDF render timed out after 1 ms \(2 attempts\)/);
     } finally {
       await slow.close();
     }
   });
 });
 
+describe('charts', () => {
+  it('ECharts SSR writes names escaped; the SVG has no active content and no URL', () => {
+    const bars = chartBars([{ name: '<script>alert(1)</script>区', value: 0.5, grade: 'red' }, { name: '郑州', value: 0.8, grade: 'green' }], 'rate');
+    const svg = renderChartSvg({ id: 'x', number: '图1', title: '标题"<b>', kind: 'rate', bars, lines: [], note: '', ...chartSize(bars.length) });
+    expect(svg.startsWith('<svg ')).toBe(true);
+    expect(svg).toContain('&lt;script&gt;alert(1)&lt;/script&gt;区');
+    expect(svg).toContain('aria-label="标题&quot;&lt;b&gt;"');
+    expect(svg).not.toMatch(/<script|<style|https?:|ecmeta_/);
+    expect(svg).toContain('50.0%');
+    expect(svg).toContain('Noto Sans SC');
+  });
+
+  it('the footer template escapes its text', () => {
+    expect(footerTemplate('第 10 期<b>')).toContain('第 10 期&lt;b&gt;');
+    expect(footerTemplate('x')).toContain('class="pageNumber"');
+  });
+});
+
 describe('email body', () => {
-  it('shows the headline rates, escapes names, and offers a link only when given', async () => {
+  it('shows the headline rates, escapes names, and offers a link with its validity only when given', async () => {
     const m = model();
     const body = await renderEmailHtml(m);
     expect(body).toContain('第 10 期');
@@ -152,8 +237,13 @@ describe('email body', () => {
     expect(body).toContain('低于时序进度 26.3 个百分点');
     expect(body).toContain('完整通报见附件');
     expect(body).not.toContain('<a ');
-    const withLink = await renderEmailHtml(m, { pdfUrl: 'https://reports.example/x.pdf?a=1&b=2' });
+    const withLink = await renderEmailHtml(m, { link: { url: 'https://reports.example/x.pdf?a=1&b=2', validFor: '7 天', expiresAt: '2026年11月12日 09:05' } });
     expect(withLink).toContain('href="https://reports.example/x.pdf?a&#x3D;1&amp;b&#x3D;2"');
+    expect(withLink).toContain('下载链接 7 天内有效（至 2026年11月12日 09:05）');
+    expect(withLink).toContain('完整通报请通过文末链接下载');
+    const city = await renderEmailHtml(buildCityEdition(doc(), testConfig, '411100', { issuedOn: '2026-11-05' }));
+    expect(city).toContain('（漯河市）');
+    expect(city).toContain('全省位次');
   });
 });
 
@@ -170,9 +260,9 @@ describe('template and font directories from the environment', () => {
     try {
       // templates: a one-line bulletin
       await mkdir(join(tmp, 'templates'));
-      await writeFile(join(tmp, 'templates', 'bulletin.hbs'), '<html><style>{{css}}</style><p>{{model.masthead.issueLabel}}|{{model.cityTable.rows.0.name}}</p></html>');
+      await writeFile(join(tmp, 'templates', 'bulletin.hbs'), '<html><style>{{css}}</style><p>{{model.masthead.issueLabel}}|{{model.units.table.rows.0.name}}</p></html>');
       await writeFile(join(tmp, 'templates', 'bulletin.css'), 'p{color:red}');
-      await writeFile(join(tmp, 'templates', 'email.hbs'), '{{model.headline.rates.1.value}}');
+      await writeFile(join(tmp, 'templates', 'email.hbs'), '{{model.email.table.rows.1.value}}');
       // fonts: only the latin subset of each weight
       await mkdir(join(tmp, 'fonts', 'files'), { recursive: true });
       for (const w of [400, 700]) {
@@ -186,10 +276,10 @@ describe('template and font directories from the environment', () => {
       process.env.TB_TEMPLATES_DIR = join(tmp, 'templates');
       process.env.TB_FONTS_DIR = join(tmp, 'fonts');
       clearTemplateCache();
-      const html = await renderBulletinHtml(model());
-      expect(html).toContain('<p>第 10 期|济源</p>');
-      expect(html).toContain('p{color:red}');
-      expect(html.match(/@font-face/g)).toHaveLength(2);
+      const out = await renderBulletinHtml(model());
+      expect(out).toContain('<p>第 10 期|济源</p>');
+      expect(out).toContain('p{color:red}');
+      expect(out.match(/@font-face/g)).toHaveLength(2);
       expect(await renderEmailHtml(model())).toBe('57.0%');
     } finally {
       process.env.TB_TEMPLATES_DIR = saved.t;

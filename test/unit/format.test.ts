@@ -1,6 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import {
+  cnNumber,
   formatChangePhrase,
+  formatDuration,
+  formatRankMove,
+  formatRankMovePhrase,
+  formatRateCompare,
+  formatRateDiff,
+  formatShanghaiDateTime,
+  formatWholePercent,
   formatCount,
   formatDateCn,
   formatDecimal,
@@ -142,5 +150,50 @@ describe('money and counts', () => {
   it('formatDateCn', () => {
     expect(formatDateCn('2026-11-05')).toBe('2026年11月5日');
     expect(() => formatDateCn('2026/11/05')).toThrow();
+  });
+});
+
+describe('rank moves', () => {
+  it('up, down, unchanged, unknown (smaller rank number = better)', () => {
+    expect(formatRankMove(3, 5)).toEqual({ text: '↑2', move: 'up' });
+    expect(formatRankMove(7, 6)).toEqual({ text: '↓1', move: 'down' });
+    expect(formatRankMove(4, 4)).toEqual({ text: '→', move: 'same' });
+    expect(formatRankMove(null, 4)).toEqual({ text: '', move: null });
+    expect(formatRankMove(4, undefined)).toEqual({ text: '', move: null });
+    expect(formatRankMovePhrase(3, 5)).toBe('较上月上升 2 位');
+    expect(formatRankMovePhrase(7, 6)).toBe('较上月下降 1 位');
+    expect(formatRankMovePhrase(4, 4)).toBe('与上月持平');
+    expect(formatRankMovePhrase(4, null)).toBe('');
+  });
+});
+
+describe('comparing two rates', () => {
+  it('on the printed values, in 百分点', () => {
+    // 64.06% prints 64.1%, 59.96% prints 60.0%: the difference a reader computes is 4.1
+    expect(formatRateDiff(0.6406, 0.5996)).toBe('+4.1');
+    expect(formatRateDiff(0.5, 0.503)).toBe('-0.3');
+    expect(formatRateDiff(0.5, 0.50004)).toBe('0.0');
+    expect(formatRateDiff(null, 0.5)).toBe('—');
+    expect(formatRateCompare(0.6406, 0.5996, '全省')).toBe('高于全省 4.1 个百分点');
+    expect(formatRateCompare(0.5, 0.503, '全省')).toBe('低于全省 0.3 个百分点');
+    expect(formatRateCompare(0.5, 0.50004, '全市')).toBe('与全市持平');
+    expect(formatRateCompare(0.5, null, '全省')).toBe('');
+  });
+});
+
+describe('words and dates', () => {
+  it('cnNumber writes 期次 the way documents do', () => {
+    expect([1, 2, 10, 11, 20, 21, 99].map(cnNumber)).toEqual(['一', '二', '十', '十一', '二十', '二十一', '九十九']);
+    expect(cnNumber(100)).toBe('100');
+  });
+
+  it('whole percents, durations, Shanghai time', () => {
+    expect(formatWholePercent(75)).toBe('75%');
+    expect(formatDuration(7 * 86400)).toBe('7 天');
+    expect(formatDuration(86400 + 5 * 3600)).toBe('1 天 5 小时');
+    expect(formatDuration(12 * 3600 + 59)).toBe('12 小时');
+    expect(formatDuration(90)).toBe('1 分钟');
+    expect(formatShanghaiDateTime(new Date('2026-11-05T01:05:00Z'))).toBe('2026年11月5日 09:05');
+    expect(formatShanghaiDateTime(new Date('2026-12-31T16:30:00Z'))).toBe('2027年1月1日 00:30');
   });
 });

@@ -1,0 +1,162 @@
+/**
+ * `tb report`: locally for real (the store a `tb run` left, reopened), and against a deployed stack
+ * with the AWS SDK mocked (CloudFormation to find the function, Lambda to invoke it).
+ */
+import { execFile } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { CloudFormationClient, DescribeStacksCommand, ListStackResourcesCommand } from '@aws-sdk/client-cloudformation';
+import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
+import { mockClient } from 'aws-sdk-client-mock';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { findReportFunction, reportLocal, reportRemote } from '../../cli/commands/report';
+import { LocalPipeline } from '../../cli/local/runtime';
+import { setLogSink } from '../../functions/adapters/log';
+import { parseConfig } from '../../functions/core/config';
+import { uploadKey } from '../../functions/core/upload-key';
+import type { ReportResult } from '../../functions/report/handler';
+import { ledgerTable, xlsx } from '../helpers/files';
+
+setLogSink(() => {});
+
+const MONTH = '2026-10';
+const config = parseConfig({ mail: { province: ['p@example.gov.cn'], cities: { '411100': ['luohe@example.gov.cn'] } } });
+
+describe('tb report, locally', () => {
+  let root: string;
+  let dataDir: string;
+
+  beforeAll(async () => {
+    root = mkdtempSync(join(tmpdir(), 'tb-report-cli-'));
+    dataDir = join(root, 'store');
+    // What `tb run` leaves behind: a computed month in the embedded store.
+    const p = await LocalPipeline.start({ dataDir, config });
+    for (const unit of ['411102', '411103']) await p.upload(uploadKey(MONTH, unit, `${unit}.xlsx`), await xlsx(ledgerTable(unit, 8)));
+    await p.drain();
+    await p.compute({ month: MONTH });
+    await p.close();
+  }, 120_000);
+
+  afterAll(() => rmSync(root, { recursive: true, force: true }));
+
+  it('reopens the store, re-renders one edition into OUT and mails it; a second run skips, --force resends', async () => {
+    const out = join(root, 'out');
+    const lines: string[] = [];
+    const rep = await reportLocal({ event: { month: MONTH, city: '411100', send: true }, config, out, dataDir, log: (l) => lines.push(l) });
+    expect(rep.editions.map((e) => e.edition)).toEqual(['411100']);
+    expect(existsSync(join(out, MONTH, `bulletin-${MONTH}-411100.pdf`))).toBe(true);
+    expect(existsSync(join(out, MONTH, `bulletin-${MONTH}-411100.html`))).toBe(true);
+    expect(readdirSync(join(out, 'outbox'))).toEqual(['2026-10-411100-luohe_example.gov.cn.eml']);
+    expect(lines.join('\n')).toContain(`漯河市分册 PDF：${join(out, MONTH, `bulletin-${MONTH}-411100.pdf`)}`);
+    expect(lines.join('\n')).toContain('邮件 411100 → luohe@example.gov.cn：已发送');
+
+    const again = await reportLocal({ event: { month: MONTH, city: '411100', send: true }, config, out, dataDir, log: (l) => lines.push(l) });
+    expect(again.mails.map((m) => m.status)).toEqual(['skipped']);
+    const forced = await reportLocal({ event: { month: MONTH, city: '411100', send: true, force: true }, config, out, dataDir, log: () => {} });
+    expect(forced.mails.map((m) => m.status)).toEqual(['sent']);
+  }, 120_000);
+
+  it('says what is missing: a month never computed, a store never created', async () => {
+    const out = join(root, 'out2');
+    await expect(reportLocal({ event: { month: '2026-08' }, config, out, dataDir, log: () => {} })).rejects.toThrow('2026-08 尚未计算');
+    await expect(reportLocal({ event: { month: MONTH }, config, out, dataDir: join(root, 'nope'), log: () => {} })).rejects.toThrow(/本地数据不存在/);
+  }, 60_000);
+
+  it('as a command: re-renders every edition and prints where they are', async () => {
+    const out = join(root, 'out3');
+    const { stdout } = await promisify(execFile)('npx', ['tsx', 'cli/tb.ts', 'report', '--month', MONTH, '--data-dir', dataDir, '--out', out, '--no-send'], {
+      cwd: process.cwd(),
+      env: { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
+    });
+    expect(stdout).toContain('重新生成 20 份通报');
+    expect(stdout).toContain(`通报 PDF：${join(out, MONTH, `bulletin-${MONTH}.pdf`)}`);
+    expect(stdout).toContain('各市分册 PDF：19 份');
+    expect(readdirSync(join(out, MONTH)).filter((f) => f.endsWith('.pdf'))).toHaveLength(20);
+    expect(existsSync(join(out, 'outbox')) ? readdirSync(join(out, 'outbox')) : []).toEqual([]);
+  }, 120_000);
+
+  it('as a command: refuses --force without --send and a bad month', async () => {
+    const run = (args: string[]) =>
+      promisify(execFile)('npx', ['tsx', 'cli/tb.ts', 'report', ...args], { cwd: process.cwd() }).then(
+        () => '',
+        (e: { stderr: string }) => e.stderr,
+      );
+    expect(await run(['--month', MONTH, '--force', '--data-dir', dataDir])).toContain('--force 需要与 --send 一起使用');
+    expect(await run(['--month', '2026/10'])).toContain('月份格式应为 YYYY-MM');
+  }, 60_000);
+});
+
+describe('tb report --stack / --function (deployed)', () => {
+  const cfn = mockClient(CloudFormationClient);
+  const lambda = mockClient(LambdaClient);
+  afterEach(() => {
+    cfn.reset();
+    lambda.reset();
+  });
+
+  const result: ReportResult = {
+    month: MONTH,
+    pdfKey: `reports/${MONTH}/bulletin-${MONTH}-411100.pdf`,
+    htmlKey: `reports/${MONTH}/bulletin-${MONTH}-411100.html`,
+    pdfBytes: 123456,
+    editions: [{ edition: '411100', name: '漯河市', pdfKey: `reports/${MONTH}/bulletin-${MONTH}-411100.pdf`, htmlKey: 'x', pdfBytes: 123456 }],
+    mails: [{ edition: '411100', recipient: 'luohe@example.gov.cn', status: 'sent', messageId: 'ses-1', delivery: 'attachment' }],
+  };
+  const payload = (x: unknown) => new TextEncoder().encode(JSON.stringify(x));
+  const clients = () => ({ lambda: new LambdaClient({ region: 'cn-north-1' }), cfn: new CloudFormationClient({ region: 'cn-north-1' }) });
+
+  it('finds the function from the stack output and invokes it synchronously with { month, city, send, force }', async () => {
+    cfn.on(DescribeStacksCommand).resolves({ Stacks: [{ StackName: 'ThreeBatches', CreationTime: new Date(), StackStatus: 'UPDATE_COMPLETE', Outputs: [{ OutputKey: 'ReportFunctionName', OutputValue: 'ThreeBatches-Report-abc' }] }] });
+    lambda.on(InvokeCommand).resolves({ StatusCode: 200, Payload: payload(result) as never });
+    const lines: string[] = [];
+    const rep = await reportRemote({ event: { month: MONTH, city: '411100', send: true, force: false }, stack: 'ThreeBatches', ...clients(), log: (l) => lines.push(l) });
+    expect(rep).toEqual(result);
+    const input = lambda.commandCalls(InvokeCommand)[0].args[0].input;
+    expect(input.FunctionName).toBe('ThreeBatches-Report-abc');
+    expect(input.InvocationType).toBe('RequestResponse');
+    expect(JSON.parse(new TextDecoder().decode(input.Payload as Uint8Array))).toEqual({ month: MONTH, city: '411100', send: true, force: false });
+    expect(cfn.commandCalls(ListStackResourcesCommand)).toHaveLength(0);
+    expect(lines.join('\n')).toContain('邮件 411100 → luohe@example.gov.cn：已发送');
+    expect(lines.join('\n')).toContain(`reports/${MONTH}/bulletin-${MONTH}-411100.pdf`);
+  });
+
+  it('without the output: the one Lambda function of the stack whose logical id says Report', async () => {
+    cfn.on(DescribeStacksCommand).resolves({ Stacks: [{ StackName: 'S', CreationTime: new Date(), StackStatus: 'CREATE_COMPLETE', Outputs: [] }] });
+    const fn = (id: string, type = 'AWS::Lambda::Function') => ({ LogicalResourceId: id, PhysicalResourceId: `S-${id}`, ResourceType: type, LastUpdatedTimestamp: new Date(), ResourceStatus: 'CREATE_COMPLETE' as const });
+    cfn
+      .on(ListStackResourcesCommand, { StackName: 'S', NextToken: undefined })
+      .resolves({ StackResourceSummaries: [fn('FunctionsComputeFunctionAB12'), fn('FunctionsReportRoleCD34', 'AWS::IAM::Role')], NextToken: 'page2' })
+      .on(ListStackResourcesCommand, { StackName: 'S', NextToken: 'page2' })
+      .resolves({ StackResourceSummaries: [fn('FunctionsReportFunctionEF56')] });
+    expect(await findReportFunction(new CloudFormationClient({ region: 'cn-north-1' }), 'S')).toBe('S-FunctionsReportFunctionEF56');
+
+    cfn.on(ListStackResourcesCommand).resolves({ StackResourceSummaries: [fn('ReportA'), fn('ReportB')] });
+    await expect(findReportFunction(new CloudFormationClient({ region: 'cn-north-1' }), 'S')).rejects.toThrow(/请用 --function 指定/);
+  });
+
+  it('--function skips CloudFormation', async () => {
+    lambda.on(InvokeCommand).resolves({ StatusCode: 200, Payload: payload(result) as never });
+    await reportRemote({ event: { month: MONTH, send: false }, functionName: 'my-report', ...clients(), log: () => {} });
+    expect(cfn.calls()).toHaveLength(0);
+    expect(lambda.commandCalls(InvokeCommand)[0].args[0].input.FunctionName).toBe('my-report');
+  });
+
+  it('reports the function\'s own error, and a result of the wrong shape', async () => {
+    lambda.on(InvokeCommand).resolves({
+      StatusCode: 200,
+      FunctionError: 'Unhandled',
+      Payload: payload({ errorType: 'Error', errorMessage: 'Bulletin mail failed for 411100/luohe@example.gov.cn (throttled)' }) as never,
+    });
+    await expect(reportRemote({ event: { month: MONTH }, functionName: 'f', ...clients(), log: () => {} })).rejects.toThrow(
+      '报告函数执行失败（Unhandled）：Error: Bulletin mail failed for 411100/luohe@example.gov.cn (throttled)',
+    );
+    lambda.on(InvokeCommand).resolves({ StatusCode: 200, Payload: payload({ hello: 1 }) as never });
+    await expect(reportRemote({ event: { month: MONTH }, functionName: 'f', ...clients(), log: () => {} })).rejects.toThrow(/结果格式不对/);
+    lambda.on(InvokeCommand).resolves({ StatusCode: 200, Payload: new TextEncoder().encode('<html>') as never });
+    await expect(reportRemote({ event: { month: MONTH }, functionName: 'f', ...clients(), log: () => {} })).rejects.toThrow(/不是 JSON/);
+    cfn.on(DescribeStacksCommand).resolves({ Stacks: [] });
+    await expect(reportRemote({ event: { month: MONTH }, stack: 'Nope', ...clients(), log: () => {} })).rejects.toThrow('找不到堆栈 Nope');
+  });
+});
