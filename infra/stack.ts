@@ -87,6 +87,7 @@ export class ThreeBatchesStack extends Stack {
     out('AlarmTopicArn', this.monitoring.topic.topicArn, 'Subscribe here for pipeline alarms');
     out('ComputeFunctionName', this.functions.compute.functionName, 'Invoke asynchronously (--invocation-type Event) with {"month":"YYYY-MM"} to rerun a month; the report follows');
     out('PortalUrl', this.portal.url, 'The upload portal (page, template and API); county clerks open it with their token');
+    out('ReportFunctionName', this.functions.report.functionName, 'tb report --stack invokes this to re-render (and resend) a month');
     out('SesConfigurationSetName', this.mail.configurationSet.configurationSetName, 'SES configuration set');
     this.mail.identity.dkimRecords.forEach((record, i) => {
       out(`SesDkimRecord${i + 1}`, Fn.join(' ', [record.name, 'CNAME', record.value]), `DNS record ${i + 1} to verify ${settings.sesIdentity}`);

@@ -18,7 +18,6 @@ import { setLogSink } from '../../functions/adapters/log';
 import { PdfRenderer, pdfOptions } from '../../functions/adapters/pdf-renderer';
 import { renderBulletinHtml } from '../../functions/adapters/templates';
 import { ratesKey } from '../../functions/compute/handler';
-import { batchBreakdowns } from '../../functions/core/batch-breakdown';
 import type { BulletinModel } from '../../functions/core/bulletin-model';
 import { buildEditions } from '../../functions/core/city-edition';
 import { parseConfig } from '../../functions/core/config';
@@ -45,8 +44,7 @@ async function sampleMonth() {
     const bucket = pipeline.servers.buckets.reports;
     const doc = await pipeline.store.getJson<RatesDoc>(bucket, ratesKey(MONTH));
     const previous = await pipeline.store.getJson<RatesDoc>(bucket, ratesKey(PREVIOUS));
-    const batches = batchBreakdowns(await pipeline.repo.readLedger(MONTH));
-    return { doc, previous, batches, config };
+    return { doc, previous, config };
   } finally {
     await pipeline.close();
     rmSync(dir, { recursive: true, force: true });
@@ -77,8 +75,8 @@ async function mapLimit<T, R>(items: readonly T[], limit: number, fn: (item: T) 
 
 export async function run(): Promise<void> {
   console.error('# render: building the sample month (not measured)…');
-  const { doc, previous, batches, config } = await sampleMonth();
-  const opts = { issuedOn: '2026-11-05', previous, batches };
+  const { doc, previous, config } = await sampleMonth();
+  const opts = { issuedOn: '2026-11-05', previous };
 
   // ── the handler's path, end to end: launch, models, HTML, PDFs (two at a time) ──
   const [pages, all20] = await timed(async () => {

@@ -11,6 +11,7 @@ import type { RatesDoc } from '../../functions/core/rates-types';
 import type { Receipt } from '../../functions/core/receipt';
 import { uploadKey } from '../../functions/core/upload-key';
 import { createReportHandler, type ReportEvent, type ReportResult } from '../../functions/report/handler';
+import { copyCuratedMonth } from './curated-out';
 import { listInput } from './input-files';
 import { Progress } from './progress';
 import { LocalPipeline } from './runtime';
@@ -80,6 +81,8 @@ export async function runMonths(opts: RunOptions): Promise<MonthSummary[]> {
       const monthDir = join(opts.out, month);
       mkdirSync(monthDir, { recursive: true });
       writeFileSync(join(monthDir, 'rates.json'), JSON.stringify(rates, null, 2));
+      // The month's columnar ledger (Arrow IPC + Parquet) for analysts: OUT/curated/month=YYYY-MM/.
+      await copyCuratedMonth(pipeline.store, pipeline.servers.buckets.curated, month, opts.out);
 
       const rep = await reporting.report({ month, send: opts.send });
       const saved = await saveReportFiles(pipeline, rep, monthDir);

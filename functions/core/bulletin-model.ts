@@ -12,7 +12,6 @@
  *   charts) · 三、预警 · 四、数据质量 · 五、有关要求 · 附表 (province) · notes · 版记.
  * The city edition (city-edition.ts) fills the same shape for one city-level unit.
  */
-import { matchesCounts, type BatchBreakdown, type BatchBreakdowns } from './batch-breakdown';
 import { chartBars, chartSize, referenceLine, type ChartSpec } from './chart-data';
 import type { Config } from './config';
 import { CITIES, PROVINCE_CODE, division, reportingUnitsOf, shortName, type Division } from './divisions';
@@ -303,8 +302,6 @@ export interface BulletinOptions {
   issuedOn: string;
   /** Last month's document: rank moves of scores and of ranks within a city. */
   previous?: RatesDoc | null;
-  /** Money per batch from the month's ledger (used only where its counts agree with the document). */
-  batches?: BatchBreakdowns | null;
   /** How many data-quality findings the province bulletin lists (default 30) and a city edition (default 60). */
   qualityLimit?: number;
   /** A rate "fell" when it dropped by more than this many fraction points (default 0.05). */
@@ -449,12 +446,12 @@ export function scoreRanks(units: Array<UnitResult | undefined>, useDoc: boolean
 
 // ── 一、总体情况 ─────────────────────────────────────────────────────────────
 
-/** The batch table: projects and money per batch, 合计 last. Money is "—" without a matching breakdown. */
-export function batchTable(unit: UnitResult, breakdown: BatchBreakdown | undefined): BatchRow[] {
-  const ok = matchesCounts(breakdown, unit.counts);
+/** The batch table: projects and money per batch, 合计 last. Money is "—" for a rates.json without `byBatch`. */
+export function batchTable(unit: UnitResult): BatchRow[] {
+  const breakdown = unit.byBatch;
   const counts: Record<Batch, number> = { 签约: unit.counts.signed, 开工: unit.counts.startBatch, 投产: unit.counts.productionBatch };
   const rows: BatchRow[] = (['签约', '开工', '投产'] as const).map((b) => {
-    const f = ok ? breakdown[b] : null;
+    const f = breakdown ? breakdown[b] : null;
     return {
       name: BATCH_LABEL[b],
       projects: formatCount(counts[b]),
@@ -482,10 +479,10 @@ export function batchTable(unit: UnitResult, breakdown: BatchBreakdown | undefin
  * 1494 个、总投资 … 亿元，……；已终止项目 40 个（计入各项比率的分母）。全年计划投资 … 亿元，本年累计完成
  * 投资 … 亿元。"
  */
-export function countsParagraph(label: string, who: string, unit: UnitResult, breakdown: BatchBreakdown | undefined): string {
-  const ok = matchesCounts(breakdown, unit.counts);
+export function countsParagraph(label: string, who: string, unit: UnitResult): string {
   const c = unit.counts;
-  const batch = (b: Batch, n: number) => `${BATCH_LABEL[b]}项目 ${formatCount(n)} 个${ok ? `、总投资 ${formatYi(breakdown[b].total)} 亿元` : ''}`;
+  const money = unit.byBatch;
+  const batch = (b: Batch, n: number) => `${BATCH_LABEL[b]}项目 ${formatCount(n)} 个${money ? `、总投资 ${formatYi(money[b].total)} 亿元` : ''}`;
   const terminated = c.terminated > 0 ? `；已终止项目 ${formatCount(c.terminated)} 个（计入各项比率的分母）` : '';
   return (
     `截至${label}底，${who}“三个一批”台账共有项目 ${formatCount(c.projects)} 个，总投资 ${formatYi(unit.investment.total)} 亿元。` +
@@ -699,11 +696,11 @@ export function buildBulletinModel(doc: RatesDoc, config: Config, opts: Bulletin
   const phases = phaseSection(doc);
   const overview: BulletinModel['overview'] = {
     paragraphs: [
-      countsParagraph(label, '全省', province, opts.batches?.province),
+      countsParagraph(label, '全省', province),
       ratesParagraph('全省', province, doc.timeProgress),
       phases.paragraph,
     ].filter(Boolean),
-    batchTable: { number: '', caption: `${label}全省“三个一批”项目分批次情况`, rows: batchTable(province, opts.batches?.province), note: '金额单位：亿元。' },
+    batchTable: { number: '', caption: `${label}全省“三个一批”项目分批次情况`, rows: batchTable(province), note: '金额单位：亿元。' },
     indicatorTable: {
       number: '',
       caption: '全省主要指标',

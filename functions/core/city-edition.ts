@@ -129,7 +129,7 @@ export function buildCityEdition(doc: RatesDoc, config: Config, cityCode: string
     city.score === null ? '' : `综合得分 ${formatScore(city.score)} 分${cityScoreRank === null ? '' : `，${rankPhrase(cityScoreRank, prevCityScoreRank)}`}`;
   const overviewParagraphs = [
     city.reported
-      ? countsParagraph(label, fullName, city, opts.batches?.cities?.[cityCode]) + unreported.sentence
+      ? countsParagraph(label, fullName, city) + unreported.sentence
       : `截至${label}底，${fullName}未报送“三个一批”项目台账，本期无法计算各项指标。`,
     city.reported ? `从主要指标看，${fullName}${compareParts.join('；')}${scorePhrase ? `；${scorePhrase}` : ''}。` : '',
   ].filter(Boolean);
@@ -233,7 +233,7 @@ export function buildCityEdition(doc: RatesDoc, config: Config, cityCode: string
     footer: `${BULLETIN_TITLE}　${masthead.issueLabel}（${fullName}）`,
     overview: {
       paragraphs: overviewParagraphs,
-      batchTable: { number: '', caption: `${label}${fullName}“三个一批”项目分批次情况`, rows: batchTable(city, opts.batches?.cities?.[cityCode]), note: '金额单位：亿元。' },
+      batchTable: { number: '', caption: `${label}${fullName}“三个一批”项目分批次情况`, rows: batchTable(city), note: '金额单位：亿元。' },
       indicatorTable: {
         number: '',
         caption: `${fullName}主要指标与全省比较`,

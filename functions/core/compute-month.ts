@@ -181,6 +181,7 @@ export function computeMonth(input: ComputeMonthInput): RatesDoc {
       reported,
       counts: s.counts,
       investment: s.investment,
+      byBatch: s.byBatch,
       rates: s.rates,
       change: reported ? change(s.rates, before ? before.summaries[i].rates : null, january) : nullRates(),
       rank: now.rank[i],

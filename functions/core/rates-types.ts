@@ -32,6 +32,16 @@ export interface Investment {
   ytdCompleted: number;
 }
 
+/** Projects and money (万元) of one batch (签约一批 / 开工一批 / 投产一批). */
+export interface BatchFigures {
+  projects: number;
+  total: number;
+  annualPlan: number;
+  ytdCompleted: number;
+}
+
+export type ByBatch = Record<'签约' | '开工' | '投产', BatchFigures>;
+
 export interface UnitResult {
   level: 'province' | 'city' | 'county';
   code: string;
@@ -40,6 +50,8 @@ export interface UnitResult {
   reported: boolean;
   counts: Counts;
   investment: Investment;
+  /** Added field: projects and money per batch (the bulletin's 总体情况). */
+  byBatch?: ByBatch;
   rates: RateMap<number | null>;
   change: RateMap<number | null>;
   rank: RateMap<number | null>;

@@ -1,13 +1,14 @@
 import { roundMoney } from './cell-values';
 import type { LedgerRow } from './ledger-types';
 import { statusAtLeast } from './ledger-types';
-import type { Counts, Investment, RateMap } from './rates-types';
+import type { ByBatch, Counts, Investment, RateMap } from './rates-types';
 import type { Config } from './config';
 
 /** Counts, money and the five rates of one set of rows (a unit, a city, the province, a phase). */
 export interface RowSummary {
   counts: Counts;
   investment: Investment;
+  byBatch: ByBatch;
   rates: RateMap<number | null>;
 }
 
@@ -87,13 +88,21 @@ export function ratesOf(counts: Counts, investment: Investment): RateMap<number 
   };
 }
 
+/** Projects and money per batch. */
+export function sumByBatch(rows: readonly LedgerRow[]): ByBatch {
+  const split = { 签约: [] as LedgerRow[], 开工: [] as LedgerRow[], 投产: [] as LedgerRow[] };
+  for (const r of rows) split[r.batch].push(r);
+  const figures = (rs: LedgerRow[]) => ({ projects: rs.length, ...sumInvestment(rs) });
+  return { 签约: figures(split.签约), 开工: figures(split.开工), 投产: figures(split.投产) };
+}
+
 export function summarize(rows: readonly LedgerRow[], landingCriterion: LandingCriterion): RowSummary {
   const counts = countRows(rows, landingCriterion);
   const investment = sumInvestment(rows);
-  return { counts, investment, rates: ratesOf(counts, investment) };
+  return { counts, investment, byBatch: sumByBatch(rows), rates: ratesOf(counts, investment) };
 }
 
 /** What an unreported unit shows: zeros and nulls, nothing carried forward. */
 export function emptySummary(): RowSummary {
-  return { counts: emptyCounts(), investment: emptyInvestment(), rates: nullRates() };
+  return { counts: emptyCounts(), investment: emptyInvestment(), byBatch: sumByBatch([]), rates: nullRates() };
 }

@@ -7,7 +7,6 @@ import { PdfRenderer, type RenderOptions } from '../adapters/pdf-renderer';
 import { type Presign, MAX_PRESIGN_SECONDS, s3Presigner } from '../adapters/presign';
 import { configFromEnv } from '../adapters/runtime-config';
 import { renderBulletinHtml, renderEmailHtml } from '../adapters/templates';
-import { batchBreakdowns, type BatchBreakdowns } from '../core/batch-breakdown';
 import { type BulletinModel, type LinkInfo, PROVINCE_EDITION, emailText } from '../core/bulletin-model';
 import { buildEditions, editionCodes } from '../core/city-edition';
 import type { Config } from '../core/config';
@@ -106,12 +105,11 @@ export function createReportHandler(deps: ReportDeps) {
     if (only !== null && !editionCodes().includes(only)) {
       throw new Error(`Unknown edition "${only}" (expected a city-level code such as 410100, or "province")`);
     }
-    const [doc, previous, batches] = await Promise.all([
+    const [doc, previous] = await Promise.all([
       deps.store.getJson<RatesDoc>(deps.reportsBucket, ratesKey(month)),
       loadPrevious(deps, month),
-      loadBatches(deps, month),
     ]);
-    const models = buildEditions(doc, deps.config, { issuedOn: shanghaiDate(deps.now()), previous, batches }, only);
+    const models = buildEditions(doc, deps.config, { issuedOn: shanghaiDate(deps.now()), previous }, only);
 
     // HTML of the next edition is built while Chromium prints the current one.
     const rendered = await deps.withRenderer((renderer) =>
@@ -169,16 +167,6 @@ async function loadPrevious(deps: ReportDeps, month: string): Promise<RatesDoc |
   } catch (err) {
     const name = (err as Error).name;
     if (name !== 'NoSuchKey' && name !== 'NotFound') logEvent('previous-rates-unreadable', { month, error: String(err) }, 'error');
-    return null;
-  }
-}
-
-/** Money per batch from the month's ledger; the bulletin prints "—" for it when this fails. */
-async function loadBatches(deps: ReportDeps, month: string): Promise<BatchBreakdowns | null> {
-  try {
-    return batchBreakdowns(await deps.repo.readLedger(month));
-  } catch (err) {
-    logEvent('ledger-unreadable', { month, error: String(err) }, 'error');
     return null;
   }
 }

@@ -238,7 +238,14 @@ describe('functions', () => {
       TB_TEMPLATES_DIR: '/var/task/templates',
       TB_FONTS_DIR: '/var/task/fonts',
       SES_CONFIGURATION_SET: { Ref: logicalIdOf(stack.mail.configurationSet) },
+      TB_LINK_TTL_HOURS: '1',
     });
+  });
+
+  it('outputs the functions ops re-run months with', () => {
+    const outputs = template.toJSON().Outputs as Record<string, { Value: unknown }>;
+    expect(outputs.ComputeFunctionName.Value).toEqual({ Ref: logicalIdOf(stack.functions.compute) });
+    expect(outputs.ReportFunctionName.Value).toEqual({ Ref: logicalIdOf(stack.functions.report) });
   });
 
   it('attaches the Chromium layer (x86_64, nodejs22.x) to the report function only', () => {

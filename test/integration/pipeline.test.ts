@@ -3,10 +3,12 @@ import { mkdirSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { tableFromIPC } from 'apache-arrow';
 import PostalMime from 'postal-mime';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { type MonthSummary, runMonths } from '../../cli/local/run-months';
 import { setLogSink } from '../../functions/adapters/log';
+import { parquetToIpcStream } from '../../functions/adapters/parquet';
 import { parseConfig } from '../../functions/core/config';
 import type { RatesDoc } from '../../functions/core/rates-types';
 import { csvGb18030, xlsx } from '../helpers/files';
@@ -93,6 +95,16 @@ describe('tb run: two months end to end on the embedded servers', () => {
     const luohe = doc.units.find((u) => u.level === 'city' && u.code === '411100')!;
     expect(luohe.rates.start).toBe(0.25);
     expect(doc.units).toHaveLength(1 + 19 + 158);
+  });
+
+  it('copies the month\'s columnar ledger (Parquet + Arrow IPC) to OUT/curated/month=YYYY-MM/', () => {
+    const dir = join(out, 'curated', 'month=2026-10');
+    const parquet = readFileSync(join(dir, 'ledger.parquet'));
+    expect(parquet.subarray(0, 4).toString('latin1')).toBe('PAR1');
+    const table = tableFromIPC(parquetToIpcStream(new Uint8Array(parquet)));
+    expect(table.numRows).toBe(9);
+    expect(new Set(table.getChild('unitCode')!.toArray())).toEqual(new Set(['411102', '411103']));
+    expect(tableFromIPC(readFileSync(join(dir, 'ledger.arrow'))).numRows).toBe(9);
   });
 
   it('renders the bulletin PDF whose text carries the province rates formatted as in METRICS.md', async () => {

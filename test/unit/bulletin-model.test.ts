@@ -1,5 +1,4 @@
 import { describe, expect, it } from 'vitest';
-import { batchBreakdowns } from '../../functions/core/batch-breakdown';
 import { buildBulletinModel, emailText, issueNumber, type BulletinModel, type BulletinOptions } from '../../functions/core/bulletin-model';
 import { buildCityEdition, buildEditions, editionCodes } from '../../functions/core/city-edition';
 import { parseConfig } from '../../functions/core/config';
@@ -66,7 +65,7 @@ describe('masthead, footer, mail subject', () => {
 });
 
 describe('一、总体情况', () => {
-  it('counts per batch; money per batch only from a breakdown whose counts agree', () => {
+  it('counts per batch; money per batch from rates.json byBatch, "—" without it', () => {
     const doc = makeDoc();
     const [p1] = build(doc).overview.paragraphs;
     expect(p1).toBe(
@@ -77,17 +76,16 @@ describe('一、总体情况', () => {
     expect(table[0]).toMatchObject({ projects: '500', total: '—', completion: '—' });
     expect(table[3]).toMatchObject({ projects: '1234', total: '12345.68', annualPlan: '456.79', ytdCompleted: '260.50', completion: '57.0%', isTotal: true });
 
-    // a ledger with the same batch counts: money per batch (万元 → 亿元)
-    const ledger: MonthLedger = { '411102': [] };
-    for (let i = 0; i < 500; i++) ledger['411102'].push(row('411102', '签约', 100, 20, 10));
-    for (let i = 0; i < 420; i++) ledger['411102'].push(row('411102', '开工', 50, 10, 9));
-    for (let i = 0; i < 314; i++) ledger['411102'].push(row('411102', '投产', 10, 1, 1));
-    const m = build(doc, testConfig, { batches: batchBreakdowns(ledger) });
+    // with money per batch (万元 → 亿元), as compute writes it
+    const province = doc.units.find((u) => u.level === 'province')!;
+    province.byBatch = {
+      签约: { projects: 500, total: 50000, annualPlan: 10000, ytdCompleted: 5000 },
+      开工: { projects: 420, total: 21000, annualPlan: 4200, ytdCompleted: 3780 },
+      投产: { projects: 314, total: 3140, annualPlan: 314, ytdCompleted: 314 },
+    };
+    const m = build(doc, testConfig);
     expect(m.overview.paragraphs[0]).toContain('其中，“签约一批”项目 500 个、总投资 5.00 亿元，“开工一批”项目 420 个、总投资 2.10 亿元，“投产一批”项目 314 个、总投资 0.31 亿元；');
     expect(m.overview.batchTable.rows[0]).toMatchObject({ total: '5.00', annualPlan: '1.00', ytdCompleted: '0.50', completion: '50.0%' });
-    // …but not when a re-upload changed the counts since compute
-    ledger['411102'].pop();
-    expect(build(doc, testConfig, { batches: batchBreakdowns(ledger) }).overview.batchTable.rows[0].total).toBe('—');
   });
 
   it('the rates with month-on-month change in 百分点, 投资完成率 against 时序进度', () => {

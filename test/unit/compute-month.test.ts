@@ -275,3 +275,26 @@ describe('computeMonth: January', () => {
     expect(d.quality.filter((f) => f.check === 'Q2')).toEqual([]);
   });
 });
+
+describe('byBatch', () => {
+  it('splits projects and money by batch for every unit, and the batches add up to the totals', () => {
+    const ledger: MonthLedger = {
+      '411102': [
+        row('411102', { batch: '签约', totalInvestment: 100, annualPlan: 10, ytdCompleted: 5 }),
+        row('411102', { batch: '开工', totalInvestment: 200, annualPlan: 20, ytdCompleted: 15 }),
+      ],
+      '411103': [row('411103', { batch: '开工', totalInvestment: 0.1, annualPlan: 0.2, ytdCompleted: 0.1 })],
+    };
+    const doc = computeMonth({ month: '2026-10', ledger, previous: null, config: DEFAULT_CONFIG });
+    const province = doc.units.find((u) => u.level === 'province')!;
+    expect(province.byBatch).toEqual({
+      签约: { projects: 1, total: 100, annualPlan: 10, ytdCompleted: 5 },
+      开工: { projects: 2, total: 200.1, annualPlan: 20.2, ytdCompleted: 15.1 },
+      投产: { projects: 0, total: 0, annualPlan: 0, ytdCompleted: 0 },
+    });
+    const luohe = doc.units.find((u) => u.level === 'city' && u.code === '411100')!;
+    expect(luohe.byBatch).toEqual(province.byBatch);
+    const unreported = doc.units.find((u) => u.code === '410102' && u.level === 'county')!;
+    expect(unreported.byBatch!.签约.projects).toBe(0);
+  });
+});
