@@ -71,8 +71,8 @@ export async function checkUpload(key: string, bytes: Uint8Array, config: Config
   const tooLarge = checkSize(bytes.byteLength, config);
   if (tooLarge) return rejected([tooLarge]);
 
-  // CSV is turned into ledger rows as it is read; a workbook once read (merged cells are known
-  // only at the end of a sheet). Either way the raw rows are released as soon as they are used.
+  // The whole sheet is read first (a workbook's merged cells are known only at its end); the
+  // parser then releases the raw rows as it consumes them.
   let sheet: RawSheet;
   try {
     sheet = await readUpload(fileName, bytes, config, limits);

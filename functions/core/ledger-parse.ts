@@ -440,6 +440,8 @@ function isNumberingRow(cells: Cell[]): boolean {
 
 /** First characters of the words of SUM_WORDS and SUBTOTAL_WORDS. */
 const TOTAL_FIRST = new Set([...'合总全小累其'].map((ch) => ch.charCodeAt(0)));
+/** First characters NOTE_WORDS can start with (full-width forms normalize to these too): a cheap gate per row. */
+const NOTE_FIRST = new Set([...'注说备填审负联制单主以此本'].map((ch) => ch.charCodeAt(0)));
 
 const KIND = {
   data: { kind: 'data' as RowKind },
@@ -466,7 +468,7 @@ function classify(r: RawRow, mapped: MappedColumn[], labelColumns: number[]): { 
     }
   }
   if (first === null) return KIND.blank;
-  const note = typeof first === 'string' && NOTE_WORDS.test(nfkc(cellText(first)!));
+  const note = typeof first === 'string' && NOTE_FIRST.has(cellText(first)!.charCodeAt(0)) && NOTE_WORDS.test(nfkc(cellText(first)!));
   // Nothing in any ledger column (a pre-numbered empty form row, "以下空白", a signature).
   if (!anyMapped || note) return note ? KIND.note : KIND.blank;
   // A 合计 row: the word stands in one of the leading cells (序号, 项目代码 or 项目名称 column).

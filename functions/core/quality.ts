@@ -69,29 +69,42 @@ const DATE_FIELDS = [
   ['productionDate', '投产日期'],
 ] as const;
 
+/** monthEnd of the last month asked for: ingest checks every row of one file against one month. */
+let endCache = { month: '', end: '' };
+function cachedMonthEnd(month: string): string {
+  if (endCache.month !== month) endCache = { month, end: monthEnd(month) };
+  return endCache.end;
+}
+
 function checkQ8(row: LedgerRow, month: string): QualityFinding[] {
-  const present = DATE_FIELDS.flatMap(([field, label]) => {
+  // Runs on every row of every upload: a plain loop, and nothing allocated for a clean row.
+  let problems: string[] | null = null;
+  let prevLabel = '';
+  let prevValue: string | null = null;
+  let end: string | null = null;
+  for (const [field, label] of DATE_FIELDS) {
     const v = row[field];
-    return v ? [{ label, v }] : [];
-  });
-  const problems: string[] = [];
-  // Checking each present date against the next present one covers the whole chain.
-  for (let i = 1; i < present.length; i++) {
-    const a = present[i - 1];
-    const b = present[i];
-    if (a.v > b.v) problems.push(`${a.label}${a.v}晚于${b.label}${b.v}`);
+    if (!v) continue;
+    // Each present date against the next present one covers the whole chain.
+    if (prevValue !== null && prevValue > v) (problems ??= []).push(`${prevLabel}${prevValue}晚于${label}${v}`);
+    prevLabel = label;
+    prevValue = v;
+    end ??= cachedMonthEnd(month);
+    if (v > end) (problems ??= []).push(`${label}${v}晚于报告期末${end}`);
   }
-  const end = monthEnd(month);
-  for (const d of present) {
-    if (d.v > end) problems.push(`${d.label}${d.v}晚于报告期末${end}`);
-  }
-  if (problems.length === 0) return [];
+  if (!problems) return [];
+  // Chain problems first, then the dates after the month's end, as a clerk reads them.
+  const order = (p: string) => (p.includes('报告期末') ? 1 : 0);
+  problems.sort((a, b) => order(a) - order(b));
   return [finding('Q8', row, `${project(row)}日期有误：${problems.join('；')}，请核实`)];
 }
 
 /** Q3, Q7, Q8: checks that need only the row and the report month. */
 export function rowChecks(row: LedgerRow, month: string): QualityFinding[] {
-  return [...checkQ3(row), ...checkQ7(row), ...checkQ8(row, month)];
+  const q3 = checkQ3(row);
+  const q7 = checkQ7(row);
+  const q8 = checkQ8(row, month);
+  return q3.length + q7.length + q8.length === 0 ? q3 : [...q3, ...q7, ...q8];
 }
 
 // ---------------------------------------------------------------------------------------------
