@@ -5,7 +5,7 @@ import { CorsHttpMethod, HttpApi, HttpMethod, HttpRoute, HttpStage, LogGroupLogD
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import { Effect, PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { ApplicationLogLevel, Architecture, LoggingFormat, Runtime, SystemLogLevel } from 'aws-cdk-lib/aws-lambda';
-import { NodejsFunction, OutputFormat, SourceMapMode } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { type Bucket, HttpMethods } from 'aws-cdk-lib/aws-s3';
 import { Construct, type IConstruct } from 'constructs';
@@ -13,7 +13,7 @@ import { LAMBDA_WEB_DIR, PAGE_BUILD } from '../functions/adapters/web-assets';
 import { PORTAL_ROUTES } from '../functions/api/routes';
 import type { Config } from '../functions/core/config';
 import { BUCKETS, PREFIX, TABLE_ENV } from './definitions';
-import { ESM_BANNER, posixQuote } from './functions';
+import { BASE_BUNDLING, posixQuote } from './functions';
 import type { Storage } from './storage';
 
 /**
@@ -127,17 +127,7 @@ export class PortalApi extends Construct {
         NODE_OPTIONS: '--enable-source-maps',
       },
       bundling: {
-        format: OutputFormat.ESM,
-        target: 'node22',
-        mainFields: ['module', 'main'],
-        banner: ESM_BANNER,
-        define: { __dirname: '__tbDirname', __filename: '__tbFilename' },
-        sourceMap: true,
-        sourceMapMode: SourceMapMode.DEFAULT,
-        sourcesContent: false,
-        minify: false,
-        externalModules: [],
-        forceDockerBundling: false,
+        ...BASE_BUNDLING,
         commandHooks: {
           beforeBundling: () => [],
           beforeInstall: () => [],

@@ -95,6 +95,22 @@ export function parquetWasmCommands(projectRoot: string, inputDir: string, outpu
   return [`cp ${posixQuote(src)} ${posixQuote(outputDir.split(path.sep).join('/') + '/')}`];
 }
 
+/** esbuild options every function shares (ESM, source maps, local bundling). */
+export const BASE_BUNDLING: BundlingOptions = {
+  format: OutputFormat.ESM,
+  target: 'node22',
+  mainFields: ['module', 'main'],
+  banner: ESM_BANNER,
+  define: { __dirname: '__tbDirname', __filename: '__tbFilename' },
+  sourceMap: true,
+  sourceMapMode: SourceMapMode.DEFAULT,
+  sourcesContent: false,
+  minify: false,
+  // Bundle the AWS SDK v3 we test against instead of relying on the runtime's copy.
+  externalModules: [],
+  forceDockerBundling: false,
+};
+
 export interface PipelineFunctionsProps {
   projectRoot: string;
   config: Config;
@@ -137,20 +153,7 @@ export class PipelineFunctions extends Construct {
       );
     }
 
-    const baseBundling: BundlingOptions = {
-      format: OutputFormat.ESM,
-      target: 'node22',
-      mainFields: ['module', 'main'],
-      banner: ESM_BANNER,
-      define: { __dirname: '__tbDirname', __filename: '__tbFilename' },
-      sourceMap: true,
-      sourceMapMode: SourceMapMode.DEFAULT,
-      sourcesContent: false,
-      minify: false,
-      // Bundle the AWS SDK v3 we test against instead of relying on the runtime's copy.
-      externalModules: [],
-      forceDockerBundling: false,
-    };
+    const baseBundling = BASE_BUNDLING;
 
     const make = (
       name: 'Ingest' | 'Compute' | 'Report',

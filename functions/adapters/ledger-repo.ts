@@ -2,10 +2,10 @@ import {
   type DynamoDBDocumentClient,
   GetCommand,
   PutCommand,
-  QueryCommand,
   type QueryCommandInput,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
+import { queryAll } from './dynamo-query';
 import type { LedgerRow, MonthLedger } from '../core/ledger-types';
 import type { RatesDoc } from '../core/rates-types';
 import type { Receipt } from '../core/receipt';
@@ -62,15 +62,8 @@ export class LedgerRepository {
     readonly retry: RetryOptions = DEFAULT_RETRY,
   ) {}
 
-  private async queryAll(input: Omit<QueryCommandInput, 'TableName'>): Promise<Record<string, unknown>[]> {
-    const items: Record<string, unknown>[] = [];
-    let start: Record<string, unknown> | undefined;
-    do {
-      const res = await this.doc.send(new QueryCommand({ ...input, TableName: this.table, ExclusiveStartKey: start }));
-      items.push(...(res.Items ?? []));
-      start = res.LastEvaluatedKey;
-    } while (start);
-    return items;
+  private queryAll(input: Omit<QueryCommandInput, 'TableName'>): Promise<Record<string, unknown>[]> {
+    return queryAll(this.doc, this.table, input);
   }
 
   async writeSnapshot(month: string, unit: string, uploadId: string, rows: LedgerRow[]): Promise<void> {
