@@ -136,7 +136,7 @@ export function register(program: Command): void {
         console.log(`  报送单位 ${o.unit}：${serve.tokens.unit}`);
         console.log(`  省专班（只读）：${serve.tokens.province}`);
       }
-      console.log(`\n更多令牌：npm run tb -- tokens issue --unit 411103（本服务运行时也可执行）`);
+      console.log(`\n更多令牌：npx tb tokens issue --unit 411103（本服务运行时也可执行）`);
       console.log('按 Ctrl+C 停止。数据保存在 .data/store，日志在 .data/pipeline.log。\n');
       const stop = async () => {
         await serve.close();
