@@ -23,6 +23,7 @@ import {
   formatDateCn,
   formatGap,
   formatPoints,
+  formatPointsAbs,
   formatRank,
   formatRankMove,
   formatRate,
@@ -372,10 +373,6 @@ export function displayName(code: string, fallback: string | undefined): string 
   return d ? shortName(d) : (fallback ?? code);
 }
 
-function formatPointsAbs(fraction: number): string {
-  return formatPoints(Math.abs(fraction)).replace(/^\+/, '');
-}
-
 /** "7市" for a list of city-level units; "8地" when one of them is not a 市 (航空港区). */
 export function cityCountNoun(units: Peer[]): string {
   if (units.length < 2) return '';
@@ -585,6 +582,31 @@ export function fallRow(name: string, unit: UnitResult, key: RateKey): WarningSe
   return { unit: name, metric: RATE_NAMES[key], now: formatRate(unit.rates[key]), before: previousRate(unit, key), change: formatPoints(unit.change[key]) };
 }
 
+/** A unit as the warning tables name it. */
+export interface NamedUnit {
+  name: string;
+  unit?: UnitResult | null;
+}
+
+/** 红色等级指标: per rate, the units graded red, lowest first ("无" when none). */
+export function redRows(units: readonly NamedUnit[], config: Config): WarningSection['red']['rows'] {
+  return RATE_KEYS.map((key) => {
+    const red = units
+      .filter((u) => u.unit?.reported && u.unit.grade?.[key] === 'red')
+      .sort((a, b) => (a.unit!.rates[key] ?? 0) - (b.unit!.rates[key] ?? 0))
+      .map((u) => `${u.name} ${formatRate(u.unit!.rates[key])}`);
+    return { metric: RATE_NAMES[key], criterion: redCriterion(key, config), units: red.length ? red.join('、') : '无' };
+  });
+}
+
+/** Rates that fell by more than `threshold`, over all the units, the largest fall first. */
+export function fallRows(units: readonly NamedUnit[], threshold: number): WarningSection['falls']['rows'] {
+  return units
+    .flatMap((u) => (u.unit?.reported ? fallsOf(u.unit, threshold).map((k) => ({ u, k, d: u.unit!.change[k] as number })) : []))
+    .sort((a, b) => a.d - b.d)
+    .map(({ u, k }) => fallRow(u.name, u.unit!, k));
+}
+
 export function unreportedGroups(codes: readonly string[], doc: RatesDoc): WarningSection['unreported'] {
   const unitsByCode = unitIndex(doc);
   const cityOrder = new Map(CITIES.map((c, i) => [c.code, i]));
@@ -744,22 +766,13 @@ export function buildBulletinModel(doc: RatesDoc, config: Config, opts: Bulletin
     red: {
       number: '',
       caption: '红色等级指标',
-      rows: RATE_KEYS.map((key) => {
-        const red = cities
-          .filter((c) => c.unit?.grade?.[key] === 'red')
-          .sort((a, b) => (a.unit!.rates[key] ?? 0) - (b.unit!.rates[key] ?? 0))
-          .map((c) => `${c.name} ${formatRate(c.unit!.rates[key])}`);
-        return { metric: RATE_NAMES[key], criterion: redCriterion(key, config), units: red.length ? red.join('、') : '无' };
-      }),
+      rows: redRows(cities, config),
       note: countyRedNote(doc),
     },
     falls: {
       number: '',
       caption: `较上月下降超过 ${formatPointsAbs(fall)} 个百分点的指标`,
-      rows: cities
-        .flatMap((c) => (c.unit && c.unit.reported ? fallsOf(c.unit, fall).map((k) => ({ c, k, d: c.unit!.change[k] as number })) : []))
-        .sort((a, b) => a.d - b.d)
-        .map(({ c, k }) => fallRow(c.name, c.unit!, k)),
+      rows: fallRows(cities, fall),
       note: countyFallsNote(doc, fall),
     },
     unreported,

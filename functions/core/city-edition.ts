@@ -14,6 +14,7 @@ import {
   countsParagraph,
   countyCountNoun,
   fallRow,
+  fallRows,
   fallsOf,
   indicatorRows,
   investmentWithGap,
@@ -25,7 +26,7 @@ import {
   provinceUnit,
   qualitySection,
   rateCell,
-  redCriterion,
+  redRows,
   scoreRanks,
   unitCharts,
   unitIndex,
@@ -44,6 +45,7 @@ import {
   formatCount,
   formatGap,
   formatPoints,
+  formatPointsAbs,
   formatRank,
   formatRankMove,
   formatRankMovePhrase,
@@ -150,7 +152,7 @@ export function buildCityEdition(doc: RatesDoc, config: Config, cityCode: string
         leadersSentence(COUNT_RATES.map((key) => ({ key, peers: peers(key) })), rankOpts, '从县（市、区）看，'),
         investmentSentence(
           members.map((m) => ({ ...peerOf(m.name, m.unit, m.unit?.rates.investmentCompletion ?? null), grade: m.unit?.grade?.investmentCompletion ?? null })),
-          { timeProgress: doc.timeProgress, redGapPoints: pointsAbs(config.grades.investmentRedGap), everyone: '各县（市、区）', countNoun: countyCountNoun },
+          { timeProgress: doc.timeProgress, redGapPoints: formatPointsAbs(config.grades.investmentRedGap), everyone: '各县（市、区）', countNoun: countyCountNoun },
         ),
         laggardsSentence(COUNT_RATES.map((key) => ({ key, peers: peers(key) })), rankOpts, '从薄弱环节看，'),
         sentence([
@@ -177,30 +179,21 @@ export function buildCityEdition(doc: RatesDoc, config: Config, cityCode: string
     red: {
       number: '',
       caption: '红色等级指标',
-      rows: RATE_KEYS.map((key) => {
-        const red = scope
-          .filter((m) => m.unit?.reported && m.unit.grade?.[key] === 'red')
-          .sort((a, b) => (a.unit!.rates[key] ?? 0) - (b.unit!.rates[key] ?? 0))
-          .map((m) => `${m.name} ${formatRate(m.unit!.rates[key])}`);
-        return { metric: RATE_NAMES[key], criterion: redCriterion(key, config), units: red.length ? red.join('、') : '无' };
-      }),
+      rows: redRows(scope, config),
       note: self ? '' : cityRedNote(city, fullName),
     },
     falls: {
       number: '',
-      caption: `较上月下降超过 ${pointsAbs(fall)} 个百分点的指标`,
+      caption: `较上月下降超过 ${formatPointsAbs(fall)} 个百分点的指标`,
       rows: [
         ...(self ? [] : fallsOf(city, fall).map((k) => fallRow('全市', city, k))),
-        ...scope
-          .flatMap((m) => (m.unit && m.unit.reported ? fallsOf(m.unit, fall).map((k) => ({ m, k, d: m.unit!.change[k] as number })) : []))
-          .sort((a, b) => a.d - b.d)
-          .map(({ m, k }) => fallRow(m.name, m.unit!, k)),
+        ...fallRows(scope, fall),
       ],
       note: '',
     },
     unreported,
   };
-  if (!warnings.falls.rows.length) warnings.falls.note = `本月没有指标较上月下降超过 ${pointsAbs(fall)} 个百分点。`;
+  if (!warnings.falls.rows.length) warnings.falls.note = `本月没有指标较上月下降超过 ${formatPointsAbs(fall)} 个百分点。`;
 
   // ── 四、数据质量
   const codes = new Set(members.map((m) => m.code));
@@ -284,10 +277,6 @@ export function buildCityEdition(doc: RatesDoc, config: Config, cityCode: string
       ].filter(Boolean),
     },
   });
-}
-
-function pointsAbs(fraction: number): string {
-  return formatPoints(Math.abs(fraction)).replace(/^\+/, '');
 }
 
 /** "（较上月上升 1 位）" or "". */

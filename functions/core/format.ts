@@ -224,3 +224,8 @@ export function formatDuration(seconds: number): string {
   if (seconds >= 3600) return `${Math.floor(seconds / 3600)} 小时`;
   return `${Math.max(1, Math.floor(seconds / 60))} 分钟`;
 }
+
+/** A size of change in 百分点 without its sign ("5.0"), for thresholds and gaps named in prose. */
+export function formatPointsAbs(fraction: number): string {
+  return formatPoints(Math.abs(fraction)).replace(/^\+/, '');
+}
