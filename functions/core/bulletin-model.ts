@@ -303,9 +303,9 @@ export interface BulletinOptions {
   issuedOn: string;
   /** Last month's document: rank moves of scores and of ranks within a city. */
   previous?: RatesDoc | null;
-  /** How many data-quality findings the province bulletin lists (default 30) and a city edition (default 60). */
+  /** Overrides config.bulletin.qualityLimitProvince / qualityLimitCity for this build. */
   qualityLimit?: number;
-  /** A rate "fell" when it dropped by more than this many fraction points (default 0.05). */
+  /** Overrides config.bulletin.fallThreshold for this build. */
   fallThreshold?: number;
 }
 
@@ -705,7 +705,7 @@ export function buildBulletinModel(doc: RatesDoc, config: Config, opts: Bulletin
   const masthead = mastheadOf(doc, config, opts, '');
   const prev = unitIndex(opts.previous);
   const cities = cityEntries(doc);
-  const fall = opts.fallThreshold ?? 0.05;
+  const fall = opts.fallThreshold ?? config.bulletin.fallThreshold;
 
   // ── 一、总体情况
   const counties = doc.units.filter((u) => u.level === 'county');
@@ -779,7 +779,7 @@ export function buildBulletinModel(doc: RatesDoc, config: Config, opts: Bulletin
   };
 
   // ── 四、数据质量
-  const quality = qualitySection(doc.quality, opts.qualityLimit ?? 30, '各市分册列出本地全部问题', '');
+  const quality = qualitySection(doc.quality, opts.qualityLimit ?? config.bulletin.qualityLimitProvince, '各市分册列出本地全部问题', '');
 
   // ── 五、有关要求
   const requirements = [

@@ -100,7 +100,7 @@ export function buildCityEdition(doc: RatesDoc, config: Config, cityCode: string
   const city = idx('city', cityCode) ?? placeholderCity(cityCode, fullName);
   const label = monthLabel(doc.month);
   const masthead = mastheadOf(doc, config, opts, fullName);
-  const fall = opts.fallThreshold ?? 0.05;
+  const fall = opts.fallThreshold ?? config.bulletin.fallThreshold;
 
   const members = reportingUnitsOf(cityCode)
     .sort((a, b) => a.code.localeCompare(b.code))
@@ -199,7 +199,7 @@ export function buildCityEdition(doc: RatesDoc, config: Config, cityCode: string
   const codes = new Set(members.map((m) => m.code));
   const quality = qualitySection(
     doc.quality.filter((f) => codes.has(f.unitCode)),
-    opts.qualityLimit ?? 60,
+    opts.qualityLimit ?? config.bulletin.qualityLimitCity,
     '请有关单位对照台账全面自查',
     self ? '' : '本市',
   );

@@ -49,6 +49,11 @@ export const ConfigSchema = z.object({
       /** 期号 of `issueBaseMonth`; later months count up from it. */
       issueBase: z.number().int().positive().default(1),
       issueBaseMonth: z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/).default('2026-01'),
+      /** 三、预警 lists rates that fell by more than this many fraction points (0.05 = 5 个百分点). */
+      fallThreshold: z.number().min(0).max(1).default(0.05),
+      /** 四、数据质量: findings listed before "另有 N 条" — province bulletin, city edition. */
+      qualityLimitProvince: z.number().int().min(0).default(30),
+      qualityLimitCity: z.number().int().min(0).default(60),
     })
     .default({}),
   mail: z

@@ -220,6 +220,11 @@ describe('三、预警', () => {
     expect(w.falls.rows).toEqual([{ unit: '开封', metric: '开工率', now: '55.0%', before: '63.2%', change: '-8.2' }]);
     expect(w.unreported.text).toBe('郑州市：中原区、金水区；漯河市：舞阳县；航空港区');
     expect(w.unreported.sentence).toBe('本月应报送台账的县（市、区）8 个，已报送 4 个，未报送 4 个：郑州市：中原区、金水区；漯河市：舞阳县；航空港区。');
+    // The threshold is configuration: at 4 points the 5.0-point fall is listed too, at 10 none is.
+    const at = (fallThreshold: number) =>
+      build(doc, parseConfig({ ...testConfig, bulletin: { ...testConfig.bulletin, fallThreshold } })).warnings.falls.rows.map((r) => r.change);
+    expect(at(0.04)).toEqual(['-8.2', '-5.0']);
+    expect(at(0.1)).toEqual([]);
   });
 
   it('reporting units: those with three or more red rates, and the largest falls', () => {
