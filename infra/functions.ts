@@ -251,9 +251,6 @@ export class PipelineFunctions extends Construct {
         TB_TEMPLATES_DIR: LAMBDA_TEMPLATES_DIR,
         TB_FONTS_DIR: LAMBDA_FONTS_DIR,
         SES_CONFIGURATION_SET: mail.configurationSet.configurationSetName,
-        // A presigned link dies with the Lambda role's temporary credentials, whose lifetime Lambda
-        // does not promise: the mail states this conservative validity, not the 7-day maximum.
-        TB_LINK_TTL_HOURS: '1',
       },
       bundling: {
         // Provided by the Chromium layer (/opt/nodejs/node_modules).

@@ -44,6 +44,14 @@ export function applyNagSuppressions(stack: ThreeBatchesStack): void {
   ack(roleOf(functions.compute), objectWildcard(reports, PREFIX.reports), prefixReason(`the reports bucket's ${PREFIX.reports} prefix`));
   ack(roleOf(functions.report), objectWildcard(reports, ''), prefixReason('the reports bucket, which holds only bulletin outputs'));
 
+  // --- bulletin download links (infra/download-links.ts) ---
+  ack(roleOf(stack.portal.handler), objectWildcard(reports, PREFIX.reports), prefixReason(`the reports bucket's ${PREFIX.reports} prefix (read only, to presign bulletin PDFs for signed mail links)`));
+  ack(
+    stack.downloadLinks.secret,
+    'AwsSolutions-SMG4',
+    'HMAC key of bulletin links already mailed (valid up to 7 days): rotating it would break them; rotate deliberately (replace and accept that older links stop working).',
+  );
+
   // --- scheduler: CDK's grantInvoke covers the function and its versions/aliases (same function) ---
   ack(
     monthly.role,

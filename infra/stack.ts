@@ -2,6 +2,7 @@ import { Annotations, CfnOutput, Fn, Stack, type StackProps, Tags } from 'aws-cd
 import { Construct } from 'constructs';
 import type { Config } from '../functions/core/config';
 import { PortalApi } from './api';
+import { DownloadLinks } from './download-links';
 import { PipelineFunctions } from './functions';
 import { Mail } from './mail';
 import { Monitoring } from './monitoring';
@@ -31,6 +32,7 @@ export class ThreeBatchesStack extends Stack {
   readonly monthly: MonthlySchedule;
   readonly monitoring: Monitoring;
   readonly portal: PortalApi;
+  readonly downloadLinks: DownloadLinks;
 
   constructor(scope: Construct, id: string, props: ThreeBatchesStackProps) {
     super(scope, id, {
@@ -62,6 +64,12 @@ export class ThreeBatchesStack extends Stack {
       target: this.functions.compute,
     });
     this.portal = new PortalApi(this, 'Portal', { projectRoot, config, storage: this.storage });
+    this.downloadLinks = new DownloadLinks(this, 'DownloadLinks', {
+      report: this.functions.report,
+      portal: this.portal.handler,
+      portalUrl: this.portal.url,
+      reports: this.storage.reports,
+    });
     this.monitoring = new Monitoring(this, 'Monitoring', {
       alarmEmail: settings.alarmEmail,
       queues: {

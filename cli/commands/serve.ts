@@ -4,6 +4,7 @@ import type { Command } from 'commander';
 import { PortalRepository } from '../../functions/adapters/portal-repo';
 import { TokenRepository } from '../../functions/adapters/token-repo';
 import { UploadBucket } from '../../functions/adapters/upload-bucket';
+import { s3Presigner } from '../../functions/adapters/presign';
 import { createPortalHandler } from '../../functions/api/portal';
 import type { Config } from '../../functions/core/config';
 import type { Receipt } from '../../functions/core/receipt';
@@ -36,6 +37,8 @@ export interface ServeOptions {
   /** Repository root (for the page's sources). */
   root?: string;
   onReceipt?: (r: Receipt) => void;
+  /** Serve `/download` bulletin links signed with this secret (as the deployed portal does). */
+  linkSecret?: string;
 }
 
 export interface Serve {
@@ -71,6 +74,14 @@ export async function startServe(opts: ServeOptions): Promise<Serve> {
       assets: await buildWebAssets(opts.root ?? REPO_ROOT),
       settings,
       now,
+      ...(opts.linkSecret
+        ? {
+            downloads: {
+              secret: async () => opts.linkSecret!,
+              presign: async (key: string) => (await s3Presigner(pipeline.s3)(pipeline.servers.buckets.reports, key, 300)).url,
+            },
+          }
+        : {}),
     });
     const post = createPostGateway({
       s3Endpoint: pipeline.servers.s3Endpoint,

@@ -1,5 +1,7 @@
 import { makeDocClient, makeS3Client, requireEnv } from '../adapters/aws-clients';
+import { secretFromSecretsManager } from '../adapters/download-links';
 import { PortalRepository } from '../adapters/portal-repo';
+import { s3Presigner } from '../adapters/presign';
 import { configFromEnv } from '../adapters/runtime-config';
 import { TokenRepository } from '../adapters/token-repo';
 import { UploadBucket } from '../adapters/upload-bucket';
@@ -17,14 +19,25 @@ let cached: ReturnType<typeof createPortalHandler> | undefined;
 export const handler = (event: HttpApiEvent): Promise<HttpApiResult> => {
   if (!cached) {
     const doc = makeDocClient();
+    const s3 = makeS3Client();
     const table = requireEnv('TABLE_NAME');
+    const { LINK_SECRET_ARN, REPORTS_BUCKET } = process.env;
     cached = createPortalHandler({
       tokens: new TokenRepository(doc, table),
-      uploads: new UploadBucket(makeS3Client(), requireEnv('RAW_BUCKET')),
+      uploads: new UploadBucket(s3, requireEnv('RAW_BUCKET')),
       repo: new PortalRepository(doc, table),
       assets: loadWebAssets(process.env.TB_WEB_DIR ?? LAMBDA_WEB_DIR),
       settings: uploadSettings(configFromEnv()),
       now: () => new Date(),
+      // Signed bulletin links from mails: presigned here, at click time, for 5 minutes.
+      ...(LINK_SECRET_ARN && REPORTS_BUCKET
+        ? {
+            downloads: {
+              secret: secretFromSecretsManager(LINK_SECRET_ARN),
+              presign: async (key: string) => (await s3Presigner(s3)(REPORTS_BUCKET, key, 300, key.split('/').pop())).url,
+            },
+          }
+        : {}),
     });
   }
   return cached(event);

@@ -5,6 +5,7 @@ import type { UploadBucket } from '../adapters/upload-bucket';
 import type { WebAssets } from '../adapters/web-assets';
 import { logEvent } from '../adapters/log';
 import { division, isReportingUnit } from '../core/divisions';
+import { verifyDownload } from '../core/download-link';
 import { isMonth, monthLabel, reportingMonth } from '../core/months';
 import { reportingStatus } from '../core/reporting-status';
 import { templateFileName, templateWorkbook } from '../core/template-form';
@@ -24,6 +25,8 @@ import { ApiError, type HttpApiEvent, type HttpApiResult, attachment, binary, er
  *   POST /uploads          {month, fileName, size} → a presigned POST for the server-chosen key
  *   GET  /uploads?month=   this unit's uploads with their receipts (province: &unit=CODE)
  *   GET  /status?month=    province token: every reporting unit accepted / rejected / missing
+ *   GET  /download?key&exp&sig  a bulletin link from a mail (HMAC-signed, no token): 302 to a
+ *                          presigned S3 URL made now, with this function's current credentials
  *
  * Tokens come as `Authorization: Bearer …`; a unit token only ever reaches its own unit.
  */
@@ -35,6 +38,8 @@ export interface PortalDeps {
   settings: UploadSettings;
   now: () => Date;
   newUploadId?: () => string;
+  /** Bulletin download links (AWS): the signing secret and a short-lived presigner for reports. */
+  downloads?: { secret: () => Promise<string>; presign: (key: string) => Promise<string> };
 }
 
 /** Months the province view offers (counting back from the reporting month). */
@@ -170,6 +175,14 @@ export function createPortalHandler(deps: PortalDeps) {
     return json(200, reportingStatus(month, receipts, pointers));
   }
 
+  async function download(event: HttpApiEvent): Promise<HttpApiResult> {
+    if (!deps.downloads) throw new ApiError(404, 'not-found', '未找到该页面或接口');
+    const q = event.queryStringParameters ?? {};
+    const check = verifyDownload(await deps.downloads.secret(), q, deps.now());
+    if (!check.ok) throw new ApiError(check.status, check.code, check.message);
+    return { statusCode: 302, headers: { location: await deps.downloads.presign(check.key), 'cache-control': 'no-store' }, body: '' };
+  }
+
   async function route(event: HttpApiEvent, who: { principal?: Principal }): Promise<HttpApiResult> {
     const method = event.requestContext.http.method.toUpperCase();
     const path = event.rawPath.replace(/\/+$/, '') || '/';
@@ -178,6 +191,7 @@ export function createPortalHandler(deps: PortalDeps) {
     if (!allowed.includes(method)) throw new ApiError(405, 'method-not-allowed', '不支持该请求方法', { allow: allowed.join(', ') });
     if (path === '/' || path === '/app.js' || path === '/style.css') return page(path);
     if (path === '/template.xlsx') return template(event);
+    if (path === '/download') return download(event);
     const principal = (who.principal = await authenticate(event));
     if (path === '/me') return me(principal);
     if (path === '/uploads') return method === 'POST' ? createUpload(event, principal) : listUploads(event, principal);

@@ -10,6 +10,7 @@ export const PORTAL_ROUTES = {
   '/me': ['GET'],
   '/uploads': ['GET', 'POST'],
   '/status': ['GET'],
+  '/download': ['GET'],
 } as const satisfies Record<string, readonly ('GET' | 'POST')[]>;
 
 export type PortalPath = keyof typeof PORTAL_ROUTES;

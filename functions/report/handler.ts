@@ -4,6 +4,7 @@ import { logEvent } from '../adapters/log';
 import { type Mailer, buildMimeMessage, mailerFromEnv } from '../adapters/mailer';
 import { ObjectStore } from '../adapters/object-store';
 import { PdfRenderer, type RenderOptions } from '../adapters/pdf-renderer';
+import { portalLinker, secretFromSecretsManager } from '../adapters/download-links';
 import { type Presign, MAX_PRESIGN_SECONDS, s3Presigner } from '../adapters/presign';
 import { configFromEnv } from '../adapters/runtime-config';
 import { renderBulletinHtml, renderEmailHtml } from '../adapters/templates';
@@ -259,7 +260,12 @@ export const handler = (event: ReportEvent) => {
           await renderer.close();
         }
       },
-      presign: s3Presigner(s3),
+      // In AWS, links go through the portal (which presigns on click with fresh credentials);
+      // elsewhere a presigned S3 URL is fine.
+      presign:
+        process.env.PORTAL_URL && process.env.LINK_SECRET_ARN
+          ? portalLinker(process.env.PORTAL_URL, secretFromSecretsManager(process.env.LINK_SECRET_ARN))
+          : s3Presigner(s3),
       now: () => new Date(),
       ...(Number.isFinite(ttlHours) && ttlHours > 0 ? { linkTtlSeconds: Math.round(ttlHours * 3600) } : {}),
     });

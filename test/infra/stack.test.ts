@@ -238,8 +238,21 @@ describe('functions', () => {
       TB_TEMPLATES_DIR: '/var/task/templates',
       TB_FONTS_DIR: '/var/task/fonts',
       SES_CONFIGURATION_SET: { Ref: logicalIdOf(stack.mail.configurationSet) },
-      TB_LINK_TTL_HOURS: '1',
+      LINK_SECRET_ARN: { Ref: logicalIdOf(stack.downloadLinks.secret) },
     });
+  });
+
+  it('signs bulletin links with a generated secret that only report and portal read; the portal presigns reports/ PDFs', () => {
+    const secretId = logicalIdOf(stack.downloadLinks.secret);
+    expect(resources[secretId]!.Properties!.GenerateSecretString).toMatchObject({ PasswordLength: 48, ExcludePunctuation: true });
+    const env = (fn: object) => resources[logicalIdOf(fn as never)]!.Properties!.Environment.Variables;
+    expect(env(stack.functions.report)).toMatchObject({ LINK_SECRET_ARN: { Ref: secretId }, PORTAL_URL: expect.anything() });
+    expect(env(stack.portal.handler)).toMatchObject({ LINK_SECRET_ARN: { Ref: secretId }, REPORTS_BUCKET: { Ref: logicalIdOf(stack.storage.reports) } });
+    const readers = Object.values(resources)
+      .filter((r) => r.Type === 'AWS::IAM::Policy')
+      .filter((r) => JSON.stringify(r.Properties!.PolicyDocument).includes('secretsmanager:GetSecretValue'))
+      .flatMap((r) => r.Properties!.Roles.map((x: { Ref: string }) => x.Ref));
+    expect(new Set(readers)).toEqual(new Set([fnRoleId(stack.functions.report), fnRoleId(stack.portal.handler)]));
   });
 
   it('outputs the functions ops re-run months with', () => {

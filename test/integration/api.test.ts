@@ -1,13 +1,14 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ListObjectsV2Command } from '@aws-sdk/client-s3';
+import { ListObjectsV2Command, PutObjectCommand } from '@aws-sdk/client-s3';
 import { createPresignedPost } from '@aws-sdk/s3-presigned-post';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Serve, startServe } from '../../cli/commands/serve';
 import { setLogSink } from '../../functions/adapters/log';
 import { TokenRepository } from '../../functions/adapters/token-repo';
 import { parseConfig } from '../../functions/core/config';
+import { downloadUrl } from '../../functions/core/download-link';
 import { ledgerTable, xlsx } from '../helpers/files';
 
 /**
@@ -19,6 +20,7 @@ setLogSink(() => {});
 
 const NOW = new Date('2026-11-05T02:00:00Z'); // 2026-11-05 10:00 Shanghai: 2026-10 and 2026-09 are open
 const MAX_BYTES = 64 * 1024;
+const LINK_SECRET = 'portal-link-secret-for-tests';
 
 let serve: Serve;
 let tokens: TokenRepository;
@@ -34,6 +36,7 @@ beforeAll(async () => {
     port: 0,
     now: () => NOW,
     demoUnit: null,
+    linkSecret: LINK_SECRET,
   });
   tokens = new TokenRepository(serve.pipeline.doc, serve.pipeline.servers.table);
   unitA = (await tokens.issue({ role: 'unit', unitCode: '411102', now: NOW })).token;
@@ -271,5 +274,34 @@ describe('page, template and errors', () => {
     expect(await call('DELETE', '/uploads', unitA)).toMatchObject({ status: 405, json: { error: { message: '不支持该请求方法' } } });
     expect(await call('POST', '/uploads', unitA, '{not json')).toMatchObject({ status: 400, json: { error: { message: '请求内容不是有效的 JSON' } } });
     expect(await call('POST', '/uploads', unitA, { month: '2026-10', fileName: '台账.xls' })).toMatchObject({ status: 400, json: { error: { code: 'unsupported-type' } } });
+  });
+});
+
+describe('bulletin download links from mails (GET /download)', () => {
+  const KEY = 'reports/2026-10/bulletin-2026-10.pdf';
+  const PDF = new TextEncoder().encode('%PDF-1.7 the province bulletin');
+
+  it('redirect a signed, unexpired link to a freshly presigned S3 URL of that PDF, without a token', async () => {
+    await serve.pipeline.s3.send(new PutObjectCommand({ Bucket: serve.pipeline.servers.buckets.reports, Key: KEY, Body: PDF }));
+    const link = downloadUrl(serve.url, LINK_SECRET, KEY, new Date(NOW.getTime() + 7 * 86400_000));
+    const res = await fetch(link, { redirect: 'manual' });
+    expect(res.status).toBe(302);
+    const location = res.headers.get('location')!;
+    expect(location).toContain('bulletin-2026-10.pdf');
+    expect(location).toContain('X-Amz-Signature=');
+    const pdf = await fetch(location);
+    expect(new Uint8Array(await pdf.arrayBuffer())).toEqual(PDF);
+  });
+
+  it('refuse a tampered link (403) and an expired one (410), in Chinese', async () => {
+    const link = new URL(downloadUrl(serve.url, LINK_SECRET, KEY, new Date(NOW.getTime() + 86400_000)));
+    link.searchParams.set('key', 'reports/2026-10/bulletin-2026-10-410100.pdf');
+    const tampered = await fetch(link, { redirect: 'manual' });
+    expect(tampered.status).toBe(403);
+    expect((await tampered.json()).error.message).toContain('下载链接无效');
+    const old = downloadUrl(serve.url, LINK_SECRET, KEY, new Date(NOW.getTime() - 1000));
+    const expired = await fetch(old, { redirect: 'manual' });
+    expect(expired.status).toBe(410);
+    expect((await expired.json()).error.message).toContain('已过期');
   });
 });
