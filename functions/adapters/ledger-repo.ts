@@ -146,7 +146,13 @@ export class LedgerRepository {
 
   /** The month's ledger: the current snapshot of every unit that has an accepted upload. */
   async readLedger(month: string, concurrency = 8): Promise<MonthLedger> {
+    return (await this.readCurrent(month, concurrency)).ledger;
+  }
+
+  /** The month's ledger and, per unit, the upload its rows come from (one read of the pointers). */
+  async readCurrent(month: string, concurrency = 8): Promise<{ ledger: MonthLedger; uploadIds: Record<string, string> }> {
     const pointers = await this.getPointers(month);
+    const uploadIds = Object.fromEntries(pointers.map((p) => [p.unitCode, p.uploadId]));
     const ledger: MonthLedger = {};
     let next = 0;
     const worker = async () => {
@@ -156,7 +162,7 @@ export class LedgerRepository {
       }
     };
     await Promise.all(Array.from({ length: Math.min(concurrency, pointers.length) }, worker));
-    return ledger;
+    return { ledger, uploadIds };
   }
 
   async putReceipt(receipt: Receipt, receiptKey: string): Promise<void> {

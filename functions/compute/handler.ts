@@ -45,14 +45,14 @@ export function createComputeHandler(deps: ComputeDeps) {
   return async (event: ComputeEvent = {}): Promise<ComputeResult> => {
     const month = event.month ?? reportingMonth(deps.now());
     if (!isMonth(month)) throw new Error(`Invalid month "${month}" (expected YYYY-MM)`);
-    const [ledger, prev] = await Promise.all([deps.repo.readLedger(month), deps.repo.readLedger(previousMonth(month))]);
+    const [{ ledger, uploadIds }, prev] = await Promise.all([deps.repo.readCurrent(month), deps.repo.readLedger(previousMonth(month))]);
     // A previous month with no accepted upload at all is "no history", not "everything fell to zero".
     const previous = Object.keys(prev).length ? prev : null;
     const doc = computeMonth({ month, ledger, previous, config: deps.config, computedAt: deps.now().toISOString() });
     const key = ratesKey(month);
     await deps.store.putJson(deps.reportsBucket, key, doc);
     await deps.repo.putRates(doc);
-    if (deps.curatedBucket) await writeCuratedMonth(deps, month, ledger);
+    if (deps.curatedBucket) await writeCuratedMonth(deps, month, ledger, uploadIds);
     const province = doc.units.find((u) => u.level === 'province')!;
     logEvent('computed', { month, key, unreported: doc.unreported.length });
     return {
@@ -71,11 +71,10 @@ export function createComputeHandler(deps: ComputeDeps) {
  * The month's current ledger as Arrow + Parquet for analysts. It must not hold up the bulletin:
  * a failure is logged as an error (and the copy is rewritten by the next run of the month).
  */
-async function writeCuratedMonth(deps: ComputeDeps, month: string, ledger: MonthLedger) {
+async function writeCuratedMonth(deps: ComputeDeps, month: string, ledger: MonthLedger, uploadIds: Record<string, string>) {
   try {
-    const pointers = await deps.repo.getPointers(month);
-    const ids = new Map(pointers.map((p) => [p.unitCode, p.uploadId]));
-    const keys = await new CuratedStore(deps.store, deps.curatedBucket!).writeMonth(month, ledger, (unit) => ids.get(unit) ?? '');
+    // The upload ids of the very snapshots computed on (read with them, not again).
+    const keys = await new CuratedStore(deps.store, deps.curatedBucket!).writeMonth(month, ledger, (unit) => uploadIds[unit] ?? '');
     logEvent('curated month written', { month, keys });
   } catch (e) {
     logEvent('curated month failed', { month, error: String((e as Error).stack ?? e) }, 'error');

@@ -49,6 +49,21 @@ export async function readUpload(fileName: string, bytes: Uint8Array, config: Co
   return readSheet(fileName, bytes, readOptions(config, limits));
 }
 
+/** An upload refused before or while reading it: no rows, the reasons as errors. */
+export function rejectUpload(key: string, errors: Issue[], warnings: Issue[] = [], skippedRows = 0): UploadCheck {
+  const parsedKey = parseUploadKey(key);
+  return {
+    status: 'rejected',
+    month: parsedKey.ok ? parsedKey.key.month : null,
+    unitCode: parsedKey.ok ? parsedKey.key.unitCode : null,
+    fileName: key.split('/').pop() ?? key,
+    rows: [],
+    errors,
+    warnings,
+    skippedRows,
+  };
+}
+
 /**
  * Everything ingest decides about one upload, from its key and bytes: the normalized rows,
  * or every reason to reject it. Any error rejects the whole file.
@@ -56,16 +71,7 @@ export async function readUpload(fileName: string, bytes: Uint8Array, config: Co
 export async function checkUpload(key: string, bytes: Uint8Array, config: Config, limits: IngestLimits = {}): Promise<UploadCheck> {
   const parsedKey = parseUploadKey(key);
   const fileName = key.split('/').pop() ?? key;
-  const rejected = (errors: Issue[], warnings: Issue[] = [], skippedRows = 0): UploadCheck => ({
-    status: 'rejected',
-    month: parsedKey.ok ? parsedKey.key.month : null,
-    unitCode: parsedKey.ok ? parsedKey.key.unitCode : null,
-    fileName,
-    rows: [],
-    errors,
-    warnings,
-    skippedRows,
-  });
+  const rejected = (errors: Issue[], warnings: Issue[] = [], skippedRows = 0) => rejectUpload(key, errors, warnings, skippedRows);
   if (!parsedKey.ok) return rejected([fileIssue('bad-key', parsedKey.message)]);
   const { month, unitCode } = parsedKey.key;
   const tooLarge = checkSize(bytes.byteLength, config);

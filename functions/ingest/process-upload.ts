@@ -3,7 +3,7 @@ import { CuratedStore } from '../adapters/curated-store';
 import type { ObjectStore } from '../adapters/object-store';
 import { type LedgerRepository, eventOrder } from '../adapters/ledger-repo';
 import type { Config } from '../core/config';
-import { checkSize, checkUpload, type IngestLimits, type UploadCheck } from '../core/ingest';
+import { checkSize, checkUpload, rejectUpload, type IngestLimits, type UploadCheck } from '../core/ingest';
 import { type Receipt, buildReceipt, receiptKey, supersede } from '../core/receipt';
 import type { S3ObjectEvent } from '../core/s3-event';
 import { parseUploadKey } from '../core/upload-key';
@@ -56,8 +56,7 @@ export async function processUpload(deps: IngestDeps, e: S3ObjectEvent): Promise
   let check: UploadCheck;
   if (tooLarge) {
     // Never fetch what we will refuse anyway.
-    check = await checkUpload(e.key, new Uint8Array(), deps.config, deps.limits);
-    check = { ...check, status: 'rejected', errors: [tooLarge], rows: [] };
+    check = rejectUpload(e.key, [tooLarge]);
   } else {
     bytes = await deps.store.getBytes(e.bucket, e.key, e.versionId);
     check = await checkUpload(e.key, bytes, deps.config, deps.limits);
