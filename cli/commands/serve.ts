@@ -1,7 +1,7 @@
 import { rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
-import { PortalRepository } from '../../functions/adapters/portal-repo';
+
 import { TokenRepository } from '../../functions/adapters/token-repo';
 import { UploadBucket } from '../../functions/adapters/upload-bucket';
 import { s3Presigner } from '../../functions/adapters/presign';
@@ -70,7 +70,7 @@ export async function startServe(opts: ServeOptions): Promise<Serve> {
     const api = createPortalHandler({
       tokens,
       uploads: new UploadBucket(pipeline.s3, bucket, { postUrl: `${LOCAL_POST_PREFIX}/${bucket}` }),
-      repo: new PortalRepository(pipeline.doc, pipeline.servers.table),
+      repo: pipeline.repo,
       assets: await buildWebAssets(opts.root ?? REPO_ROOT),
       settings,
       now,

@@ -52,19 +52,6 @@ export class LocalPipeline {
     return new LocalPipeline(servers, opts.config, opts.onReceipt);
   }
 
-  /** Environment for code that builds its own clients from env (e.g. handlers' defaults). */
-  get env(): Record<string, string> {
-    return {
-      TB_S3_ENDPOINT: this.servers.s3Endpoint,
-      TB_DYNAMODB_ENDPOINT: this.servers.dynamoEndpoint,
-      TABLE_NAME: this.servers.table,
-      RAW_BUCKET: this.servers.buckets.raw,
-      CURATED_BUCKET: this.servers.buckets.curated,
-      REPORTS_BUCKET: this.servers.buckets.reports,
-      TB_CONFIG: JSON.stringify(this.config),
-    };
-  }
-
   /** Uploads through the S3 API, as a clerk's browser or `aws s3 cp` would. */
   async upload(key: string, body: Uint8Array): Promise<void> {
     await this.s3.send(new PutObjectCommand({ Bucket: this.servers.buckets.raw, Key: key, Body: body }));

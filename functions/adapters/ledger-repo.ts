@@ -194,10 +194,13 @@ export class LedgerRepository {
     return res.Item ? (JSON.parse(res.Item.receipt as string) as Receipt) : null;
   }
 
-  async listReceipts(month: string): Promise<Receipt[]> {
+  /** Receipts of the month; of one unit when `unitCode` is given (a key prefix, not a filter). */
+  async listReceipts(month: string, unitCode?: string): Promise<Receipt[]> {
     const items = await this.queryAll({
       KeyConditionExpression: 'pk = :pk AND begins_with(sk, :p)',
-      ExpressionAttributeValues: { ':pk': monthPk(month), ':p': 'RECEIPT#' },
+      ExpressionAttributeValues: { ':pk': monthPk(month), ':p': unitCode ? `RECEIPT#${unitCode}#` : 'RECEIPT#' },
+      ProjectionExpression: 'receipt',
+      ConsistentRead: true,
     });
     return items.map((i) => JSON.parse(i.receipt as string) as Receipt);
   }

@@ -1,6 +1,6 @@
 import { makeDocClient, makeS3Client, requireEnv } from '../adapters/aws-clients';
 import { secretFromSecretsManager } from '../adapters/download-links';
-import { PortalRepository } from '../adapters/portal-repo';
+import { LedgerRepository } from '../adapters/ledger-repo';
 import { s3Presigner } from '../adapters/presign';
 import { configFromEnv } from '../adapters/runtime-config';
 import { TokenRepository } from '../adapters/token-repo';
@@ -25,7 +25,7 @@ export const handler = (event: HttpApiEvent): Promise<HttpApiResult> => {
     cached = createPortalHandler({
       tokens: new TokenRepository(doc, table),
       uploads: new UploadBucket(s3, requireEnv('RAW_BUCKET')),
-      repo: new PortalRepository(doc, table),
+      repo: new LedgerRepository(doc, table),
       assets: loadWebAssets(process.env.TB_WEB_DIR ?? LAMBDA_WEB_DIR),
       settings: uploadSettings(configFromEnv()),
       now: () => new Date(),

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import type { PortalRepository } from '../adapters/portal-repo';
+import type { LedgerRepository } from '../adapters/ledger-repo';
 import type { TokenLookup } from '../adapters/token-repo';
 import type { UploadBucket } from '../adapters/upload-bucket';
 import type { WebAssets } from '../adapters/web-assets';
@@ -33,7 +33,7 @@ import { ApiError, type HttpApiEvent, type HttpApiResult, attachment, binary, er
 export interface PortalDeps {
   tokens: TokenLookup;
   uploads: Pick<UploadBucket, 'signPost' | 'uploadOrigin' | 'list'>;
-  repo: Pick<PortalRepository, 'receipts' | 'pointers'>;
+  repo: Pick<LedgerRepository, 'listReceipts' | 'getPointers'>;
   assets: WebAssets;
   settings: UploadSettings;
   now: () => Date;
@@ -160,8 +160,8 @@ export function createPortalHandler(deps: PortalDeps) {
     }
     const [objects, receipts, pointers] = await Promise.all([
       deps.uploads.list(uploadKey(month, unitCode, '')),
-      deps.repo.receipts(month, unitCode),
-      deps.repo.pointers(month),
+      deps.repo.listReceipts(month, unitCode),
+      deps.repo.getPointers(month),
     ]);
     const current = pointers.find((x) => x.unitCode === unitCode)?.uploadId ?? null;
     const d = division(unitCode)!;
@@ -171,7 +171,7 @@ export function createPortalHandler(deps: PortalDeps) {
   async function status(event: HttpApiEvent, p: Principal): Promise<HttpApiResult> {
     if (p.role !== 'province') throw new ApiError(403, 'province-only', '该令牌无权查看全省报送情况');
     const month = monthParam(event);
-    const [receipts, pointers] = await Promise.all([deps.repo.receipts(month), deps.repo.pointers(month)]);
+    const [receipts, pointers] = await Promise.all([deps.repo.listReceipts(month), deps.repo.getPointers(month)]);
     return json(200, reportingStatus(month, receipts, pointers));
   }
 
