@@ -46,7 +46,7 @@ const malformed = (e: unknown) =>
 
 function prepare(bytes: Uint8Array): { text: string; delimiter: string } {
   const text = decodeText(bytes);
-  if (text.includes('\u0000')) throw new UnreadableFileError('文件不是文本格式的 CSV，无法读取', 'corrupt');
+  if (text.includes('\u0000')) throw new UnreadableFileError('文件不是文本格式的 CSV，无法读取：请用 Excel 打开后另存为 .xlsx 或 CSV（UTF-8）重新上传', 'corrupt');
   // Excel saves ";" or tab only in unusual locales; pick the delimiter that the first line uses most.
   const firstLine = text.slice(0, text.indexOf('\n') >>> 0 || text.length);
   const delimiter = [',', '\t', ';'].reduce((best, d) =>

@@ -34,7 +34,7 @@ export async function readSheet(fileName: string, bytes: Uint8Array, opts: ReadO
       throw new UnreadableFileError('文件已加密（设置了打开密码）或实为旧版 .xls 格式：请取消密码并另存为 .xlsx 后重新上传', 'encrypted');
     }
     if (startsWith(bytes, ZIP_EMPTY)) throw new UnreadableFileError('Excel 文件是空的（不含任何工作表），请重新保存后上传', 'empty');
-    if (!startsWith(bytes, ZIP)) throw new UnreadableFileError('文件不是有效的 .xlsx（已损坏或扩展名有误）', 'corrupt');
+    if (!startsWith(bytes, ZIP)) throw new UnreadableFileError('文件不是有效的 .xlsx（已损坏或扩展名有误）：请在 Excel 中打开确认后另存为 .xlsx 重新上传', 'corrupt');
     return readXlsx(bytes, opts);
   }
   if (ext === 'csv' || ext === 'txt') {

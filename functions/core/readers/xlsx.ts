@@ -52,7 +52,7 @@ async function readWorkbook(zip: ZipArchive, opts: ReadOptions): Promise<RawShee
   const sheets = wb.sheets
     .map((s) => ({ ...s, part: rels.get(s.rid)?.target ?? null }))
     .filter((s): s is typeof s & { part: string } => !!s.part && zip.has(s.part) && rels.get(s.rid)!.type.endsWith('/worksheet'));
-  if (sheets.length === 0) throw new UnreadableFileError('Excel 文件中没有工作表', 'empty', workbookPath);
+  if (sheets.length === 0) throw new UnreadableFileError('Excel 文件中没有工作表：请在 Excel 中确认台账所在的工作表后重新保存上传', 'empty', workbookPath);
   const visible = sheets.filter((s) => s.state === 'visible');
   const candidates = visible.length ? visible : sheets;
 
