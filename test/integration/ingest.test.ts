@@ -140,3 +140,24 @@ describe('ingest on the embedded servers', () => {
     expect((await p.repo.readLedger('2026-10'))['411122']).toBeUndefined();
   });
 });
+
+describe('a file over the size limit', () => {
+  it('is refused from the event’s size, without downloading it, and changes nothing stored', async () => {
+    const { processUpload } = await import('../../functions/ingest/process-upload');
+    const { ObjectStore } = await import('../../functions/adapters/object-store');
+    const store = new ObjectStore(p.s3);
+    let downloads = 0;
+    store.getBytes = async () => {
+      downloads++;
+      throw new Error('must not download');
+    };
+    const receipt = await processUpload(
+      { store, repo: p.repo, config: p.config, rawBucket: p.servers.buckets.raw, now: () => new Date() },
+      { messageId: null, bucket: p.servers.buckets.raw, key: 'incoming/2026-10/411121/大.xlsx', size: p.config.ingest.maxBytes + 1, eTag: 'x', versionId: null, sequencer: '1', eventTime: new Date().toISOString() },
+    );
+    expect(downloads).toBe(0);
+    expect(receipt).toMatchObject({ status: 'rejected', counts: { errors: 1 } });
+    expect(receipt.errors[0]).toMatchObject({ code: 'too-large' });
+    expect((await p.repo.getPointer('2026-10', '411121'))).toBeNull();
+  });
+});
