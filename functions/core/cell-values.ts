@@ -54,6 +54,31 @@ export function isBlank(c: Cell): boolean {
 
 const PLAIN_NUMBER = /^[-+]?(\d+\.?\d*|\.\d+)$/;
 
+/** What plainDecimal reads: digits with at most one point, no sign. */
+const UNSIGNED_NUMBER = /^(\d+\.?\d*|\.\d+)$/;
+/** 10^k for the fraction digits of plainDecimal (exact doubles up to 10^22). */
+const POW10 = Array.from({ length: 16 }, (_, k) => 10 ** k);
+
+/**
+ * A plain non-negative decimal ("12919", "3875.7", "12.", ".5": what UNSIGNED_NUMBER accepts) read
+ * without a regex, or -1. With at most 15 digits, the digits as an integer and 10^k are exact
+ * doubles, so one division rounds exactly as Number(s) does; longer numbers go to Number(s).
+ */
+export function plainDecimal(s: string): number {
+  const n = s.length;
+  if (n === 0 || n > 15) return n > 15 && UNSIGNED_NUMBER.test(s) ? Number(s) : -1;
+  let mantissa = 0;
+  let point = -1;
+  for (let i = 0; i < n; i++) {
+    const ch = s.charCodeAt(i);
+    if (ch >= 0x30 && ch <= 0x39) mantissa = mantissa * 10 + (ch - 0x30);
+    else if (ch === 0x2e && point < 0) point = i;
+    else return -1;
+  }
+  if (point < 0) return mantissa;
+  // "." alone is not a number.
+  return n === 1 ? -1 : mantissa / POW10[n - 1 - point];
+}
 /** Money or other non-negative number: numbers, text numbers, full-width digits, 1,234.5. */
 export function parseNumber(c: Cell): Parsed<number> {
   if (typeof c === 'number') return Number.isFinite(c) ? ok(c) : fail('不是有效数字');

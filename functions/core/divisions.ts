@@ -56,7 +56,3 @@ export function shortName(d: Division): string {
   return d.name;
 }
 
-/** Whether a 6-digit code is a Henan division (used for the project-code region check). */
-export function isHenanCode(code: string): boolean {
-  return /^41\d{4}$/.test(code);
-}

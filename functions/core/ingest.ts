@@ -95,7 +95,10 @@ export async function checkUpload(key: string, bytes: Uint8Array, config: Config
 
   const rowWarnings: Issue[] = [];
   for (const row of parsed.rows) {
-    for (const f of rowChecks(row, month)) {
+    const findings = rowChecks(row, month);
+    // Indexed: a for-of here would make an iterator for each of the (mostly clean) rows.
+    for (let i = 0; i < findings.length; i++) {
+      const f = findings[i];
       rowWarnings.push({ code: f.check, row: row.sourceRow, column: null, value: null, message: `第 ${row.sourceRow} 行：${f.message}` });
     }
   }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { cellText, chineseNumeral, excelSerialToIso, isBlank, nfkc, parseBatch, parseDate, parseNumber, parsePhase, parseStatus } from '../../functions/core/cell-values';
+import { cellText, chineseNumeral, excelSerialToIso, isBlank, nfkc, parseBatch, parseDate, parseNumber, parsePhase, parseStatus, plainDecimal } from '../../functions/core/cell-values';
 
 const value = <T>(p: { ok: boolean; value?: T; reason?: string }) => (p.ok ? p.value : `ERR:${p.reason}`);
 
@@ -11,6 +11,24 @@ describe('cell values as clerks type them', () => {
     expect(value(parseNumber('1，234'))).toBe(1234);
     expect(value(parseNumber('待定'))).toBe('ERR:不是数字');
     expect(value(parseNumber('12万'))).toBe('ERR:不是数字');
+  });
+
+  it('plain decimals are read without a regex, to the same double as Number()', () => {
+    // Random digit strings with and without a point, up to and past the 15-digit fast path.
+    let seed = 7;
+    const rand = (n: number) => {
+      seed = (seed * 1103515245 + 12345) % 2 ** 31;
+      return seed % n;
+    };
+    for (let i = 0; i < 20_000; i++) {
+      const len = 1 + rand(18);
+      let s = '';
+      for (let j = 0; j < len; j++) s += String(rand(10));
+      const point = rand(len + 2);
+      if (point <= len) s = s.slice(0, point) + '.' + s.slice(point);
+      expect(plainDecimal(s), s).toBe(Number(s));
+    }
+    for (const bad of ['', '.', '-1', '+1', '1e5', '0x10', '1.2.3', ' 1', '1 ', '１２', 'Infinity', '1,234']) expect(plainDecimal(bad), bad).toBe(-1);
   });
 
   it('placeholders for empty', () => {

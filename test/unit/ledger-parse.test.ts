@@ -68,6 +68,49 @@ describe('parseLedger', () => {
     expect(r.errors[5].message).toBe('第 4 行“项目编号”A1 与第 2 行重复');
   });
 
+  it('duplicate codes are reported on the later rows, in row order among the other errors', () => {
+    const r = parseLedger(
+      sheet([HEADER, row('B1'), row('B2'), row('B1'), row('B3', { 5: '待定' }), row('B2'), row('B1', { 2: '签约二批' }), row(' B3 ')]),
+      ctx,
+    );
+    expect(r.errors.map((e) => [e.row, e.code, e.value])).toEqual([
+      [4, 'duplicate-code', 'B1'],
+      [5, 'invalid-money', '待定'],
+      [6, 'duplicate-code', 'B2'],
+      [7, 'invalid-batch', '签约二批'],
+      [7, 'duplicate-code', 'B1'],
+      [8, 'duplicate-code', 'B3'],
+    ]);
+    expect(r.errors.map((e) => e.message).filter((m) => m.includes('重复'))).toEqual([
+      '第 4 行“项目代码”B1 与第 2 行重复',
+      '第 6 行“项目代码”B2 与第 3 行重复',
+      '第 7 行“项目代码”B1 与第 2 行重复',
+      '第 8 行“项目代码”B3 与第 5 行重复',
+    ]);
+  });
+
+  it('money as plain text is read exactly as Number() reads it, in any unit', () => {
+    const r = parseLedger(
+      sheet([
+        ['项目代码', '项目名称', '批次', '期次', '项目状态', '总投资（亿元）', '年度计划投资', '本年累计完成投资'],
+        row('C1', { 5: '12.', 6: '.5', 7: '0.1' }),
+        row('C2', { 5: '1.23456789012345', 6: '007', 7: '123456789012345678' }),
+        row('C3', { 5: '1e5', 6: '0x10', 7: '.' }),
+      ]),
+      ctx,
+    );
+    expect(r.errors.map((e) => [e.row, e.column, e.value])).toEqual([
+      [4, '总投资（亿元）', '1e5'],
+      [4, '年度计划投资', '0x10'],
+      [4, '本年累计完成投资', '.'],
+    ]);
+    const ok = parseLedger(sheet([['项目代码', '项目名称', '批次', '期次', '项目状态', '总投资（亿元）', '年度计划投资', '本年累计完成投资'], row('C1', { 5: '12.', 6: '.5', 7: '0.1' }), row('C2', { 5: '1.23456789012345', 6: '007', 7: '123456789012345678' })]), ctx);
+    expect(ok.rows.map((x) => [x.totalInvestment, x.annualPlan, x.ytdCompleted])).toEqual([
+      [120000, 0.5, 0.1],
+      [12345.678901, 7, 123456789012345678], // money is kept to 1e-6 万元
+    ]);
+  });
+
   it('missing required columns, header without data, month and unit disagreeing with the key', () => {
     expect(parseLedger(sheet([['项目代码', '项目名称', '批次', '期次']]), ctx).errors.map((e) => e.message)).toEqual([
       '缺少必填列“项目状态”（或 进展状态、建设状态）',

@@ -17,7 +17,7 @@ const row = (over: Partial<LedgerRow> = {}) =>
     ...over,
   });
 
-const checks = (fs: { check: string }[]) => fs.map((f) => f.check);
+const checks = (fs: readonly { check: string }[]) => fs.map((f) => f.check);
 
 describe('rowChecks', () => {
   it('finds nothing on a clean row', () => {
