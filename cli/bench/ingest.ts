@@ -23,7 +23,7 @@ import { parseConfig } from '../../functions/core/config';
 import { checkUpload, readUpload } from '../../functions/core/ingest';
 
 const ROWS = 20_000;
-const RUNS = 15;
+const RUNS = 25;
 const UNIT = '411102';
 const MONTH = '2026-10';
 

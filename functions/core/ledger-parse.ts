@@ -356,6 +356,7 @@ interface Step {
   money: boolean;
   factor: number;
   text: boolean;
+  code: boolean;
   date: boolean;
   phase: boolean;
   /** Distinct texts of an enumeration or date column, decoded once each. */
@@ -373,6 +374,7 @@ function stepFor(col: MappedColumn): Step {
     money: t === 'money',
     factor: col.scale.factor,
     text: t === 'text',
+    code: t === 'code' || t === 'unitCode',
     date: t === 'date',
     phase: t === 'phase',
     memo: memoized ? new Map() : null,
@@ -390,6 +392,8 @@ function decodeCell(step: Step, c: Cell): Decoded {
     }
     return step.decode(c);
   }
+  // A code as codes are written (printable ASCII, longer than any "empty" marker) is itself.
+  if (step.code && typeof c === 'string' && c.length > 4 && PRINTABLE_ASCII.test(c)) return c;
   if (step.date && c instanceof Date && !isNaN(c.getTime())) return isoDate(c);
   if (step.phase && typeof c === 'number' && Number.isInteger(c) && c >= 1) return c;
   if (typeof c === 'string') {
@@ -506,7 +510,7 @@ function classify(r: RawRow, mapped: MappedColumn[], labelColumns: number[]): { 
     if (SUBTOTAL_WORDS.test(s)) return KIND.subtotal;
   }
   if (typeof first === 'number' && isNumberingRow(cells)) return KIND.numbering;
-  if (typeof first === 'string' && NUMBERING_FIRST.test(cellText(first)!) && isNumberingRow(cells)) return KIND.numbering;
+  if (typeof first === 'string' && cellText(first)!.length === 1 && NUMBERING_FIRST.test(cellText(first)!) && isNumberingRow(cells)) return KIND.numbering;
   return KIND.data;
 }
 
@@ -581,7 +585,7 @@ export class LedgerParser {
   private dataCount = 0;
   private skipped = 0;
   private readonly sumRows: SumRow[] = [];
-  /** The current row's values by field id (reused: one object per accepted row, built at the end). */
+  /** The current row's values by field id (reused: one object per accepted row is built from it). */
   private readonly vals: unknown[] = new Array(FIELD_COUNT).fill(null);
   /** Sums of the money columns over the accepted rows, in 万元, for the 合计 check. */
   private readonly totals: number[] = new Array(FIELD_COUNT).fill(0);
@@ -670,14 +674,15 @@ export class LedgerParser {
     }
     const fill = st.fills.size ? st.fills.get(r.number) : undefined;
     const cells = r.cells;
-    for (let k = 0; k < plan.length; k++) vals[plan[k].field] = null;
     let rowOk = true;
     for (let k = 0; k < plan.length; k++) {
       const step = plan[k];
       let c = cells[step.index] ?? null;
       if (c === null && fill) c = fill.get(step.index) ?? null;
       const v = decodeCell(step, c);
+      // Every mapped field is written for every row (fields without a column stay null).
       if (v === BLANK) {
+        vals[step.field] = null;
         if (step.col.def.required) {
           errors.push(issue('required-empty', `第 ${r.number} 行“${step.col.header}”为空`, r.number, step.col.header, show(c)));
           rowOk = false;
@@ -685,6 +690,7 @@ export class LedgerParser {
         continue;
       }
       if (v instanceof Failure) {
+        vals[step.field] = null;
         const col = step.col;
         errors.push(issue(`invalid-${col.def.type}`, `第 ${r.number} 行“${col.header}”：“${show(c)}”${v.reason}`, r.number, col.header, show(c)));
         rowOk = false;
