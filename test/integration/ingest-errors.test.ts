@@ -48,6 +48,15 @@ const CASES: Case[] = [
   { name: 'decompression bomb', key: key('炸弹.xlsx'), bytes: () => bombXlsx(600 * 1024 * 1024), error: { code: 'inflated-too-large', message: /解压后的内容超过 200 MB 上限/ } },
   { name: 'too large', key: key('大.csv'), bytes: () => new Uint8Array(1024 * 1024 + 1).fill(0x41), error: { code: 'too-large', message: '文件大小 1.0 MB 超过上限 1.0 MB，请删除无关工作表、图片后重新上传' } },
   { name: 'too many rows', key: key('多.xlsx'), bytes: () => formXlsx(form({ projects: 60 })), error: { code: 'too-many-rows', message: '数据行数 60 超过上限 50 行，请核对是否误传了其他表格' } },
+  {
+    name: 'CSV of line breaks (a row-count bomb)',
+    key: key('空行.csv'),
+    // 1,251 lines of "1": over (50 rows + 200) × 5 lines, refused before any record is built.
+    bytes: () => new TextEncoder().encode('项目代码,项目名称\n' + '1\n'.repeat(1250)),
+    error: { code: 'too-many-rows', message: '文件超过 1250 行（含空行），远多于上限 50 行数据：请删除多余的空行，或核对是否误传了其他表格' },
+  },
+  { name: 'CSV line wider than Excel', key: key('宽.csv'), bytes: () => new TextEncoder().encode('项目代码,项目名称\n1' + ','.repeat(20_000) + '\n'), error: { code: 'too-many-columns', message: /^文件第 2 行超过 16384 列（Excel 的列数上限），不是正常的台账/ } },
+  { name: 'CSV with an unclosed quote', key: key('引号.csv'), bytes: () => new TextEncoder().encode('项目代码,项目名称\n"2604-410102-04-01-000001,冷链\n'), error: { code: 'corrupt', message: /^CSV 文件格式有误（引号或分隔符不配对）/ } },
   { name: 'no header', key: key('无表头.csv'), bytes: () => csvUtf8([['会议纪要'], ['2026年10月工作安排']]), error: { code: 'no-header', message: /^未找到表头行/ } },
   { name: 'missing column', key: key('缺列.xlsx'), bytes: () => xlsx(withoutColumn(form(), 5)), error: { code: 'missing-column', row: 4, message: '缺少必填列“项目状态”（或 进展状态、建设状态）' } },
   { name: 'header without data', key: key('只有表头.xlsx'), bytes: () => formXlsx(form({ projects: 0, totalRow: 'none' })), error: { code: 'no-data', row: 4, message: '表格只有表头，没有数据行' } },
