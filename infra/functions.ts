@@ -95,6 +95,25 @@ export function parquetWasmCommands(projectRoot: string, inputDir: string, outpu
   return [`cp ${posixQuote(src)} ${posixQuote(outputDir.split(path.sep).join('/') + '/')}`];
 }
 
+/**
+ * The worker in which ingest decodes Arrow uploads (functions/core/readers/arrow-sandbox.ts looks
+ * for arrow-worker.mjs beside index.mjs): a second esbuild entry with the same settings.
+ */
+export function arrowWorkerCommands(inputDir: string, outputDir: string): string[] {
+  const input = inputDir.split(path.sep).join('/');
+  const q = posixQuote;
+  return [
+    [
+      q(`${input}/node_modules/.bin/esbuild`),
+      q(`${input}/functions/core/readers/arrow-worker.ts`),
+      '--bundle --platform=node --format=esm --target=node22 --main-fields=module,main --log-level=warning',
+      q(`--banner:js=${ESM_BANNER}`),
+      '--define:__dirname=__tbDirname --define:__filename=__tbFilename',
+      q(`--outfile=${outputDir.split(path.sep).join('/')}/arrow-worker.mjs`),
+    ].join(' '),
+  ];
+}
+
 /** esbuild options every function shares (ESM, source maps, local bundling). */
 export const BASE_BUNDLING: BundlingOptions = {
   format: OutputFormat.ESM,
@@ -215,7 +234,13 @@ export class PipelineFunctions extends Construct {
       timeout: INGEST_TIMEOUT,
       architecture: Architecture.ARM_64,
       description: 'Validates and normalizes uploaded ledgers (S3 incoming/ via SQS)',
-      bundling: withParquet,
+      bundling: {
+        commandHooks: {
+          beforeBundling: () => [],
+          beforeInstall: () => [],
+          afterBundling: (inputDir, outputDir) => [...parquetWasmCommands(projectRoot, inputDir, outputDir), ...arrowWorkerCommands(inputDir, outputDir)],
+        },
+      },
     });
     this.ingest = ingest.fn;
     this.ingest.addEventSource(

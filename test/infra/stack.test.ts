@@ -1,6 +1,8 @@
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { Worker } from 'node:worker_threads';
+import { tableFromArrays, tableToIPC } from 'apache-arrow';
 import { App } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import type { PolicyValidationPluginReport } from 'aws-cdk-lib';
@@ -286,6 +288,30 @@ describe('functions', () => {
     for (const fn of [stack.functions.ingest, stack.functions.compute]) {
       const dir = assetDir(logicalIdOf(fn));
       expect(existsSync(path.join(dir, 'parquet_wasm_bg.wasm'))).toBe(true);
+    }
+  });
+
+  it('ships the Arrow worker beside the ingest bundle, and the bundled worker reads an Arrow file', async () => {
+    const dir = assetDir(logicalIdOf(stack.functions.ingest));
+    const bundle = readFileSync(path.join(dir, 'index.mjs'), 'utf8');
+    expect(bundle).toContain('arrow-worker.mjs');
+    const file = path.join(dir, 'arrow-worker.mjs');
+    expect(existsSync(file)).toBe(true);
+    // The bundled worker on its own (no node_modules beside it), as the Lambda runs it.
+    const ipc = tableToIPC(tableFromArrays({ 项目代码: ['A1'], 总投资: Float64Array.from([12.5]) }), 'file');
+    const worker = new Worker(file);
+    try {
+      const reply = await new Promise<{ sheet?: { rows: { number: number; cells: unknown[] }[] } }>((resolve, reject) => {
+        worker.once('message', resolve);
+        worker.once('error', reject);
+        worker.postMessage({ bytes: ipc, maxRows: 10 });
+      });
+      expect(reply.sheet?.rows).toEqual([
+        { number: 1, cells: ['项目代码', '总投资'] },
+        { number: 2, cells: ['A1', 12.5] },
+      ]);
+    } finally {
+      await worker.terminate();
     }
   });
 

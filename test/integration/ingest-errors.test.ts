@@ -25,6 +25,11 @@ const form = (over: Partial<Parameters<typeof countyForm>[0]> = {}): Form => cou
 /** Project n of a form sits on spreadsheet row 4 + n (title, 填报单位, two header rows). */
 const rowOf = (n: number) => 4 + n;
 const LIBREOFFICE = new Uint8Array(readFileSync(new URL('../fixtures/libreoffice-411102-2026-10.xlsx', import.meta.url)));
+/**
+ * Found by fuzzing: a two-row table written by apache-arrow (tableToIPC, file format) with byte
+ * 2064, in its footer's schema, set to 0xff. apache-arrow then allocates until the process dies.
+ */
+const ARROW_SCHEMA_BOMB = new Uint8Array(readFileSync(new URL('../fixtures/arrow-schema-bomb.arrow', import.meta.url)));
 
 interface Case {
   name: string;
@@ -46,6 +51,7 @@ const CASES: Case[] = [
   { name: 'empty', key: key('空.csv'), bytes: () => new Uint8Array(), error: { code: 'empty', message: '文件为空（0 字节），请重新上传' } },
   { name: 'workbook named .csv', key: key('表.csv'), bytes: () => LIBREOFFICE, error: { code: 'corrupt', message: /内容是 Excel 工作簿/ } },
   { name: 'decompression bomb', key: key('炸弹.xlsx'), bytes: () => bombXlsx(600 * 1024 * 1024), error: { code: 'inflated-too-large', message: /解压后的内容超过 200 MB 上限/ } },
+  { name: 'Arrow file whose schema exhausts memory', key: key('模式.arrow'), bytes: () => ARROW_SCHEMA_BOMB, error: { code: 'corrupt', message: /^Arrow\/Feather 文件已损坏或格式不受支持/ } },
   { name: 'too large', key: key('大.csv'), bytes: () => new Uint8Array(1024 * 1024 + 1).fill(0x41), error: { code: 'too-large', message: '文件大小 1.0 MB 超过上限 1.0 MB，请删除无关工作表、图片后重新上传' } },
   { name: 'too many rows', key: key('多.xlsx'), bytes: () => formXlsx(form({ projects: 60 })), error: { code: 'too-many-rows', message: '数据行数 60 超过上限 50 行，请核对是否误传了其他表格' } },
   {

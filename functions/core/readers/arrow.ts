@@ -11,7 +11,8 @@ import { MAX_COLUMNS, ROW_MARGIN, UnreadableFileError, tooManyRows } from './she
 const ARROW_MAGIC = [0x41, 0x52, 0x52, 0x4f, 0x57, 0x31]; // "ARROW1"
 const FEATHER_V1 = [0x46, 0x45, 0x41, 0x31]; // "FEA1"
 
-const corrupt = (detail: string) =>
+/** The refusal of an Arrow file that cannot be read (also used when its isolated reader dies). */
+export const corruptArrow = (detail: string) =>
   new UnreadableFileError('Arrow/Feather 文件已损坏或格式不受支持，无法读取：请用 pyarrow/pandas 的 to_feather（不压缩）重新导出，或上传 .xlsx', 'corrupt', detail);
 
 export function readArrow(bytes: Uint8Array, opts: ReadOptions = {}): RawSheet {
@@ -20,7 +21,7 @@ export function readArrow(bytes: Uint8Array, opts: ReadOptions = {}): RawSheet {
   }
   const isFile = ARROW_MAGIC.every((b, i) => bytes[i] === b);
   const isStream = bytes[0] === 0xff && bytes[1] === 0xff && bytes[2] === 0xff && bytes[3] === 0xff;
-  if (!isFile && !isStream) throw corrupt('no Arrow IPC magic');
+  if (!isFile && !isStream) throw corruptArrow('no Arrow IPC magic');
   let table: Table;
   try {
     table = tableFromIPC(bytes);
@@ -33,7 +34,7 @@ export function readArrow(bytes: Uint8Array, opts: ReadOptions = {}): RawSheet {
         msg,
       );
     }
-    throw corrupt(msg);
+    throw corruptArrow(msg);
   }
   const maxRows = opts.maxRows ?? 20_000;
   if (table.numRows > maxRows + ROW_MARGIN) throw tooManyRows(maxRows, `${table.numRows} records`);
@@ -46,7 +47,7 @@ export function readArrow(bytes: Uint8Array, opts: ReadOptions = {}): RawSheet {
       if (cells.some((c) => c !== null)) rows.push({ number: r + 2, cells });
     }
   } catch (e) {
-    throw corrupt((e as Error).message);
+    throw corruptArrow((e as Error).message);
   }
   return { name: null, rows };
 }

@@ -1,4 +1,4 @@
-import { readArrow } from './arrow';
+import { readArrowIsolated } from './arrow-sandbox';
 import { readCsv } from './csv';
 import type { RawSheet, ReadOptions } from './sheet';
 import { UnreadableFileError } from './sheet';
@@ -43,7 +43,7 @@ export async function readSheet(fileName: string, bytes: Uint8Array, opts: ReadO
     }
     return readCsv(bytes, opts);
   }
-  if (ext === 'arrow' || ext === 'feather' || ext === 'arrows' || ext === 'ipc') return readArrow(bytes, opts);
+  if (ext === 'arrow' || ext === 'feather' || ext === 'arrows' || ext === 'ipc') return readArrowIsolated(bytes, opts);
   throw new UnreadableFileError(
     `不支持的文件类型“${ext ? '.' + ext : '无扩展名'}”：请上传 .xlsx 或 .csv 文件`,
     'unsupported',
