@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { crc32, deflateRawSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { parseConfig } from '../../functions/core/config';
 import { readUpload } from '../../functions/core/ingest';
@@ -109,6 +110,19 @@ describe('xlsx reader: files saved by other programs', () => {
 });
 
 describe('xlsx reader: refusing hostile and broken files', () => {
+  it('a part whose bytes disagree with its CRC-32 is refused, as Excel refuses it (deflate itself has no check)', async () => {
+    const xml = `<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>${row(1, inl('A1', '总投资') + inl('B1', '1300'))}</sheetData></worksheet>`;
+    const compressed = new Uint8Array(deflateRawSync(Buffer.from(xml)));
+    const honest = await readSheet('x.xlsx', handXlsx({ sheet: { compressed, uncompressedSize: Buffer.byteLength(xml), crc: crc32(xml) } }));
+    expect(honest.rows[0].cells).toEqual(['总投资', '1300']);
+    // The same part where one digit changed after the CRC was taken ("1300" → "1800"): plausible text.
+    const damaged = new Uint8Array(deflateRawSync(Buffer.from(xml.replace('1300', '1800'))));
+    const e = await refusal(readSheet('x.xlsx', handXlsx({ sheet: { compressed: damaged, uncompressedSize: Buffer.byteLength(xml), crc: crc32(xml) } })));
+    expect(e.code).toBe('corrupt');
+    expect(e.message).toMatch(/^Excel 文件已损坏或不完整/);
+    expect(e.detail).toMatch(/CRC-32/);
+  });
+
   it('a decompression bomb is refused from its declared size, without inflating', async () => {
     const bomb = bombXlsx(600 * 1024 * 1024);
     expect(bomb.byteLength).toBeLessThan(1024 * 1024);

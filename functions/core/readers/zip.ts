@@ -1,3 +1,4 @@
+import { crc32 } from 'node:zlib';
 import yauzl from 'yauzl';
 import { UnreadableFileError } from './sheet';
 
@@ -5,6 +6,7 @@ import { UnreadableFileError } from './sheet';
  * Reading the parts of an .xlsx (a ZIP archive) from memory without ever trusting it:
  * - the central directory is read first (no inflating), entries are looked up by name;
  * - a part is inflated as a stream, chunk by chunk, to a consumer that keeps only what it needs;
+ * - each part read to its end must match its CRC-32, as Excel requires;
  * - every inflated byte counts against one budget for the whole file, checked against the
  *   declared size before inflating and against the bytes actually produced while inflating
  *   (yauzl also stops an entry that inflates beyond its declared size). A decompression bomb is
@@ -105,13 +107,22 @@ export class ZipArchive {
     } catch (e) {
       throw corrupt(`${name}: ${(e as Error).message}`);
     }
+    // Deflate has no check of its own: a damaged byte can inflate to other, plausible cell text.
+    // Excel refuses a part whose CRC-32 disagrees; so do we, when the part was read to its end.
+    let crc = 0;
+    let whole = true;
     try {
       for await (const chunk of stream as AsyncIterable<Buffer>) {
         this.inflated += chunk.length;
         // Never trust the declared size: count what actually comes out.
         if (this.inflated > limit) throw tooMuchInflated(limit, `${name}: inflated beyond ${limit} bytes`);
-        if (onChunk(chunk) === false) break;
+        crc = crc32(chunk, crc);
+        if (onChunk(chunk) === false) {
+          whole = false;
+          break;
+        }
       }
+      if (whole && crc >>> 0 !== entry.crc32 >>> 0) throw corrupt(`${name}: CRC-32 ${(crc >>> 0).toString(16)}, expected ${(entry.crc32 >>> 0).toString(16)}`);
     } catch (e) {
       if (e instanceof UnreadableFileError) throw e;
       throw corrupt(`${name}: ${(e as Error).message}`);
