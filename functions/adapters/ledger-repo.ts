@@ -66,6 +66,22 @@ export class LedgerRepository {
     return queryAll(this.doc, this.table, input);
   }
 
+  /** One item of a month's partition (pointers, receipts, send log), read consistently. */
+  private async monthItem(month: string, sk: string): Promise<Record<string, unknown> | null> {
+    const res = await this.doc.send(new GetCommand({ TableName: this.table, Key: { pk: monthPk(month), sk }, ConsistentRead: true }));
+    return res.Item ?? null;
+  }
+
+  /** The items of a month's partition whose sort key starts with `prefix`, in key order. */
+  private monthItems(month: string, prefix: string, projection?: string): Promise<Record<string, unknown>[]> {
+    return this.queryAll({
+      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :p)',
+      ExpressionAttributeValues: { ':pk': monthPk(month), ':p': prefix },
+      ...(projection ? { ProjectionExpression: projection } : {}),
+      ConsistentRead: true,
+    });
+  }
+
   async writeSnapshot(month: string, unit: string, uploadId: string, rows: LedgerRow[]): Promise<void> {
     const pk = snapshotPk(month, unit, uploadId);
     await batchWrite(
@@ -129,19 +145,11 @@ export class LedgerRepository {
   }
 
   async getPointer(month: string, unit: string): Promise<Pointer | null> {
-    const res = await this.doc.send(
-      new GetCommand({ TableName: this.table, Key: { pk: monthPk(month), sk: `CURRENT#${unit}` }, ConsistentRead: true }),
-    );
-    return (res.Item as Pointer | undefined) ?? null;
+    return (await this.monthItem(month, `CURRENT#${unit}`)) as Pointer | null;
   }
 
   async getPointers(month: string): Promise<Pointer[]> {
-    const items = await this.queryAll({
-      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :p)',
-      ExpressionAttributeValues: { ':pk': monthPk(month), ':p': 'CURRENT#' },
-      ConsistentRead: true,
-    });
-    return items as unknown as Pointer[];
+    return (await this.monthItems(month, 'CURRENT#')) as unknown as Pointer[];
   }
 
   /** The month's ledger: the current snapshot of every unit that has an accepted upload. */
@@ -188,20 +196,13 @@ export class LedgerRepository {
   }
 
   async getReceipt(month: string, unit: string, uploadId: string): Promise<Receipt | null> {
-    const res = await this.doc.send(
-      new GetCommand({ TableName: this.table, Key: { pk: monthPk(month), sk: `RECEIPT#${unit}#${uploadId}` }, ConsistentRead: true }),
-    );
-    return res.Item ? (JSON.parse(res.Item.receipt as string) as Receipt) : null;
+    const item = await this.monthItem(month, `RECEIPT#${unit}#${uploadId}`);
+    return item ? (JSON.parse(item.receipt as string) as Receipt) : null;
   }
 
   /** Receipts of the month; of one unit when `unitCode` is given (a key prefix, not a filter). */
   async listReceipts(month: string, unitCode?: string): Promise<Receipt[]> {
-    const items = await this.queryAll({
-      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :p)',
-      ExpressionAttributeValues: { ':pk': monthPk(month), ':p': unitCode ? `RECEIPT#${unitCode}#` : 'RECEIPT#' },
-      ProjectionExpression: 'receipt',
-      ConsistentRead: true,
-    });
+    const items = await this.monthItems(month, unitCode ? `RECEIPT#${unitCode}#` : 'RECEIPT#', 'receipt');
     return items.map((i) => JSON.parse(i.receipt as string) as Receipt);
   }
 
@@ -218,19 +219,12 @@ export class LedgerRepository {
   }
 
   async getSendLog(month: string, edition: string, recipient: string): Promise<SendLogEntry | null> {
-    const res = await this.doc.send(
-      new GetCommand({ TableName: this.table, Key: { pk: monthPk(month), sk: `SEND#${edition}#${recipient}` }, ConsistentRead: true }),
-    );
-    return (res.Item as SendLogEntry | undefined) ?? null;
+    return (await this.monthItem(month, `SEND#${edition}#${recipient}`)) as SendLogEntry | null;
   }
 
   /** Every send-log entry of a month (all editions and recipients), in key order. */
   async listSendLog(month: string): Promise<SendLogEntry[]> {
-    const items = await this.queryAll({
-      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :p)',
-      ExpressionAttributeValues: { ':pk': monthPk(month), ':p': 'SEND#' },
-      ConsistentRead: true,
-    });
+    const items = await this.monthItems(month, 'SEND#');
     return items.map(({ pk: _pk, sk: _sk, ...e }) => e as unknown as SendLogEntry);
   }
 
