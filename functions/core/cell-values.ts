@@ -52,10 +52,12 @@ export function isBlank(c: Cell): boolean {
   return t === null || (t.length <= 4 && (EMPTY_MARKERS.has(t) || EMPTY_MARKERS.has(nfkc(t))));
 }
 
-const PLAIN_NUMBER = /^[-+]?(\d+\.?\d*|\.\d+)$/;
+/** Digits with at most one point ("12", "3875.7", "12.", ".5"). */
+const DECIMAL = String.raw`(\d+\.?\d*|\.\d+)`;
+const PLAIN_NUMBER = new RegExp(`^[-+]?${DECIMAL}$`);
 
-/** What plainDecimal reads: digits with at most one point, no sign. */
-const UNSIGNED_NUMBER = /^(\d+\.?\d*|\.\d+)$/;
+/** What plainDecimal reads: a DECIMAL, no sign. */
+const UNSIGNED_NUMBER = new RegExp(`^${DECIMAL}$`);
 /** 10^k for the fraction digits of plainDecimal (exact doubles up to 10^22). */
 const POW10 = Array.from({ length: 16 }, (_, k) => 10 ** k);
 

@@ -56,7 +56,7 @@ export function readArrowIsolated(bytes: Uint8Array, opts: ReadOptions = {}): Pr
     // ERR_WORKER_OUT_OF_MEMORY, or anything else that kills the worker: the file's doing.
     worker.once('error', (e) => settle(() => reject(corruptArrow(`${(e as NodeJS.ErrnoException).code ?? ''} ${e.message}`.trim()))));
     worker.once('exit', (code) => settle(() => reject(corruptArrow(`worker exited with code ${code}`))));
-    const request: ArrowWorkerRequest = { bytes, maxRows: opts.maxRows ?? 20_000 };
+    const request: ArrowWorkerRequest = { bytes, maxRows: opts.maxRows };
     worker.postMessage(request);
   });
 }

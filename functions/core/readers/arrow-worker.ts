@@ -8,7 +8,8 @@ import { UnreadableFileError } from './sheet';
  */
 export interface ArrowWorkerRequest {
   bytes: Uint8Array;
-  maxRows: number;
+  /** As in ReadOptions: readArrow applies the default. */
+  maxRows?: number;
 }
 
 export type ArrowWorkerReply =
