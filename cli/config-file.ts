@@ -1,5 +1,5 @@
 import { existsSync, readFileSync } from 'node:fs';
-import { type Config, parseConfig } from '../functions/core/config';
+import { type Config, parseConfig } from '../functions/core/shared/config';
 
 /** Reads `tb.config.json` (or the given file); defaults when the default file is absent. */
 export function loadConfigFile(path = 'tb.config.json', required = false): Config {

@@ -11,7 +11,7 @@ import { type Bucket, HttpMethods } from 'aws-cdk-lib/aws-s3';
 import { Construct, type IConstruct } from 'constructs';
 import { LAMBDA_WEB_DIR, PAGE_BUILD } from '../functions/adapters/web-assets';
 import { PORTAL_ROUTES } from '../functions/api/routes';
-import type { Config } from '../functions/core/config';
+import type { Config } from '../functions/core/shared/config';
 import { BUCKETS, PREFIX, TABLE_ENV } from './definitions';
 import { BASE_BUNDLING, posixQuote } from './functions';
 import type { Storage } from './storage';

@@ -14,7 +14,7 @@ export interface DownloadLinksProps {
 }
 
 /**
- * Bulletin links that outlive Lambda credentials (functions/core/download-link.ts): the report
+ * Bulletin links that outlive Lambda credentials (functions/core/portal/download-link.ts): the report
  * function signs `{portal}/download?…` with an HMAC key from Secrets Manager; the portal checks it
  * and presigns the S3 GET at click time with its own, current credentials.
  */

@@ -17,7 +17,7 @@ import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Bucket } from 'aws-cdk-lib/aws-s3';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import type { Config } from '../functions/core/config';
+import type { Config } from '../functions/core/shared/config';
 import { ChromiumLayer, CHROMIUM_PACKAGE } from './chromium-layer';
 import { BUCKETS, PREFIX, TABLE_ENV } from './definitions';
 import type { Mail } from './mail';
@@ -85,7 +85,7 @@ export function reportAssetCommands(projectRoot: string, inputDir: string, outpu
 
 /**
  * Ingest and compute write Parquet through parquet-wasm, which loads `parquet_wasm_bg.wasm` from
- * beside the bundle (functions/adapters/parquet.ts): copy it there after esbuild.
+ * beside the bundle (functions/adapters/columnar/parquet.ts): copy it there after esbuild.
  */
 export function parquetWasmCommands(projectRoot: string, inputDir: string, outputDir: string): string[] {
   // The package exports its .wasm files but not its package.json.
@@ -96,7 +96,7 @@ export function parquetWasmCommands(projectRoot: string, inputDir: string, outpu
 }
 
 /**
- * The worker in which ingest decodes Arrow uploads (functions/core/readers/arrow-sandbox.ts looks
+ * The worker in which ingest decodes Arrow uploads (functions/formats/readers/arrow-sandbox.ts looks
  * for arrow-worker.mjs beside index.mjs): a second esbuild entry with the same settings.
  */
 export function arrowWorkerCommands(inputDir: string, outputDir: string): string[] {
@@ -105,7 +105,7 @@ export function arrowWorkerCommands(inputDir: string, outputDir: string): string
   return [
     [
       q(`${input}/node_modules/.bin/esbuild`),
-      q(`${input}/functions/core/readers/arrow-worker.ts`),
+      q(`${input}/functions/formats/readers/arrow-worker.ts`),
       '--bundle --platform=node --format=esm --target=node22 --main-fields=module,main --log-level=warning',
       q(`--banner:js=${ESM_BANNER}`),
       '--define:__dirname=__tbDirname --define:__filename=__tbFilename',

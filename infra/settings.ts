@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
-import { type Config, parseConfig } from '../functions/core/config';
+import { type Config, parseConfig } from '../functions/core/shared/config';
 
 /**
  * Deploy-time settings of the CDK app, read from CDK context (`cdk.json` → `context`, or

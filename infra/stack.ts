@@ -1,6 +1,6 @@
 import { Annotations, CfnOutput, Fn, Stack, type StackProps, Tags } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
-import type { Config } from '../functions/core/config';
+import type { Config } from '../functions/core/shared/config';
 import { PortalApi } from './api';
 import { DownloadLinks } from './download-links';
 import { PipelineFunctions } from './functions';

@@ -19,8 +19,8 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { parseConfig } from '../../functions/core/config';
-import { checkUpload, readUpload } from '../../functions/core/ingest';
+import { parseConfig } from '../../functions/core/shared/config';
+import { checkUpload, readUpload } from '../../functions/core/ingest/check-upload';
 
 const ROWS = 20_000;
 const RUNS = 25;

@@ -1,7 +1,7 @@
 import { appendFileSync, mkdirSync } from 'node:fs';
 import type { Command } from 'commander';
 import { setLogSink } from '../../functions/adapters/log';
-import type { Config } from '../../functions/core/config';
+import type { Config } from '../../functions/core/shared/config';
 import { loadConfigFile } from '../config-file';
 
 /** The --config file (required when given explicitly, defaults otherwise). */

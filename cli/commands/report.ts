@@ -8,8 +8,8 @@ import {
 } from '@aws-sdk/client-cloudformation';
 import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import type { Command } from 'commander';
-import type { Config } from '../../functions/core/config';
-import { isMonth } from '../../functions/core/months';
+import type { Config } from '../../functions/core/shared/config';
+import { isMonth } from '../../functions/core/shared/months';
 import type { ReportEvent, ReportResult } from '../../functions/report/handler';
 import { localReporting, printReport, saveReportFiles } from '../local/run-months';
 import { LocalPipeline } from '../local/runtime';

@@ -1,10 +1,10 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
-import { makeDocClient } from '../../functions/adapters/aws-clients';
-import { TokenRepository } from '../../functions/adapters/token-repo';
-import { division, isReportingUnit } from '../../functions/core/divisions';
-import { describeToken, parseExpiry } from '../../functions/core/tokens';
+import { makeDocClient } from '../../functions/adapters/aws/clients';
+import { TokenRepository } from '../../functions/adapters/aws/token-repo';
+import { division, isReportingUnit } from '../../functions/core/shared/divisions';
+import { describeToken, parseExpiry } from '../../functions/core/portal/tokens';
 import { LocalPipeline } from '../local/runtime';
 import { loadProgramConfig } from './common';
 import { SERVE_INFO_FILE, type ServeInfo } from './serve';

@@ -1,7 +1,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { ObjectStore } from '../../functions/adapters/object-store';
-import { curatedKeys } from '../../functions/core/columnar-schema';
+import type { ObjectStore } from '../../functions/adapters/aws/object-store';
+import { curatedKeys } from '../../functions/formats/columnar-schema';
 
 /**
  * Copies a computed month's columnar ledger from the curated bucket to

@@ -1,6 +1,6 @@
 import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { isMonth } from '../../functions/core/months';
+import { isMonth } from '../../functions/core/shared/months';
 
 /** One file of `DIR/{YYYY-MM}/`, named for its reporting unit (`411102-源汇区.xlsx`, `419001.csv`). */
 export interface InputFile {

@@ -1,12 +1,12 @@
 import { PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { makeDocClient, makeS3Client } from '../../functions/adapters/aws-clients';
-import { LedgerRepository } from '../../functions/adapters/ledger-repo';
-import { ObjectStore } from '../../functions/adapters/object-store';
+import { makeDocClient, makeS3Client } from '../../functions/adapters/aws/clients';
+import { LedgerRepository } from '../../functions/adapters/aws/ledger-repo';
+import { ObjectStore } from '../../functions/adapters/aws/object-store';
 import { createComputeHandler } from '../../functions/compute/handler';
-import type { Config } from '../../functions/core/config';
-import type { Receipt } from '../../functions/core/receipt';
-import { encodeS3Key } from '../../functions/core/s3-event';
+import type { Config } from '../../functions/core/shared/config';
+import type { Receipt } from '../../functions/core/ingest/receipt';
+import { encodeS3Key } from '../../functions/core/ingest/s3-event';
 import { createIngestHandler } from '../../functions/ingest/handler';
 import { PREFIX } from '../../infra/definitions';
 import { type EmbeddedServers, startEmbedded } from './servers';

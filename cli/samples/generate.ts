@@ -6,7 +6,7 @@
 import { mkdirSync, rmSync, statSync, writeFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { CITIES, shortName } from '../../functions/core/divisions';
+import { CITIES, shortName } from '../../functions/core/shared/divisions';
 import { day, utcDate } from './dates';
 import { buildLedger, isBad, isMissing, MONTHS, SPECIAL, type MonthKey } from './model';
 import { Rng } from './prng';

@@ -3,8 +3,8 @@
  * looked in 2026-09 (the same ledger one month earlier: statuses never ahead of October,
  * ytd smaller). Money is kept as integer tenths of 万元 so that sums and differences are exact.
  */
-import { CITIES, REPORTING_UNITS, type Division } from '../../functions/core/divisions';
-import { statusLevel, type Batch, type Status } from '../../functions/core/ledger-types';
+import { CITIES, REPORTING_UNITS, type Division } from '../../functions/core/shared/divisions';
+import { statusLevel, type Batch, type Status } from '../../functions/core/ledger/ledger-row';
 import { day, fromMonthIndex, lastDayOfMonth, monthIndex, ymd, type Day } from './dates';
 import { Rng } from './prng';
 import {

@@ -4,8 +4,8 @@
  * statuses, batches, phases and dates. Fixed per unit (a clerk keeps the same template),
  * except that a few units switch file format between the two months.
  */
-import { REPORTING_UNITS, type Division } from '../../functions/core/divisions';
-import type { Status } from '../../functions/core/ledger-types';
+import { REPORTING_UNITS, type Division } from '../../functions/core/shared/divisions';
+import type { Status } from '../../functions/core/ledger/ledger-row';
 import { Rng } from './prng';
 import { YIYUAN_UNITS, SPECIAL, type MonthKey } from './model';
 

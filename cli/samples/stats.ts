@@ -2,8 +2,8 @@
  * Rough rates over the generator's in-memory ledger (as METRICS.md defines them), to check
  * that the samples hit the intended ranges. Not the pipeline's compute: a self-check only.
  */
-import { CITIES, shortName } from '../../functions/core/divisions';
-import { statusLevel } from '../../functions/core/ledger-types';
+import { CITIES, shortName } from '../../functions/core/shared/divisions';
+import { statusLevel } from '../../functions/core/ledger/ledger-row';
 import { isBad, isMissing, viewOf, type Ledger, type MonthKey, type UnitLedger } from './model';
 
 export interface Rates {

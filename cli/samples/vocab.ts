@@ -2,7 +2,7 @@
  * Vocabulary for realistic sample ledgers: industries with project-name patterns and
  * national industry codes, enterprise 字号, leaders, 形象进度 and 存在问题 phrases.
  */
-import type { Status } from '../../functions/core/ledger-types';
+import type { Status } from '../../functions/core/ledger/ledger-row';
 import type { Rng } from './prng';
 
 export interface Industry {

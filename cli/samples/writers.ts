@@ -4,8 +4,8 @@
  */
 import ExcelJS from 'exceljs';
 import iconv from 'iconv-lite';
-import type { Division } from '../../functions/core/divisions';
-import { statusLevel } from '../../functions/core/ledger-types';
+import type { Division } from '../../functions/core/shared/divisions';
+import { statusLevel } from '../../functions/core/ledger/ledger-row';
 import { isoDay, utcDate, ymd, type Day } from './dates';
 import type { MonthKey, MonthView, Project } from './model';
 import type { Field, Profile } from './profile';

@@ -1,4 +1,4 @@
-import { type Config, parseConfig } from '../core/config';
+import { type Config, parseConfig } from '../core/shared/config';
 
 /** The pipeline configuration handed to every Lambda as TB_CONFIG (JSON); defaults when unset. */
 export function configFromEnv(): Config {

@@ -1,12 +1,12 @@
-import { makeDocClient, makeS3Client, requireEnv } from '../adapters/aws-clients';
-import { secretFromSecretsManager } from '../adapters/download-links';
-import { LedgerRepository } from '../adapters/ledger-repo';
-import { s3Presigner } from '../adapters/presign';
+import { makeDocClient, makeS3Client, requireEnv } from '../adapters/aws/clients';
+import { secretFromSecretsManager } from '../adapters/aws/download-links';
+import { LedgerRepository } from '../adapters/aws/ledger-repo';
+import { s3Presigner } from '../adapters/aws/presign';
 import { configFromEnv } from '../adapters/runtime-config';
-import { TokenRepository } from '../adapters/token-repo';
-import { UploadBucket } from '../adapters/upload-bucket';
+import { TokenRepository } from '../adapters/aws/token-repo';
+import { UploadBucket } from '../adapters/aws/upload-bucket';
 import { LAMBDA_WEB_DIR, loadWebAssets } from '../adapters/web-assets';
-import { uploadSettings } from '../core/upload-request';
+import { uploadSettings } from '../core/portal/upload-request';
 import type { HttpApiEvent, HttpApiResult } from './http';
 import { createPortalHandler } from './portal';
 

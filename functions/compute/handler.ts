@@ -1,14 +1,14 @@
-import { makeDocClient, makeS3Client, requireEnv } from '../adapters/aws-clients';
-import { CuratedStore } from '../adapters/curated-store';
-import { LedgerRepository } from '../adapters/ledger-repo';
+import { makeDocClient, makeS3Client, requireEnv } from '../adapters/aws/clients';
+import { CuratedStore } from '../adapters/columnar/curated-store';
+import { LedgerRepository } from '../adapters/aws/ledger-repo';
 import { logEvent } from '../adapters/log';
-import { ObjectStore } from '../adapters/object-store';
+import { ObjectStore } from '../adapters/aws/object-store';
 import { configFromEnv } from '../adapters/runtime-config';
-import { computeMonth } from '../core/compute-month';
-import type { Config } from '../core/config';
-import type { MonthLedger } from '../core/ledger-types';
-import { isMonth, previousMonth, reportingMonth } from '../core/months';
-import type { RateMap } from '../core/rates-types';
+import { computeMonth } from '../core/metrics/compute-month';
+import type { Config } from '../core/shared/config';
+import type { MonthLedger } from '../core/ledger/ledger-row';
+import { isMonth, previousMonth, reportingMonth } from '../core/shared/months';
+import type { RateMap } from '../core/metrics/rates-types';
 
 export interface ComputeDeps {
   store: ObjectStore;

@@ -1,10 +1,10 @@
-import { makeDocClient, makeS3Client, requireEnv } from '../adapters/aws-clients';
-import { LedgerRepository } from '../adapters/ledger-repo';
+import { makeDocClient, makeS3Client, requireEnv } from '../adapters/aws/clients';
+import { LedgerRepository } from '../adapters/aws/ledger-repo';
 import { logEvent } from '../adapters/log';
-import { ObjectStore } from '../adapters/object-store';
+import { ObjectStore } from '../adapters/aws/object-store';
 import { configFromEnv } from '../adapters/runtime-config';
-import { decodeIngestEvent } from '../core/s3-event';
-import type { Receipt } from '../core/receipt';
+import { decodeIngestEvent } from '../core/ingest/s3-event';
+import type { Receipt } from '../core/ingest/receipt';
 import { type IngestDeps, processUpload } from './process-upload';
 
 export interface IngestResponse {

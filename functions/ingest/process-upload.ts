@@ -1,12 +1,12 @@
 import { createHash } from 'node:crypto';
-import { CuratedStore } from '../adapters/curated-store';
-import type { ObjectStore } from '../adapters/object-store';
-import { type LedgerRepository, eventOrder } from '../adapters/ledger-repo';
-import type { Config } from '../core/config';
-import { checkSize, checkUpload, rejectUpload, type IngestLimits, type UploadCheck } from '../core/ingest';
-import { type Receipt, buildReceipt, receiptKey, supersede } from '../core/receipt';
-import type { S3ObjectEvent } from '../core/s3-event';
-import { parseUploadKey } from '../core/upload-key';
+import { CuratedStore } from '../adapters/columnar/curated-store';
+import type { ObjectStore } from '../adapters/aws/object-store';
+import { type LedgerRepository, eventOrder } from '../adapters/aws/ledger-repo';
+import type { Config } from '../core/shared/config';
+import { checkSize, checkUpload, rejectUpload, type IngestLimits, type UploadCheck } from '../core/ingest/check-upload';
+import { type Receipt, buildReceipt, receiptKey, supersede } from '../core/ingest/receipt';
+import type { S3ObjectEvent } from '../core/ingest/s3-event';
+import { parseUploadKey } from '../core/ingest/upload-key';
 
 export interface IngestDeps {
   store: ObjectStore;

@@ -1,19 +1,19 @@
-import { makeDocClient, makeS3Client, requireEnv } from '../adapters/aws-clients';
-import { LedgerRepository } from '../adapters/ledger-repo';
+import { makeDocClient, makeS3Client, requireEnv } from '../adapters/aws/clients';
+import { LedgerRepository } from '../adapters/aws/ledger-repo';
 import { logEvent } from '../adapters/log';
-import { type Mailer, buildMimeMessage, mailerFromEnv } from '../adapters/mailer';
-import { ObjectStore } from '../adapters/object-store';
-import { PdfRenderer, type RenderOptions } from '../adapters/pdf-renderer';
-import { portalLinker, secretFromSecretsManager } from '../adapters/download-links';
-import { type Presign, MAX_PRESIGN_SECONDS, s3Presigner } from '../adapters/presign';
+import { type Mailer, buildMimeMessage, mailerFromEnv } from '../adapters/mail/mailer';
+import { ObjectStore } from '../adapters/aws/object-store';
+import { PdfRenderer, type RenderOptions } from '../adapters/render/pdf-renderer';
+import { portalLinker, secretFromSecretsManager } from '../adapters/aws/download-links';
+import { type Presign, MAX_PRESIGN_SECONDS, s3Presigner } from '../adapters/aws/presign';
 import { configFromEnv } from '../adapters/runtime-config';
-import { renderBulletinHtml, renderEmailHtml } from '../adapters/templates';
-import { type BulletinModel, type LinkInfo, PROVINCE_EDITION, emailText } from '../core/bulletin-model';
-import { buildEditions, editionCodes } from '../core/city-edition';
-import type { Config } from '../core/config';
-import { formatDuration, formatShanghaiDateTime } from '../core/format';
-import { isMonth, previousMonth } from '../core/months';
-import type { RatesDoc } from '../core/rates-types';
+import { renderBulletinHtml, renderEmailHtml } from '../adapters/render/templates';
+import { type BulletinModel, type LinkInfo, PROVINCE_EDITION, emailText } from '../core/bulletin/bulletin-model';
+import { buildEditions, editionCodes } from '../core/bulletin/city-edition';
+import type { Config } from '../core/shared/config';
+import { formatDuration, formatShanghaiDateTime } from '../core/bulletin/format';
+import { isMonth, previousMonth } from '../core/shared/months';
+import type { RatesDoc } from '../core/metrics/rates-types';
 import { ratesKey } from '../compute/handler';
 
 export interface ReportDeps {

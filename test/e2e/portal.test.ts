@@ -6,7 +6,7 @@ import puppeteer, { type Browser, type ElementHandle, type Page } from 'puppetee
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Serve, startServe } from '../../cli/commands/serve';
 import { setLogSink } from '../../functions/adapters/log';
-import { parseConfig } from '../../functions/core/config';
+import { parseConfig } from '../../functions/core/shared/config';
 import { ledgerTable, xlsx } from '../helpers/files';
 
 /**

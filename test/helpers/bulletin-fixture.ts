@@ -1,8 +1,8 @@
 /** A hand-made rates document for bulletin tests (not computed: every number is chosen). */
-import { CITIES, PROVINCE_CODE } from '../../functions/core/divisions';
-import { parseConfig, type Config } from '../../functions/core/config';
-import { emptyCounts, emptyInvestment } from '../../functions/core/rates';
-import { RATE_KEYS, type Grade, type RateMap, type RatesDoc, type UnitResult } from '../../functions/core/rates-types';
+import { CITIES, PROVINCE_CODE } from '../../functions/core/shared/divisions';
+import { parseConfig, type Config } from '../../functions/core/shared/config';
+import { emptyCounts, emptyInvestment } from '../../functions/core/metrics/rates';
+import { RATE_KEYS, type Grade, type RateMap, type RatesDoc, type UnitResult } from '../../functions/core/metrics/rates-types';
 
 type Rates = RateMap<number | null>;
 

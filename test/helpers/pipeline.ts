@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { LocalPipeline } from '../../cli/local/runtime';
 import { setLogSink } from '../../functions/adapters/log';
-import { type Config, parseConfig } from '../../functions/core/config';
+import { type Config, parseConfig } from '../../functions/core/shared/config';
 
 setLogSink(() => {});
 

@@ -1,4 +1,4 @@
-import type { LedgerRow } from '../../functions/core/ledger-types';
+import type { LedgerRow } from '../../functions/core/ledger/ledger-row';
 
 let seq = 0;
 

@@ -6,7 +6,7 @@ import { App, Stack, Validations } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parseConfig } from '../../functions/core/config';
+import { parseConfig } from '../../functions/core/shared/config';
 import { PREFIX } from '../../infra/definitions';
 import { PORTAL_ROUTES } from '../../functions/api/routes';
 import { PORTAL_THROTTLE, PortalApi } from '../../infra/api';

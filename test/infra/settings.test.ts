@@ -7,7 +7,7 @@ import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import { Bucket } from 'aws-cdk-lib/aws-s3';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { afterAll, describe, expect, it } from 'vitest';
-import { parseConfig } from '../../functions/core/config';
+import { parseConfig } from '../../functions/core/shared/config';
 import { collectPackageClosure } from '../../infra/chromium-layer';
 import { reportAssetCommands } from '../../infra/functions';
 import { loadPipelineConfig, REPO_ROOT, resolveSettings, senderDomain, type Settings } from '../../infra/settings';

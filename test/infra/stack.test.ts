@@ -8,7 +8,7 @@ import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import type { PolicyValidationPluginReport } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parseConfig } from '../../functions/core/config';
+import { parseConfig } from '../../functions/core/shared/config';
 import { BUCKETS, PREFIX, TABLE, TABLE_ENV } from '../../infra/definitions';
 import { loadPipelineConfig, REPO_ROOT, resolveSettings } from '../../infra/settings';
 import { ThreeBatchesStack } from '../../infra/stack';

@@ -6,9 +6,9 @@ import { createPresignedPost } from '@aws-sdk/s3-presigned-post';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Serve, startServe } from '../../cli/commands/serve';
 import { setLogSink } from '../../functions/adapters/log';
-import { TokenRepository } from '../../functions/adapters/token-repo';
-import { parseConfig } from '../../functions/core/config';
-import { downloadUrl } from '../../functions/core/download-link';
+import { TokenRepository } from '../../functions/adapters/aws/token-repo';
+import { parseConfig } from '../../functions/core/shared/config';
+import { downloadUrl } from '../../functions/core/portal/download-link';
 import { ledgerTable, xlsx } from '../helpers/files';
 
 /**

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LocalPipeline } from '../../cli/local/runtime';
-import type { Receipt } from '../../functions/core/receipt';
+import type { Receipt } from '../../functions/core/ingest/receipt';
 import { type Form, type Table, bombXlsx, countyForm, csvUtf8, formXlsx, handXlsx, xlsx } from '../helpers/files';
 import { startPipeline } from '../helpers/pipeline';
 

@@ -5,9 +5,9 @@ import { tableFromIPC } from 'apache-arrow';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { copyCuratedMonth } from '../../cli/local/curated-out';
 import type { LocalPipeline } from '../../cli/local/runtime';
-import { parquetToIpcStream } from '../../functions/adapters/parquet';
-import { curatedKeys, ledgerIpc } from '../../functions/core/columnar-schema';
-import type { LedgerRow } from '../../functions/core/ledger-types';
+import { parquetToIpcStream } from '../../functions/adapters/columnar/parquet';
+import { curatedKeys, ledgerIpc } from '../../functions/formats/columnar-schema';
+import type { LedgerRow } from '../../functions/core/ledger/ledger-row';
 import { countyForm, formCsv, formXlsx } from '../helpers/files';
 import { startPipeline } from '../helpers/pipeline';
 

@@ -144,7 +144,7 @@ describe('ingest on the embedded servers', () => {
 describe('a file over the size limit', () => {
   it('is refused from the event’s size, without downloading it, and changes nothing stored', async () => {
     const { processUpload } = await import('../../functions/ingest/process-upload');
-    const { ObjectStore } = await import('../../functions/adapters/object-store');
+    const { ObjectStore } = await import('../../functions/adapters/aws/object-store');
     const store = new ObjectStore(p.s3);
     let downloads = 0;
     store.getBytes = async () => {

@@ -6,7 +6,7 @@ import { SESv2Client, SendEmailCommand } from '@aws-sdk/client-sesv2';
 import { mockClient } from 'aws-sdk-client-mock';
 import PostalMime from 'postal-mime';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { buildBulletinModel, emailText } from '../../functions/core/bulletin-model';
+import { buildBulletinModel, emailText } from '../../functions/core/bulletin/bulletin-model';
 import {
   buildMimeMessage,
   mailerFromEnv,
@@ -15,8 +15,8 @@ import {
   SesMailer,
   SmtpMailer,
   TeeMailer,
-} from '../../functions/adapters/mailer';
-import { renderEmailHtml } from '../../functions/adapters/templates';
+} from '../../functions/adapters/mail/mailer';
+import { renderEmailHtml } from '../../functions/adapters/render/templates';
 import { makeDoc, testConfig } from '../helpers/bulletin-fixture';
 
 const model = buildBulletinModel(makeDoc(), testConfig, { issuedOn: '2026-11-05' });

@@ -8,9 +8,9 @@ import PostalMime from 'postal-mime';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { type MonthSummary, runMonths } from '../../cli/local/run-months';
 import { setLogSink } from '../../functions/adapters/log';
-import { parquetToIpcStream } from '../../functions/adapters/parquet';
-import { parseConfig } from '../../functions/core/config';
-import type { RatesDoc } from '../../functions/core/rates-types';
+import { parquetToIpcStream } from '../../functions/adapters/columnar/parquet';
+import { parseConfig } from '../../functions/core/shared/config';
+import type { RatesDoc } from '../../functions/core/metrics/rates-types';
 import { csvGb18030, xlsx } from '../helpers/files';
 import { pdfPages } from '../helpers/pdf-text';
 

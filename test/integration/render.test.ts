@@ -7,11 +7,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildBulletinModel, type BulletinModel } from '../../functions/core/bulletin-model';
-import { buildCityEdition } from '../../functions/core/city-edition';
-import { chartBars, chartSize } from '../../functions/core/chart-data';
-import { renderChartSvg } from '../../functions/adapters/charts';
-import { PdfRenderer, footerTemplate, woffToSfnt } from '../../functions/adapters/pdf-renderer';
+import { buildBulletinModel, type BulletinModel } from '../../functions/core/bulletin/bulletin-model';
+import { buildCityEdition } from '../../functions/core/bulletin/city-edition';
+import { chartBars, chartSize } from '../../functions/core/bulletin/chart-data';
+import { renderChartSvg } from '../../functions/adapters/render/charts';
+import { PdfRenderer, footerTemplate, woffToSfnt } from '../../functions/adapters/render/pdf-renderer';
 import {
   clearTemplateCache,
   fontsDir,
@@ -19,7 +19,7 @@ import {
   renderBulletinHtml,
   renderEmailHtml,
   subsetsFor,
-} from '../../functions/adapters/templates';
+} from '../../functions/adapters/render/templates';
 import { EVIL_PROJECT, makeDoc, testConfig, unit } from '../helpers/bulletin-fixture';
 import { getDocument } from 'pdfjs-dist/legacy/build/pdf.mjs';
 import { pdfPages } from '../helpers/pdf-text';

@@ -14,8 +14,8 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { findReportFunction, reportLocal, reportRemote } from '../../cli/commands/report';
 import { LocalPipeline } from '../../cli/local/runtime';
 import { setLogSink } from '../../functions/adapters/log';
-import { parseConfig } from '../../functions/core/config';
-import { uploadKey } from '../../functions/core/upload-key';
+import { parseConfig } from '../../functions/core/shared/config';
+import { uploadKey } from '../../functions/core/ingest/upload-key';
 import type { ReportResult } from '../../functions/report/handler';
 import { ledgerTable, xlsx } from '../helpers/files';
 

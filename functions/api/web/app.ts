@@ -2,8 +2,8 @@
  * The portal page (plain TypeScript, built to /app.js by esbuild). Everything that comes from the
  * server or the clerk is put into the page with textContent, never as HTML.
  */
-import type { ReportingState, ReportingStatus, UnitReporting } from '../../core/reporting-status';
-import type { UploadState, UploadView } from '../../core/upload-views';
+import type { ReportingState, ReportingStatus, UnitReporting } from '../../core/portal/reporting-status';
+import type { UploadState, UploadView } from '../../core/portal/upload-views';
 
 interface Me {
   role: 'unit' | 'province';

@@ -1,0 +1,236 @@
+import {
+  type DynamoDBDocumentClient,
+  GetCommand,
+  PutCommand,
+  type QueryCommandInput,
+  UpdateCommand,
+} from '@aws-sdk/lib-dynamodb';
+import { queryAll } from './dynamo-query';
+import type { LedgerRow, MonthLedger } from '../../core/ledger/ledger-row';
+import type { RatesDoc } from '../../core/metrics/rates-types';
+import type { Receipt } from '../../core/ingest/receipt';
+import { DEFAULT_RETRY, type RetryOptions, batchWrite } from './batch-write';
+
+/**
+ * The single table (keys documented in infra/definitions.ts). Re-uploads are made safe without
+ * transactions: write the snapshot, flip the CURRENT pointer conditionally, then delete the
+ * superseded snapshot. Every step is idempotent, so a retried event heals a half-done one.
+ */
+export interface Pointer {
+  unitCode: string;
+  uploadId: string;
+  /** `{eventTime}#{sequencer}`: later uploads compare greater. */
+  order: string;
+  key: string;
+  projects: number;
+  updatedAt: string;
+}
+
+export type FlipOutcome =
+  | { outcome: 'current'; previous: Pointer | null }
+  | { outcome: 'replay' }
+  | { outcome: 'superseded'; current: Pointer };
+
+export interface SendLogEntry {
+  month: string;
+  edition: string;
+  recipient: string;
+  messageId: string;
+  status: 'sent' | 'failed';
+  subject: string;
+  pdfKey: string;
+  sentAt: string;
+  error?: string;
+  /** How the PDF went: attached, or (too large) as a presigned link. */
+  delivery?: 'attachment' | 'link';
+  /** The link's expiry (ISO), when it went as a link. */
+  linkExpiresAt?: string;
+}
+
+const monthPk = (month: string) => `MONTH#${month}`;
+const snapshotPk = (month: string, unit: string, uploadId: string) => `LEDGER#${month}#${unit}#${uploadId}`;
+
+/** Orders S3 events: event time first, then the sequencer (hex, compared at equal length). */
+export function eventOrder(eventTime: string, sequencer: string | null): string {
+  return `${new Date(eventTime).toISOString()}#${(sequencer ?? '').padStart(32, '0')}`;
+}
+
+export class LedgerRepository {
+  constructor(
+    readonly doc: DynamoDBDocumentClient,
+    readonly table: string,
+    readonly retry: RetryOptions = DEFAULT_RETRY,
+  ) {}
+
+  private queryAll(input: Omit<QueryCommandInput, 'TableName'>): Promise<Record<string, unknown>[]> {
+    return queryAll(this.doc, this.table, input);
+  }
+
+  /** One item of a month's partition (pointers, receipts, send log), read consistently. */
+  private async monthItem(month: string, sk: string): Promise<Record<string, unknown> | null> {
+    const res = await this.doc.send(new GetCommand({ TableName: this.table, Key: { pk: monthPk(month), sk }, ConsistentRead: true }));
+    return res.Item ?? null;
+  }
+
+  /** The items of a month's partition whose sort key starts with `prefix`, in key order. */
+  private monthItems(month: string, prefix: string, projection?: string): Promise<Record<string, unknown>[]> {
+    return this.queryAll({
+      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :p)',
+      ExpressionAttributeValues: { ':pk': monthPk(month), ':p': prefix },
+      ...(projection ? { ProjectionExpression: projection } : {}),
+      ConsistentRead: true,
+    });
+  }
+
+  async writeSnapshot(month: string, unit: string, uploadId: string, rows: LedgerRow[]): Promise<void> {
+    const pk = snapshotPk(month, unit, uploadId);
+    await batchWrite(
+      this.doc,
+      this.table,
+      rows.map((r) => ({ PutRequest: { Item: { pk, sk: `ROW#${r.projectCode}`, ...r } } })),
+      this.retry,
+    );
+  }
+
+  async readSnapshot(month: string, unit: string, uploadId: string): Promise<LedgerRow[]> {
+    const items = await this.queryAll({
+      KeyConditionExpression: 'pk = :pk',
+      ExpressionAttributeValues: { ':pk': snapshotPk(month, unit, uploadId) },
+      ConsistentRead: true,
+    });
+    return items
+      .map(({ pk: _pk, sk: _sk, ...row }) => row as unknown as LedgerRow)
+      .sort((a, b) => a.sourceRow - b.sourceRow);
+  }
+
+  async deleteSnapshot(month: string, unit: string, uploadId: string): Promise<void> {
+    const pk = snapshotPk(month, unit, uploadId);
+    const keys = await this.queryAll({
+      KeyConditionExpression: 'pk = :pk',
+      ExpressionAttributeValues: { ':pk': pk },
+      ProjectionExpression: 'pk, sk',
+    });
+    await batchWrite(this.doc, this.table, keys.map((k) => ({ DeleteRequest: { Key: { pk: k.pk, sk: k.sk } } })), this.retry);
+  }
+
+  /** Makes `ptr` the unit's current upload for the month unless a newer one already is. */
+  async flipPointer(month: string, ptr: Pointer): Promise<FlipOutcome> {
+    try {
+      const res = await this.doc.send(
+        new UpdateCommand({
+          TableName: this.table,
+          Key: { pk: monthPk(month), sk: `CURRENT#${ptr.unitCode}` },
+          UpdateExpression: 'SET unitCode = :unit, uploadId = :id, #order = :order, #key = :key, projects = :projects, updatedAt = :at',
+          ConditionExpression: 'attribute_not_exists(pk) OR #order < :order',
+          ExpressionAttributeNames: { '#order': 'order', '#key': 'key' },
+          ExpressionAttributeValues: {
+            ':unit': ptr.unitCode,
+            ':id': ptr.uploadId,
+            ':order': ptr.order,
+            ':key': ptr.key,
+            ':projects': ptr.projects,
+            ':at': ptr.updatedAt,
+          },
+          ReturnValues: 'ALL_OLD',
+        }),
+      );
+      const old = res.Attributes as Pointer | undefined;
+      return { outcome: 'current', previous: old && old.uploadId !== ptr.uploadId ? old : null };
+    } catch (e) {
+      if ((e as Error).name !== 'ConditionalCheckFailedException') throw e;
+      const current = await this.getPointer(month, ptr.unitCode);
+      if (!current || current.uploadId === ptr.uploadId) return { outcome: 'replay' };
+      return { outcome: 'superseded', current };
+    }
+  }
+
+  async getPointer(month: string, unit: string): Promise<Pointer | null> {
+    return (await this.monthItem(month, `CURRENT#${unit}`)) as Pointer | null;
+  }
+
+  async getPointers(month: string): Promise<Pointer[]> {
+    return (await this.monthItems(month, 'CURRENT#')) as unknown as Pointer[];
+  }
+
+  /** The month's ledger: the current snapshot of every unit that has an accepted upload. */
+  async readLedger(month: string, concurrency = 8): Promise<MonthLedger> {
+    return (await this.readCurrent(month, concurrency)).ledger;
+  }
+
+  /** The month's ledger and, per unit, the upload its rows come from (one read of the pointers). */
+  async readCurrent(month: string, concurrency = 8): Promise<{ ledger: MonthLedger; uploadIds: Record<string, string> }> {
+    const pointers = await this.getPointers(month);
+    const uploadIds = Object.fromEntries(pointers.map((p) => [p.unitCode, p.uploadId]));
+    const ledger: MonthLedger = {};
+    let next = 0;
+    const worker = async () => {
+      while (next < pointers.length) {
+        const p = pointers[next++];
+        ledger[p.unitCode] = await this.readSnapshot(month, p.unitCode, p.uploadId);
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(concurrency, pointers.length) }, worker));
+    return { ledger, uploadIds };
+  }
+
+  async putReceipt(receipt: Receipt, receiptKey: string): Promise<void> {
+    await this.doc.send(
+      new PutCommand({
+        TableName: this.table,
+        Item: {
+          pk: monthPk(receipt.month ?? 'invalid'),
+          sk: `RECEIPT#${receipt.unitCode ?? 'unknown'}#${receipt.uploadId}`,
+          uploadId: receipt.uploadId,
+          unitCode: receipt.unitCode,
+          status: receipt.status,
+          summary: receipt.summary,
+          fileName: receipt.file.name,
+          eventTime: receipt.file.eventTime,
+          counts: receipt.counts,
+          receiptKey,
+          // The full receipt, as stored in S3 (capped issue lists keep it well under 400 KB).
+          receipt: JSON.stringify(receipt),
+        },
+      }),
+    );
+  }
+
+  async getReceipt(month: string, unit: string, uploadId: string): Promise<Receipt | null> {
+    const item = await this.monthItem(month, `RECEIPT#${unit}#${uploadId}`);
+    return item ? (JSON.parse(item.receipt as string) as Receipt) : null;
+  }
+
+  /** Receipts of the month; of one unit when `unitCode` is given (a key prefix, not a filter). */
+  async listReceipts(month: string, unitCode?: string): Promise<Receipt[]> {
+    const items = await this.monthItems(month, unitCode ? `RECEIPT#${unitCode}#` : 'RECEIPT#', 'receipt');
+    return items.map((i) => JSON.parse(i.receipt as string) as Receipt);
+  }
+
+  /** One item per unit result, so a unit's history is a cheap key lookup. */
+  async putRates(doc: RatesDoc): Promise<void> {
+    await batchWrite(
+      this.doc,
+      this.table,
+      doc.units.map((u) => ({
+        PutRequest: { Item: { pk: monthPk(doc.month), sk: `RATES#${u.level}#${u.code}`, month: doc.month, ...u } },
+      })),
+      this.retry,
+    );
+  }
+
+  async getSendLog(month: string, edition: string, recipient: string): Promise<SendLogEntry | null> {
+    return (await this.monthItem(month, `SEND#${edition}#${recipient}`)) as SendLogEntry | null;
+  }
+
+  /** Every send-log entry of a month (all editions and recipients), in key order. */
+  async listSendLog(month: string): Promise<SendLogEntry[]> {
+    const items = await this.monthItems(month, 'SEND#');
+    return items.map(({ pk: _pk, sk: _sk, ...e }) => e as unknown as SendLogEntry);
+  }
+
+  async putSendLog(e: SendLogEntry): Promise<void> {
+    await this.doc.send(
+      new PutCommand({ TableName: this.table, Item: { pk: monthPk(e.month), sk: `SEND#${e.edition}#${e.recipient}`, ...e } }),
+    );
+  }
+}

@@ -1,0 +1,46 @@
+import { type ColumnarRow, curatedKeys, ledgerIpc, monthRows } from '../../formats/columnar-schema';
+import type { LedgerRow, MonthLedger } from '../../core/ledger/ledger-row';
+import { logEvent } from '../log';
+import type { ObjectStore } from '../aws/object-store';
+import { ParquetUnavailableError, ipcStreamToParquet } from './parquet';
+
+/**
+ * Writes the columnar copies of the ledger to the curated bucket (layout and schema:
+ * core/columnar-schema.ts). The bytes depend only on the rows, so a retried or replayed write
+ * leaves exactly the same objects.
+ */
+export const ARROW_CONTENT_TYPE = 'application/vnd.apache.arrow.file';
+export const PARQUET_CONTENT_TYPE = 'application/vnd.apache.parquet';
+
+export class CuratedStore {
+  constructor(
+    readonly store: ObjectStore,
+    readonly bucket: string,
+  ) {}
+
+  /** One accepted upload: `uploads/month=…/unit=…/{uploadId}.parquet` and `.arrow`. */
+  async writeUpload(month: string, unit: string, uploadId: string, rows: LedgerRow[]): Promise<string[]> {
+    return this.write(curatedKeys.upload(month, unit, uploadId), rows.map((r) => ({ ...r, uploadId })));
+  }
+
+  /** A month's current ledger: `ledger/month=…/ledger.parquet` and `.arrow` (replaced each compute). */
+  async writeMonth(month: string, ledger: MonthLedger, uploadIdOf: (unit: string) => string): Promise<string[]> {
+    return this.write(curatedKeys.month(month), monthRows(ledger, uploadIdOf));
+  }
+
+  private async write(keys: { parquet: string; arrow: string }, rows: ColumnarRow[]): Promise<string[]> {
+    // Arrow IPC needs no native code: it is always written.
+    await this.store.put(this.bucket, keys.arrow, ledgerIpc(rows, 'file'), ARROW_CONTENT_TYPE);
+    let parquet: Uint8Array;
+    try {
+      parquet = ipcStreamToParquet(ledgerIpc(rows, 'stream'));
+    } catch (e) {
+      // A deployment without the .wasm file must not stop ingest or the bulletin: say so loudly.
+      if (!(e instanceof ParquetUnavailableError)) throw e;
+      logEvent('parquet unavailable, wrote Arrow only', { key: keys.arrow, error: e.message }, 'error');
+      return [keys.arrow];
+    }
+    await this.store.put(this.bucket, keys.parquet, parquet, PARQUET_CONTENT_TYPE);
+    return [keys.arrow, keys.parquet];
+  }
+}

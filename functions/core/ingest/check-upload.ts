@@ -1,0 +1,116 @@
+import type { Config } from '../shared/config';
+import { HEADER_SCAN_ROWS, type Issue, hasLedgerHeader, parseLedger } from './parse-ledger';
+import type { LedgerRow } from '../ledger/ledger-row';
+import { rowChecks } from '../metrics/quality/quality';
+import { type RawSheet, type ReadOptions, UnreadableFileError, readSheet } from '../../formats/readers';
+import { parseUploadKey } from './upload-key';
+
+export interface UploadCheck {
+  status: 'accepted' | 'rejected';
+  month: string | null;
+  unitCode: string | null;
+  fileName: string;
+  rows: LedgerRow[];
+  errors: Issue[];
+  warnings: Issue[];
+  skippedRows: number;
+  /** The sheet read (xlsx), for support; null for csv/arrow or unreadable files. */
+  sheetName?: string | null;
+  headerRow?: number | null;
+}
+
+/** Limits beyond the configuration's (which has rows and bytes). */
+export interface IngestLimits {
+  /** Total bytes an .xlsx may inflate to; default 200 MB. */
+  maxInflatedBytes?: number;
+}
+
+const fileIssue = (code: string, message: string, value: string | null = null): Issue => ({ code, row: null, column: null, value, message });
+
+/** Size check before the bytes are even fetched. */
+export function checkSize(size: number, config: Config): Issue | null {
+  const limit = config.ingest.maxBytes;
+  if (size <= limit) return null;
+  const mb = (n: number) => `${(n / 1024 / 1024).toFixed(1)} MB`;
+  return fileIssue('too-large', `文件大小 ${mb(size)} 超过上限 ${mb(limit)}，请删除无关工作表、图片后重新上传`);
+}
+
+function readOptions(config: Config, limits: IngestLimits): ReadOptions {
+  return {
+    maxRows: config.ingest.maxRows,
+    maxInflatedBytes: limits.maxInflatedBytes,
+    // A workbook's first sheet is often 填报说明: take the first sheet that has a ledger header.
+    pickSheet: { rows: HEADER_SCAN_ROWS, accept: (rows) => hasLedgerHeader(rows) },
+  };
+}
+
+/** Reads the upload's bytes into rows (the "parse" of ingest), or the reason it cannot be read. */
+export async function readUpload(fileName: string, bytes: Uint8Array, config: Config, limits: IngestLimits = {}): Promise<RawSheet> {
+  return readSheet(fileName, bytes, readOptions(config, limits));
+}
+
+/** An upload refused before or while reading it: no rows, the reasons as errors. */
+export function rejectUpload(key: string, errors: Issue[], warnings: Issue[] = [], skippedRows = 0): UploadCheck {
+  const parsedKey = parseUploadKey(key);
+  return {
+    status: 'rejected',
+    month: parsedKey.ok ? parsedKey.key.month : null,
+    unitCode: parsedKey.ok ? parsedKey.key.unitCode : null,
+    fileName: key.split('/').pop() ?? key,
+    rows: [],
+    errors,
+    warnings,
+    skippedRows,
+  };
+}
+
+/**
+ * Everything ingest decides about one upload, from its key and bytes: the normalized rows,
+ * or every reason to reject it. Any error rejects the whole file.
+ */
+export async function checkUpload(key: string, bytes: Uint8Array, config: Config, limits: IngestLimits = {}): Promise<UploadCheck> {
+  const parsedKey = parseUploadKey(key);
+  const fileName = key.split('/').pop() ?? key;
+  const rejected = (errors: Issue[], warnings: Issue[] = [], skippedRows = 0) => rejectUpload(key, errors, warnings, skippedRows);
+  if (!parsedKey.ok) return rejected([fileIssue('bad-key', parsedKey.message)]);
+  const { month, unitCode } = parsedKey.key;
+  const tooLarge = checkSize(bytes.byteLength, config);
+  if (tooLarge) return rejected([tooLarge]);
+
+  // The whole sheet is read first (a workbook's merged cells are known only at its end); the
+  // parser then releases the raw rows as it consumes them.
+  let sheet: RawSheet;
+  try {
+    sheet = await readUpload(fileName, bytes, config, limits);
+  } catch (e) {
+    if (e instanceof UnreadableFileError) return rejected([fileIssue(e.code, e.message, e.detail)]);
+    // Whatever a library throws on a malformed file is still the file's fault, never a crash.
+    return rejected([fileIssue('corrupt', '文件无法读取，可能已损坏：请在 Excel 中打开确认后另存为 .xlsx 重新上传', String((e as Error).message))]);
+  }
+  // The sheet is not needed afterwards: its rows are released as they are parsed.
+  const parsed = parseLedger(sheet, { month, unitCode, maxRows: config.ingest.maxRows, consume: true });
+
+  const where = { sheetName: sheet.name, headerRow: parsed.headerRow };
+  if (parsed.errors.length) return { ...rejected(parsed.errors, parsed.warnings, parsed.skippedRows), ...where };
+
+  const rowWarnings: Issue[] = [];
+  for (const row of parsed.rows) {
+    const findings = rowChecks(row, month);
+    // Indexed: a for-of here would make an iterator for each of the (mostly clean) rows.
+    for (let i = 0; i < findings.length; i++) {
+      const f = findings[i];
+      rowWarnings.push({ code: f.check, row: row.sourceRow, column: null, value: null, message: `第 ${row.sourceRow} 行：${f.message}` });
+    }
+  }
+  return {
+    status: 'accepted',
+    month,
+    unitCode,
+    fileName,
+    rows: parsed.rows,
+    errors: [],
+    warnings: [...parsed.warnings, ...rowWarnings],
+    skippedRows: parsed.skippedRows,
+    ...where,
+  };
+}

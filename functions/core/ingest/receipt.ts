@@ -1,0 +1,88 @@
+import { division } from '../shared/divisions';
+import type { Issue } from './parse-ledger';
+import { monthLabel } from '../shared/months';
+
+/** Upload receipt (LEDGER.md): stored in S3 `receipts/{month}/{unit}/{uploadId}.json` and in the table. */
+export interface Receipt {
+  schemaVersion: 1;
+  uploadId: string;
+  status: 'accepted' | 'rejected' | 'superseded';
+  month: string | null;
+  unitCode: string | null;
+  unitName: string | null;
+  file: {
+    bucket: string;
+    key: string;
+    name: string;
+    size: number;
+    sha256: string;
+    versionId: string | null;
+    /** S3 event time: decides which of two uploads of a unit and month is newer. */
+    eventTime: string;
+    sequencer: string | null;
+  };
+  processedAt: string;
+  counts: { projects: number; errors: number; warnings: number; skippedRows: number };
+  /** At most MAX_LISTED issues each; counts hold the totals. */
+  errors: Issue[];
+  warnings: Issue[];
+  /** The clerk-facing Chinese summary line. */
+  summary: string;
+  /** For superseded uploads: the upload that is current instead. */
+  supersededBy: string | null;
+}
+
+export const MAX_LISTED = 500;
+
+export type ReceiptInput = Omit<Receipt, 'schemaVersion' | 'summary' | 'unitName' | 'counts' | 'errors' | 'warnings' | 'supersededBy'> & {
+  projects: number;
+  skippedRows: number;
+  errors: Issue[];
+  warnings: Issue[];
+  supersededBy?: string | null;
+};
+
+function who(unitCode: string | null, month: string | null): string {
+  const name = unitCode ? division(unitCode)?.name ?? unitCode : '';
+  return [name, month ? monthLabel(month) : ''].filter(Boolean).join(' ');
+}
+
+export function receiptSummary(r: Pick<Receipt, 'status' | 'unitCode' | 'month' | 'counts' | 'errors'>): string {
+  const unit = who(r.unitCode, r.month);
+  if (r.status === 'accepted') {
+    const warn = r.counts.warnings ? `，警告 ${r.counts.warnings} 条` : '';
+    return `已接收：${unit} 共 ${r.counts.projects} 个项目${warn}`;
+  }
+  if (r.status === 'superseded') {
+    return `已被更新的上传替代：${unit}（本文件共 ${r.counts.projects} 个项目，未采用）`;
+  }
+  const first = r.errors[0]?.message ?? '文件无法处理';
+  const more =
+    r.counts.errors > 1 ? `（共 ${r.counts.errors} 处错误，请全部修改后重新上传）` : first.includes('上传') ? '' : '，请修改后重新上传';
+  return `未接收：${unit ? unit + ' ' : ''}${first}${more}`;
+}
+
+export function buildReceipt(input: ReceiptInput): Receipt {
+  const { projects, skippedRows, errors, warnings, supersededBy, ...rest } = input;
+  const counts = { projects, errors: errors.length, warnings: warnings.length, skippedRows };
+  const base = {
+    schemaVersion: 1 as const,
+    ...rest,
+    unitName: rest.unitCode ? division(rest.unitCode)?.name ?? null : null,
+    counts,
+    errors: errors.slice(0, MAX_LISTED),
+    warnings: warnings.slice(0, MAX_LISTED),
+    supersededBy: supersededBy ?? null,
+  };
+  return { ...base, summary: receiptSummary(base) };
+}
+
+/** The same receipt, now superseded by a newer upload of the same unit and month. */
+export function supersede(r: Receipt, by: string): Receipt {
+  const next = { ...r, status: 'superseded' as const, supersededBy: by };
+  return { ...next, summary: receiptSummary(next) };
+}
+
+export function receiptKey(month: string | null, unitCode: string | null, uploadId: string): string {
+  return month && unitCode ? `receipts/${month}/${unitCode}/${uploadId}.json` : `receipts/invalid/${uploadId}.json`;
+}

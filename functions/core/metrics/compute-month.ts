@@ -1,0 +1,213 @@
+import type { Config } from '../shared/config';
+import type { LedgerRow, MonthLedger } from '../ledger/ledger-row';
+import type { Grade, PhaseResult, QualityFinding, RateMap, RatesDoc, UnitResult } from './rates-types';
+import { RATE_KEYS } from './rates-types';
+import { CITIES, PROVINCE_CODE, PROVINCE_NAME, REPORTING_UNITS, reportingUnitsOf } from '../shared/divisions';
+import { parseMonth, timeProgress } from '../shared/months';
+import { emptySummary, nullRates, summarize, type LandingCriterion, type RowSummary } from './rates';
+import { competitionRanks } from './rank';
+import { gradeRates } from './grade';
+import { computeScore } from './score';
+import { crossMonthChecks, dedupeFindings, rowChecks } from './quality/quality';
+
+/** One line of `units`: who it is and which reporting units roll up into it. */
+interface UnitFrame {
+  level: UnitResult['level'];
+  code: string;
+  name: string;
+  cityCode: string | null;
+  reportingCodes: string[];
+}
+
+const byCode = (a: { code: string }, b: { code: string }) => (a.code < b.code ? -1 : a.code > b.code ? 1 : 0);
+
+// CITIES follows the CSV (航空港区 is appended last); the bulletin wants code order.
+const CITY_FRAMES: UnitFrame[] = [...CITIES].sort(byCode).map((c) => ({
+  level: 'city',
+  code: c.code,
+  name: c.name,
+  cityCode: c.code,
+  reportingCodes: reportingUnitsOf(c.code).map((d) => d.code),
+}));
+
+const COUNTY_FRAMES: UnitFrame[] = [...REPORTING_UNITS].sort(byCode).map((d) => ({
+  level: 'county',
+  code: d.code,
+  name: d.name,
+  cityCode: d.cityCode,
+  reportingCodes: [d.code],
+}));
+
+const PROVINCE_FRAME: UnitFrame = {
+  level: 'province',
+  code: PROVINCE_CODE,
+  name: PROVINCE_NAME,
+  cityCode: null,
+  reportingCodes: COUNTY_FRAMES.map((f) => f.code),
+};
+
+const FRAMES: UnitFrame[] = [PROVINCE_FRAME, ...CITY_FRAMES, ...COUNTY_FRAMES];
+
+/** Per-frame numbers of one month, index-aligned with FRAMES. */
+interface MonthEval {
+  reported: boolean[];
+  reportedUnits: number[];
+  summaries: RowSummary[];
+  scores: Array<number | null>;
+  rank: RateMap<number | null>[];
+  scoreRank: Array<number | null>;
+  rankInCity: RateMap<number | null>[];
+}
+
+function rowsOf(frame: UnitFrame, ledger: MonthLedger): { rows: LedgerRow[]; reportedUnits: number } {
+  const rows: LedgerRow[] = [];
+  let reportedUnits = 0;
+  for (const code of frame.reportingCodes) {
+    const unitRows = Object.hasOwn(ledger, code) ? ledger[code] : undefined;
+    if (!unitRows) continue;
+    reportedUnits++;
+    rows.push(...unitRows);
+  }
+  return { rows, reportedUnits };
+}
+
+/** Ranks every rate (and the score) among the frames at `peers` (indexes into FRAMES). */
+function rankAmong(
+  peers: number[],
+  summaries: RowSummary[],
+  scores: Array<number | null>,
+  rank: RateMap<number | null>[],
+  scoreRank: Array<number | null> | null,
+): void {
+  for (const k of RATE_KEYS) {
+    const r = competitionRanks(peers.map((i) => summaries[i].rates[k]));
+    peers.forEach((i, j) => (rank[i][k] = r[j]));
+  }
+  if (scoreRank) {
+    const r = competitionRanks(peers.map((i) => scores[i]));
+    peers.forEach((i, j) => (scoreRank[i] = r[j]));
+  }
+}
+
+function evaluateMonth(ledger: MonthLedger, config: Config): MonthEval {
+  const criterion: LandingCriterion = config.landingCriterion;
+  const reported: boolean[] = [];
+  const reportedUnits: number[] = [];
+  const summaries: RowSummary[] = [];
+  for (const frame of FRAMES) {
+    const { rows, reportedUnits: n } = rowsOf(frame, ledger);
+    reported.push(n > 0);
+    reportedUnits.push(n);
+    summaries.push(n > 0 ? summarize(rows, criterion) : emptySummary());
+  }
+  const scores = summaries.map((s, i) => (reported[i] ? computeScore(s.rates, config.scoreWeights) : null));
+
+  const rank = FRAMES.map(() => nullRates());
+  const scoreRank: Array<number | null> = FRAMES.map(() => null);
+  const rankInCity = FRAMES.map(() => nullRates());
+  const idx = (level: UnitFrame['level']) => FRAMES.flatMap((f, i) => (f.level === level ? [i] : []));
+  rankAmong(idx('city'), summaries, scores, rank, scoreRank);
+  const counties = idx('county');
+  rankAmong(counties, summaries, scores, rank, scoreRank);
+  for (const city of CITY_FRAMES) {
+    const peers = counties.filter((i) => FRAMES[i].cityCode === city.code);
+    rankAmong(peers, summaries, scores, rankInCity, null);
+  }
+  return { reported, reportedUnits, summaries, scores, rank, scoreRank, rankInCity };
+}
+
+function change(
+  now: RateMap<number | null>,
+  before: RateMap<number | null> | null,
+  january: boolean,
+): RateMap<number | null> {
+  const out = nullRates();
+  if (!before) return out;
+  for (const k of RATE_KEYS) {
+    // 本年累计 restarts in January, so 投资完成率 has no comparable December value.
+    if (january && k === 'investmentCompletion') continue;
+    const a = now[k];
+    const b = before[k];
+    out[k] = a === null || b === null ? null : a - b;
+  }
+  return out;
+}
+
+function nullGrades(): RateMap<Grade | null> {
+  return nullRates<Grade>();
+}
+
+function byPhase(ledger: MonthLedger, criterion: LandingCriterion): PhaseResult[] {
+  const groups = new Map<number, LedgerRow[]>();
+  for (const row of rowsOf(PROVINCE_FRAME, ledger).rows) {
+    const g = groups.get(row.phase);
+    if (g) g.push(row);
+    else groups.set(row.phase, [row]);
+  }
+  return [...groups.keys()]
+    .sort((a, b) => a - b)
+    .map((phase) => ({ phase, ...summarize(groups.get(phase)!, criterion) }));
+}
+
+function qualityOf(month: string, ledger: MonthLedger, previous: MonthLedger | null): QualityFinding[] {
+  const rows = Object.keys(ledger).flatMap((unit) => ledger[unit]);
+  return dedupeFindings([...crossMonthChecks(month, ledger, previous), ...rows.flatMap((r) => rowChecks(r, month))]);
+}
+
+export interface ComputeMonthInput {
+  month: string;
+  ledger: MonthLedger;
+  previous: MonthLedger | null;
+  config: Config;
+  computedAt?: string;
+}
+
+/** The month's `rates.json` document. Pure: the same input always gives the same output. */
+export function computeMonth(input: ComputeMonthInput): RatesDoc {
+  const { month, ledger, previous, config } = input;
+  const tp = timeProgress(month);
+  const january = parseMonth(month).month === 1;
+  const now = evaluateMonth(ledger, config);
+  const before = previous ? evaluateMonth(previous, config) : null;
+
+  const units: UnitResult[] = FRAMES.map((frame, i) => {
+    const reported = now.reported[i];
+    const s = now.summaries[i];
+    const unit: UnitResult = {
+      level: frame.level,
+      code: frame.code,
+      name: frame.name,
+      cityCode: frame.cityCode,
+      reported,
+      counts: s.counts,
+      investment: s.investment,
+      byBatch: s.byBatch,
+      rates: s.rates,
+      change: reported ? change(s.rates, before ? before.summaries[i].rates : null, january) : nullRates(),
+      rank: now.rank[i],
+      grade: reported ? gradeRates(s.rates, tp, config.grades) : nullGrades(),
+      score: now.scores[i],
+      scoreRank: now.scoreRank[i],
+      previousRank: before ? before.rank[i] : null,
+    };
+    if (frame.level === 'county') unit.rankInCity = now.rankInCity[i];
+    else {
+      unit.reportingUnits = frame.reportingCodes.length;
+      unit.reportedUnits = now.reportedUnits[i];
+    }
+    return unit;
+  });
+
+  const doc: RatesDoc = {
+    schemaVersion: 1,
+    month,
+    timeProgress: tp,
+    config: { landingCriterion: config.landingCriterion },
+    units,
+    byPhase: byPhase(ledger, config.landingCriterion),
+    unreported: FRAMES.flatMap((f, i) => (f.level === 'county' && !now.reported[i] ? [f.code] : [])).sort(),
+    quality: qualityOf(month, ledger, previous),
+  };
+  if (input.computedAt !== undefined) doc.computedAt = input.computedAt;
+  return doc;
+}

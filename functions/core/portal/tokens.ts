@@ -1,0 +1,127 @@
+import { createHash } from 'node:crypto';
+import { division, isReportingUnit } from '../shared/divisions';
+
+/**
+ * Portal access tokens (pure: formatting, hashing, checking; the random bytes come from the caller).
+ *
+ * A token is printed once when issued and stored only as its SHA-256 hash. Two roles:
+ *   unit      `tb_u_{unitCode}_{43 base64url chars}`  uploads for its own reporting unit only
+ *   province  `tb_p_{43 base64url chars}`             read-only view of every unit
+ * The unit code in the prefix is for people reading the token; the server never trusts it and
+ * takes the unit from the stored record found by the hash.
+ */
+export type TokenRole = 'unit' | 'province';
+
+export interface TokenRecord {
+  /** Short public id, for listing and revoking (`tb tokens revoke ID`). */
+  id: string;
+  role: TokenRole;
+  /** The reporting unit of a unit token; null for province tokens. */
+  unitCode: string | null;
+  /** Free text for operators ("源汇区 张三"). */
+  label: string | null;
+  createdAt: string;
+  expiresAt: string | null;
+  revokedAt: string | null;
+}
+
+export type Principal =
+  | { role: 'unit'; tokenId: string; unitCode: string; unitName: string; expiresAt: string | null }
+  | { role: 'province'; tokenId: string; expiresAt: string | null };
+
+export const TOKEN_SECRET_BYTES = 32;
+const SECRET_RE = '[A-Za-z0-9_-]{43}';
+const TOKEN_RE = new RegExp(`^tb_(?:u_(\\d{6})|p)_${SECRET_RE}$`);
+
+export function formatToken(role: TokenRole, unitCode: string | null, secret: Uint8Array): string {
+  if (secret.byteLength !== TOKEN_SECRET_BYTES) throw new Error(`token secret must be ${TOKEN_SECRET_BYTES} bytes`);
+  const body = Buffer.from(secret).toString('base64url');
+  if (role === 'province') return `tb_p_${body}`;
+  if (!unitCode || !isReportingUnit(unitCode)) throw new Error(`不是报送单位代码：${unitCode ?? '（空）'}`);
+  return `tb_u_${unitCode}_${body}`;
+}
+
+/** Cheap shape check before any lookup (also bounds what reaches the hash and the logs). */
+export function isWellFormedToken(token: string): boolean {
+  return token.length <= 80 && TOKEN_RE.test(token);
+}
+
+export function hashToken(token: string): string {
+  return createHash('sha256').update(token, 'utf8').digest('hex');
+}
+
+/** The token of an `Authorization: Bearer …` header; null when absent or of another scheme. */
+export function bearerToken(header: string | undefined | null): string | null {
+  if (!header) return null;
+  const m = /^\s*Bearer\s+(\S+)\s*$/i.exec(header);
+  return m ? m[1] : null;
+}
+
+export type TokenCheck =
+  | { ok: true; principal: Principal }
+  | { ok: false; code: 'token-missing' | 'token-invalid' | 'token-revoked' | 'token-expired'; message: string };
+
+export const TOKEN_MESSAGES = {
+  missing: '请先填写令牌（令牌由省“三个一批”专班发放）',
+  invalid: '令牌无效：请检查是否完整复制（以 tb_ 开头），或联系省专班重新发放',
+  revoked: '该令牌已停用，请联系省专班重新发放',
+} as const;
+
+function dateText(iso: string): string {
+  // Asia/Shanghai calendar date of an instant.
+  return new Date(Date.parse(iso) + 8 * 3600_000).toISOString().slice(0, 10);
+}
+
+/** Decides what a presented token (already looked up by its hash) may do, at `now`. */
+export function checkToken(token: string | null, record: TokenRecord | null, now: Date): TokenCheck {
+  if (!token) return { ok: false, code: 'token-missing', message: TOKEN_MESSAGES.missing };
+  if (!record) return { ok: false, code: 'token-invalid', message: TOKEN_MESSAGES.invalid };
+  if (record.revokedAt) return { ok: false, code: 'token-revoked', message: TOKEN_MESSAGES.revoked };
+  if (record.expiresAt && Date.parse(record.expiresAt) <= now.getTime()) {
+    return { ok: false, code: 'token-expired', message: `该令牌已于 ${dateText(record.expiresAt)} 过期，请联系省专班重新发放` };
+  }
+  if (record.role === 'province') return { ok: true, principal: { role: 'province', tokenId: record.id, expiresAt: record.expiresAt } };
+  const unit = record.unitCode ? division(record.unitCode) : undefined;
+  if (!unit || !isReportingUnit(unit.code)) return { ok: false, code: 'token-invalid', message: TOKEN_MESSAGES.invalid };
+  return { ok: true, principal: { role: 'unit', tokenId: record.id, unitCode: unit.code, unitName: unit.name, expiresAt: record.expiresAt } };
+}
+
+/**
+ * An expiry given on the command line: `90d`, `12h`, `2w`, or a date `2027-01-31` (the end of
+ * that day in Asia/Shanghai). Returns the ISO instant.
+ */
+export function parseExpiry(spec: string, now: Date): string {
+  const s = spec.trim();
+  const rel = /^(\d{1,4})\s*([hdw])$/i.exec(s);
+  if (rel) {
+    const n = Number(rel[1]);
+    const hours = { h: 1, d: 24, w: 24 * 7 }[rel[2].toLowerCase() as 'h' | 'd' | 'w'];
+    if (n <= 0) throw new Error(`有效期必须大于 0：${spec}`);
+    return new Date(now.getTime() + n * hours * 3600_000).toISOString();
+  }
+  const date = /^(\d{4})-(\d{2})-(\d{2})$/.exec(s);
+  if (date) {
+    const [y, m, d] = date.slice(1).map(Number);
+    const endOfDay = Date.UTC(y, m - 1, d + 1) - 8 * 3600_000; // next midnight, Shanghai
+    const check = new Date(Date.UTC(y, m - 1, d));
+    if (check.getUTCFullYear() !== y || check.getUTCMonth() !== m - 1 || check.getUTCDate() !== d) {
+      throw new Error(`日期无效：${spec}`);
+    }
+    if (endOfDay <= now.getTime()) throw new Error(`有效期已过：${spec}`);
+    return new Date(endOfDay).toISOString();
+  }
+  throw new Error(`有效期格式应为 90d、12h、2w 或 2027-01-31：${spec}`);
+}
+
+/** One line per token for `tb tokens list` (operators read it; no secret in it). */
+export function describeToken(r: TokenRecord, now: Date): string {
+  const who = r.role === 'province' ? '省级查看' : `${r.unitCode} ${division(r.unitCode ?? '')?.name ?? ''}`.trim();
+  const state = r.revokedAt
+    ? `已停用 ${dateText(r.revokedAt)}`
+    : r.expiresAt && Date.parse(r.expiresAt) <= now.getTime()
+      ? `已过期 ${dateText(r.expiresAt)}`
+      : r.expiresAt
+        ? `有效至 ${dateText(r.expiresAt)}`
+        : '长期有效';
+  return [r.id, who, state, `发放于 ${dateText(r.createdAt)}`, r.label ?? ''].filter(Boolean).join('  ');
+}

@@ -1,0 +1,67 @@
+import type { Issue } from '../ingest/parse-ledger';
+import type { Receipt } from '../ingest/receipt';
+import { displayFileName } from './upload-request';
+
+/**
+ * One unit's uploads for a month as the clerk sees them (pure): every object under its
+ * `incoming/{month}/{unit}/` folder, joined with its receipt by key. An object without a receipt
+ * is still being processed.
+ */
+export type UploadState = 'processing' | Receipt['status'];
+
+export interface UploadView {
+  key: string;
+  fileName: string;
+  size: number;
+  uploadedAt: string | null;
+  state: UploadState;
+  /** This upload's rows are the unit's ledger for the month. */
+  current: boolean;
+  summary: string | null;
+  counts: Receipt['counts'] | null;
+  errors: Issue[];
+  warnings: Issue[];
+  processedAt: string | null;
+}
+
+/** Issues listed per upload in the portal (the receipt has up to 500; counts keep the totals). */
+export const LISTED_ISSUES = 200;
+
+export function uploadViews(
+  objects: { key: string; size: number; lastModified: string | null }[],
+  receipts: Receipt[],
+  currentUploadId: string | null,
+): UploadView[] {
+  // Newest receipt per key (a key overwritten outside the portal can have several).
+  const byKey = new Map<string, Receipt>();
+  for (const r of receipts) {
+    const prev = byKey.get(r.file.key);
+    if (!prev || prev.file.eventTime < r.file.eventTime) byKey.set(r.file.key, r);
+  }
+  const views: UploadView[] = [];
+  const seen = new Set<string>();
+  const fromReceipt = (r: Receipt, size: number, uploadedAt: string | null): UploadView => ({
+    key: r.file.key,
+    fileName: displayFileName(r.file.key),
+    size,
+    uploadedAt,
+    state: r.status,
+    current: r.status === 'accepted' && r.uploadId === currentUploadId,
+    summary: r.summary,
+    counts: r.counts,
+    errors: r.errors.slice(0, LISTED_ISSUES),
+    warnings: r.warnings.slice(0, LISTED_ISSUES),
+    processedAt: r.processedAt,
+  });
+  for (const o of objects) {
+    seen.add(o.key);
+    const r = byKey.get(o.key);
+    views.push(
+      r
+        ? fromReceipt(r, o.size, r.file.eventTime ?? o.lastModified)
+        : { key: o.key, fileName: displayFileName(o.key), size: o.size, uploadedAt: o.lastModified, state: 'processing', current: false, summary: null, counts: null, errors: [], warnings: [], processedAt: null },
+    );
+  }
+  for (const [key, r] of byKey) if (!seen.has(key)) views.push(fromReceipt(r, r.file.size, r.file.eventTime));
+  return views.sort((a, b) => (b.uploadedAt ?? '').localeCompare(a.uploadedAt ?? ''));
+}

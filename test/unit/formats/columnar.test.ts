@@ -1,0 +1,85 @@
+import { Field, Int64, Schema, Table, TimestampMillisecond, Utf8, DateMillisecond, tableFromIPC, tableToIPC, vectorFromArray, Dictionary, Int32, RecordBatch, makeData, Struct } from 'apache-arrow';
+import { describe, expect, it } from 'vitest';
+import { parquetToIpcStream, ipcStreamToParquet } from '../../../functions/adapters/columnar/parquet';
+import { LEDGER_SCHEMA, curatedKeys, ledgerIpc, ledgerTable } from '../../../functions/formats/columnar-schema';
+import { parseLedger } from '../../../functions/core/ingest/parse-ledger';
+import { UnreadableFileError, readSheet } from '../../../functions/formats/readers';
+import { makeRow } from '../../helpers/rows';
+
+const rows = [
+  makeRow({ unitCode: '411102', phase: 13, totalInvestment: 1234.5678, monthCompleted: 12.5, signedDate: '2026-03-18', startDate: '2026-10-08', problems: '<script>alert(1)</script>=HYPERLINK("x")' }),
+  makeRow({ unitCode: '411102', status: '已开工', batch: '开工', monthCompleted: null, industry: '装备制造' }),
+].map((r) => ({ ...r, uploadId: 'abc123' }));
+
+describe('columnar copy: declared schema, Arrow IPC and Parquet', () => {
+  it('declares integers as int32, dates as date32, money as float64 万元, required columns non-null', () => {
+    const types = Object.fromEntries(ledgerTable(rows).schema.fields.map((f) => [f.name, `${f.type}${f.nullable ? '?' : ''}`]));
+    expect(types).toMatchObject({
+      phase: 'Int32', sourceRow: 'Int32', totalInvestment: 'Float64', monthCompleted: 'Float64?',
+      signedDate: 'Date32<DAY>?', projectCode: 'Utf8', problems: 'Utf8?', uploadId: 'Utf8',
+    });
+    expect(LEDGER_SCHEMA.fields.find((f) => f.name === 'ytdCompleted')!.metadata.get('unit')).toBe('万元');
+  });
+
+  it('Parquet reads back with the same types and values; text is stored literally', () => {
+    const parquet = ipcStreamToParquet(ledgerIpc(rows, 'stream'));
+    expect(Buffer.from(parquet.subarray(0, 4)).toString()).toBe('PAR1');
+    const back = tableFromIPC(parquetToIpcStream(parquet));
+    expect(back.schema.fields.map((f) => `${f.name}:${f.type}:${f.nullable}`)).toEqual(LEDGER_SCHEMA.fields.map((f) => `${f.name}:${f.type}:${f.nullable}`));
+    expect(back.schema.metadata.get('schema')).toBe('three-batches.ledger/1');
+    const first = back.get(0)!.toJSON();
+    expect(first).toMatchObject({ unitCode: '411102', phase: 13, totalInvestment: 1234.5678, monthCompleted: 12.5, problems: '<script>alert(1)</script>=HYPERLINK("x")', uploadId: 'abc123' });
+    expect(new Date(first.signedDate as number).toISOString()).toBe('2026-03-18T00:00:00.000Z');
+    expect(back.get(1)!.toJSON()).toMatchObject({ monthCompleted: null, industry: '装备制造', signedDate: null });
+    // An empty month still has the schema.
+    expect(tableFromIPC(parquetToIpcStream(ipcStreamToParquet(ledgerIpc([], 'stream')))).schema.fields).toHaveLength(LEDGER_SCHEMA.fields.length);
+  });
+
+  it('keys are Hive-style partitions by month (and unit for uploads)', () => {
+    expect(curatedKeys.upload('2026-10', '411102', 'u1')).toEqual({ parquet: 'uploads/month=2026-10/unit=411102/u1.parquet', arrow: 'uploads/month=2026-10/unit=411102/u1.arrow' });
+    expect(curatedKeys.month('2026-10')).toEqual({ parquet: 'ledger/month=2026-10/ledger.parquet', arrow: 'ledger/month=2026-10/ledger.arrow' });
+  });
+});
+
+describe('.arrow / .feather uploads', () => {
+  it('our own columnar copy can be uploaded again and gives the same rows', async () => {
+    const sheet = await readSheet('411102.arrow', ledgerIpc(rows, 'file'));
+    expect(sheet.rows[0].number).toBe(1);
+    const parsed = parseLedger(sheet, { month: '2026-10', unitCode: '411102', maxRows: 100 });
+    expect(parsed.errors).toEqual([]);
+    expect(parsed.rows.map(({ sourceRow: _s, ...r }) => r)).toEqual(rows.map(({ sourceRow: _s, uploadId: _u, ...r }) => r));
+    expect(parsed.rows.map((r) => r.sourceRow)).toEqual([2, 3]); // record i is row i + 2, the header row 1
+    const stream = await readSheet('411102.feather', ledgerIpc(rows, 'stream'));
+    expect(stream.rows).toEqual(sheet.rows);
+  });
+
+  it('typed columns as pandas writes them: int64, timestamps, dictionary-encoded text', async () => {
+    const schema = new Schema([
+      new Field('项目代码', new Dictionary(new Utf8(), new Int32()), true),
+      new Field('期次', new Int64(), true),
+      new Field('开工日期', new TimestampMillisecond(), true),
+      new Field('签约日期', new DateMillisecond(), true),
+    ]);
+    const t = new Table({
+      项目代码: vectorFromArray(['A1', 'A2'], new Dictionary(new Utf8(), new Int32())),
+      期次: vectorFromArray([13n, 14n], new Int64()),
+      开工日期: vectorFromArray([new Date(Date.UTC(2026, 9, 8)), null], new TimestampMillisecond()),
+      签约日期: vectorFromArray([new Date(Date.UTC(2026, 2, 1)), null], new DateMillisecond()),
+    });
+    const typed = new Table(schema, t.batches.map((b) => new RecordBatch(schema, makeData({ type: new Struct(schema.fields), length: b.numRows, nullCount: 0, children: b.data.children }))));
+    const sheet = await readSheet('x.arrow', tableToIPC(typed, 'file'));
+    expect(sheet.rows.map((r) => r.cells)).toEqual([
+      ['项目代码', '期次', '开工日期', '签约日期'],
+      ['A1', 13, new Date(Date.UTC(2026, 9, 8)), new Date(Date.UTC(2026, 2, 1))],
+      ['A2', 14, null, null],
+    ]);
+  });
+
+  it('refuses Feather V1, non-Arrow bytes and more rows than the limit', async () => {
+    const refusal = async (p: Promise<unknown>) => p.then(() => null, (e: UnreadableFileError) => e);
+    expect((await refusal(readSheet('x.feather', new TextEncoder().encode('FEA1xxxxxxxx'))))?.message).toContain('旧版 Feather');
+    expect((await refusal(readSheet('x.arrow', new TextEncoder().encode('not arrow at all'))))?.code).toBe('corrupt');
+    const many = Array.from({ length: 320 }, () => rows[0]);
+    expect((await refusal(readSheet('x.arrow', ledgerIpc(many), { maxRows: 100 })))?.code).toBe('too-many-rows');
+  });
+});
