@@ -12,7 +12,8 @@ import { Construct, type IConstruct } from 'constructs';
 import { LAMBDA_WEB_DIR, PAGE_BUILD } from '../functions/adapters/web-assets';
 import { PORTAL_ROUTES } from '../functions/api/routes';
 import type { Config } from '../functions/core/shared/config';
-import { BUCKETS, PREFIX, TABLE_ENV } from './definitions';
+import { ENV } from '../functions/adapters/env';
+import { PREFIX } from '../functions/core/shared/storage-keys';
 import { BASE_BUNDLING, posixQuote } from './functions';
 import type { Storage } from './storage';
 
@@ -120,10 +121,10 @@ export class PortalApi extends Construct {
       applicationLogLevelV2: ApplicationLogLevel.INFO,
       systemLogLevelV2: SystemLogLevel.WARN,
       environment: {
-        [TABLE_ENV]: table.tableName,
-        [BUCKETS.raw.env]: raw.bucketName,
-        TB_CONFIG: JSON.stringify(config),
-        TB_WEB_DIR: LAMBDA_WEB_DIR,
+        [ENV.table]: table.tableName,
+        [ENV.rawBucket]: raw.bucketName,
+        [ENV.config]: JSON.stringify(config),
+        [ENV.webDir]: LAMBDA_WEB_DIR,
         NODE_OPTIONS: '--enable-source-maps',
       },
       bundling: {

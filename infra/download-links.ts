@@ -4,7 +4,8 @@ import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import type { Bucket } from 'aws-cdk-lib/aws-s3';
 import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
-import { PREFIX } from './definitions';
+import { ENV } from '../functions/adapters/env';
+import { PREFIX } from '../functions/core/shared/storage-keys';
 
 export interface DownloadLinksProps {
   report: NodejsFunction;
@@ -31,10 +32,10 @@ export class DownloadLinks extends Construct {
     });
     for (const fn of [props.report, props.portal]) {
       this.secret.grantRead(fn);
-      fn.addEnvironment('LINK_SECRET_ARN', this.secret.secretArn);
+      fn.addEnvironment(ENV.linkSecretArn, this.secret.secretArn);
     }
-    props.report.addEnvironment('PORTAL_URL', props.portalUrl);
-    props.portal.addEnvironment('REPORTS_BUCKET', props.reports.bucketName);
+    props.report.addEnvironment(ENV.portalUrl, props.portalUrl);
+    props.portal.addEnvironment(ENV.reportsBucket, props.reports.bucketName);
     // The portal reads bulletin PDFs only (to presign them), nothing else of the reports bucket.
     props.portal.addToRolePolicy(
       new PolicyStatement({

@@ -19,7 +19,8 @@ import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import type { Config } from '../functions/core/shared/config';
 import { ChromiumLayer, CHROMIUM_PACKAGE } from './chromium-layer';
-import { BUCKETS, PREFIX, TABLE_ENV } from './definitions';
+import { ENV } from '../functions/adapters/env';
+import { PREFIX } from '../functions/core/shared/storage-keys';
 import type { Mail } from './mail';
 import { INGEST_TIMEOUT, type Storage } from './storage';
 
@@ -153,11 +154,11 @@ export class PipelineFunctions extends Construct {
 
     const configJson = JSON.stringify(config);
     const commonEnv: Record<string, string> = {
-      [TABLE_ENV]: table.tableName,
-      [BUCKETS.raw.env]: raw.bucketName,
-      [BUCKETS.curated.env]: curated.bucketName,
-      [BUCKETS.reports.env]: reports.bucketName,
-      TB_CONFIG: configJson,
+      [ENV.table]: table.tableName,
+      [ENV.rawBucket]: raw.bucketName,
+      [ENV.curatedBucket]: curated.bucketName,
+      [ENV.reportsBucket]: reports.bucketName,
+      [ENV.config]: configJson,
       NODE_OPTIONS: '--enable-source-maps',
     };
     // Names resolve to tokens now; allow ~100 bytes for each resolved name.
@@ -273,9 +274,9 @@ export class PipelineFunctions extends Construct {
       layers: [this.chromiumLayer],
       description: 'Renders the monthly bulletin PDFs and mails them (SES)',
       environment: {
-        TB_TEMPLATES_DIR: LAMBDA_TEMPLATES_DIR,
-        TB_FONTS_DIR: LAMBDA_FONTS_DIR,
-        SES_CONFIGURATION_SET: mail.configurationSet.configurationSetName,
+        [ENV.templatesDir]: LAMBDA_TEMPLATES_DIR,
+        [ENV.fontsDir]: LAMBDA_FONTS_DIR,
+        [ENV.sesConfigurationSet]: mail.configurationSet.configurationSetName,
       },
       bundling: {
         // Provided by the Chromium layer (/opt/nodejs/node_modules).

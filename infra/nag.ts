@@ -2,7 +2,7 @@ import { type CfnElement, Stack, Validations } from 'aws-cdk-lib';
 import type { IConstruct } from 'constructs';
 import type { Bucket } from 'aws-cdk-lib/aws-s3';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
-import { PREFIX } from './definitions';
+import { PREFIX } from '../functions/core/shared/storage-keys';
 import type { ThreeBatchesStack } from './stack';
 
 /**

@@ -11,7 +11,7 @@ import {
 import { SqsDestination } from 'aws-cdk-lib/aws-s3-notifications';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { PREFIX, TABLE } from './definitions';
+import { PREFIX, TABLE } from '../functions/core/shared/storage-keys';
 
 /** Ingest function timeout; the upload queue's visibility timeout is six times this. */
 export const INGEST_TIMEOUT = Duration.minutes(2);

@@ -2,7 +2,7 @@
  * The render benchmark: the province bulletin and the 19 city editions of the sample month.
  *
  *   render.launch_s  cold start: launching Chromium (with the footer fonts) until it can print
- *   render.pdf_s     warm, per PDF: our PdfRenderer.render of a finished HTML (mean of 20)
+ *   render.pdf_s     warm, per PDF: our ChromiumRenderer.render of a finished HTML (mean of 20)
  *   render.ratio     ours ÷ the floor, the same 20 HTML documents in the same browser, where the
  *                    floor is a bare `page.setContent(html)` + `page.pdf(same options)` on a plain page
  *   render.all20_s   the report stage's rendering as the handler does it: launch, 20 models,
@@ -15,16 +15,17 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { setLogSink } from '../../functions/adapters/log';
-import { PdfRenderer, pdfOptions } from '../../functions/adapters/render/pdf-renderer';
+import { ChromiumRenderer, pdfOptions } from '../../functions/adapters/render/pdf-renderer';
 import { renderBulletinHtml } from '../../functions/adapters/render/templates';
-import { ratesKey } from '../../functions/compute/handler';
+
 import type { BulletinModel } from '../../functions/core/bulletin/bulletin-model';
 import { buildEditions } from '../../functions/core/bulletin/city-edition';
 import { parseConfig } from '../../functions/core/shared/config';
 import type { RatesDoc } from '../../functions/core/metrics/rates-types';
-import { uploadKey } from '../../functions/core/ingest/upload-key';
+
 import { listInput } from '../local/input-files';
 import { LocalPipeline } from '../local/runtime';
+import { objectKeys } from '../../functions/core/shared/storage-keys';
 
 const MONTH = '2026-10';
 const PREVIOUS = '2026-09';
@@ -37,13 +38,13 @@ async function sampleMonth() {
   try {
     for (const { month, files } of listInput(resolve('samples'))) {
       if (month !== MONTH && month !== PREVIOUS) continue;
-      for (const f of files) if (f.unitCode) await pipeline.upload(uploadKey(month, f.unitCode, f.fileName), readFileSync(f.path));
+      for (const f of files) if (f.unitCode) await pipeline.upload(objectKeys.upload(month, f.unitCode, f.fileName), readFileSync(f.path));
       await pipeline.drain();
       await pipeline.compute({ month });
     }
     const bucket = pipeline.servers.buckets.reports;
-    const doc = await pipeline.store.getJson<RatesDoc>(bucket, ratesKey(MONTH));
-    const previous = await pipeline.store.getJson<RatesDoc>(bucket, ratesKey(PREVIOUS));
+    const doc = await pipeline.store.getJson<RatesDoc>(bucket, objectKeys.rates(MONTH));
+    const previous = await pipeline.store.getJson<RatesDoc>(bucket, objectKeys.rates(PREVIOUS));
     return { doc, previous, config };
   } finally {
     await pipeline.close();
@@ -80,7 +81,7 @@ export async function run(): Promise<void> {
 
   // ── the handler's path, end to end: launch, models, HTML, PDFs (two at a time) ──
   const [pages, all20] = await timed(async () => {
-    const renderer = await PdfRenderer.launch();
+    const renderer = await ChromiumRenderer.launch();
     try {
       const models = buildEditions(doc, config, opts);
       return await mapLimit(models, 2, async (m) => (await renderer.render(await renderBulletinHtml(m), { footer: m.footer })).byteLength);
@@ -92,7 +93,7 @@ export async function run(): Promise<void> {
   // ── cold launch, then warm renders against the floor in the same browser ──
   const models: BulletinModel[] = buildEditions(doc, config, opts);
   const htmls = await Promise.all(models.map((m) => renderBulletinHtml(m)));
-  const [renderer, launch] = await timed(() => PdfRenderer.launch());
+  const [renderer, launch] = await timed(() => ChromiumRenderer.launch());
   try {
     const browser = renderer.browserForBenchmark;
     const bare = await browser.newPage();

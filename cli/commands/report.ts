@@ -10,7 +10,7 @@ import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import type { Command } from 'commander';
 import type { Config } from '../../functions/core/shared/config';
 import { isMonth } from '../../functions/core/shared/months';
-import type { ReportEvent, ReportResult } from '../../functions/report/handler';
+import type { ReportEvent, ReportResult } from '../../functions/report/report-month';
 import { localReporting, printReport, saveReportFiles } from '../local/run-months';
 import { LocalPipeline } from '../local/runtime';
 import { loadProgramConfig, logToFile } from './common';

@@ -3,9 +3,9 @@ import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
 
 import { TokenRepository } from '../../functions/adapters/aws/token-repo';
-import { UploadBucket } from '../../functions/adapters/aws/upload-bucket';
+import { S3UploadBucket } from '../../functions/adapters/aws/upload-bucket';
 import { s3Presigner } from '../../functions/adapters/aws/presign';
-import { createPortalHandler } from '../../functions/api/portal';
+import { createPortal } from '../../functions/api/portal';
 import type { Config } from '../../functions/core/shared/config';
 import type { Receipt } from '../../functions/core/ingest/receipt';
 import { type UploadSettings, uploadSettings } from '../../functions/core/portal/upload-request';
@@ -67,9 +67,9 @@ export async function startServe(opts: ServeOptions): Promise<Serve> {
     const settings = uploadSettings(opts.config, opts.upload);
     const bucket = pipeline.servers.buckets.raw;
     const tokens = new TokenRepository(pipeline.doc, pipeline.servers.table);
-    const api = createPortalHandler({
+    const api = createPortal({
       tokens,
-      uploads: new UploadBucket(pipeline.s3, bucket, { postUrl: `${LOCAL_POST_PREFIX}/${bucket}` }),
+      uploads: new S3UploadBucket(pipeline.s3, bucket, { postUrl: `${LOCAL_POST_PREFIX}/${bucket}` }),
       repo: pipeline.repo,
       assets: await buildWebAssets(opts.root ?? REPO_ROOT),
       settings,

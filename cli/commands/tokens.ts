@@ -1,6 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
+import { readEnv } from '../../functions/adapters/env';
 import { makeDocClient } from '../../functions/adapters/aws/clients';
 import { TokenRepository } from '../../functions/adapters/aws/token-repo';
 import { division, isReportingUnit } from '../../functions/core/shared/divisions';
@@ -30,7 +31,7 @@ function alive(pid: number): boolean {
 }
 
 async function openTarget(program: Command, table: string | undefined): Promise<Target> {
-  const name = table ?? process.env.TABLE_NAME;
+  const name = table ?? readEnv().table;
   if (name) {
     const doc = makeDocClient();
     return { repo: new TokenRepository(doc, name), where: `DynamoDB 表 ${name}`, close: async () => doc.destroy() };

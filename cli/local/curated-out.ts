@@ -1,7 +1,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { ObjectStore } from '../../functions/adapters/aws/object-store';
-import { curatedKeys } from '../../functions/formats/columnar-schema';
+import type { S3ObjectStore } from '../../functions/adapters/aws/object-store';
+import { objectKeys } from '../../functions/core/shared/storage-keys';
 
 /**
  * Copies a computed month's columnar ledger from the curated bucket to
@@ -13,8 +13,8 @@ import { curatedKeys } from '../../functions/formats/columnar-schema';
  * Only the month's current ledger is copied (not the per-upload history under uploads/), so a
  * month is never counted twice. Returns the paths written.
  */
-export async function copyCuratedMonth(store: ObjectStore, curatedBucket: string, month: string, outDir: string): Promise<string[]> {
-  const prefix = curatedKeys.monthPrefix(month);
+export async function copyCuratedMonth(store: S3ObjectStore, curatedBucket: string, month: string, outDir: string): Promise<string[]> {
+  const prefix = objectKeys.curatedMonthPrefix(month);
   const dir = join(outDir, 'curated', `month=${month}`);
   const written: string[] = [];
   for (const key of await store.list(curatedBucket, prefix)) {

@@ -1,20 +1,22 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { mailerFromEnv } from '../../functions/adapters/mail/mailer';
-import { PdfRenderer } from '../../functions/adapters/render/pdf-renderer';
+import { buildMimeMessage, mailerFromEnv } from '../../functions/adapters/mail/mailer';
+import { handlebarsTemplates } from '../../functions/adapters/render/templates';
+import { ChromiumRenderer } from '../../functions/adapters/render/pdf-renderer';
 import { s3Presigner } from '../../functions/adapters/aws/presign';
-import { ratesKey } from '../../functions/compute/handler';
+
 import type { Config } from '../../functions/core/shared/config';
 import { division } from '../../functions/core/shared/divisions';
 import { formatGap, formatRate } from '../../functions/core/bulletin/format';
 import type { RatesDoc } from '../../functions/core/metrics/rates-types';
 import type { Receipt } from '../../functions/core/ingest/receipt';
-import { uploadKey } from '../../functions/core/ingest/upload-key';
-import { createReportHandler, type ReportEvent, type ReportResult } from '../../functions/report/handler';
+
+import { type ReportEvent, type ReportResult, createReport } from '../../functions/report/report-month';
 import { copyCuratedMonth } from './curated-out';
 import { listInput } from './input-files';
 import { Progress } from './progress';
 import { LocalPipeline } from './runtime';
+import { objectKeys } from '../../functions/core/shared/storage-keys';
 
 export interface RunOptions {
   input: string;
@@ -64,7 +66,7 @@ export async function runMonths(opts: RunOptions): Promise<MonthSummary[]> {
           skippedFiles.push(f.fileName);
           log(`  ? ${f.fileName}  跳过：文件名应以 6 位单位代码开头（如 411102-源汇区.xlsx）`);
         } else {
-          await pipeline.upload(uploadKey(month, f.unitCode, f.fileName), readFileSync(f.path));
+          await pipeline.upload(objectKeys.upload(month, f.unitCode, f.fileName), readFileSync(f.path));
         }
         // Ingest runs on the S3 event as uploads land; count a file done once its receipt exists.
         if (++done % 10 === 0 || done === files.length) {
@@ -77,7 +79,7 @@ export async function runMonths(opts: RunOptions): Promise<MonthSummary[]> {
       failures += printReceipts(drained.receipts, drained.failures, log, opts.out);
 
       const computed = await pipeline.compute({ month });
-      const rates = await pipeline.store.getJson<RatesDoc>(pipeline.servers.buckets.reports, ratesKey(month));
+      const rates = await pipeline.store.getJson<RatesDoc>(pipeline.servers.buckets.reports, objectKeys.rates(month));
       const monthDir = join(opts.out, month);
       mkdirSync(monthDir, { recursive: true });
       writeFileSync(join(monthDir, 'rates.json'), JSON.stringify(rates, null, 2));
@@ -132,19 +134,21 @@ function printMonth(s: MonthSummary, log: (l: string) => void) {
 }
 
 /**
- * The report stage as the local runtime runs it: the Lambda's handler with one Chromium for the
+ * The report stage as the local runtime runs it: the Lambda's use case with one Chromium for the
  * whole run (closed by `close()`), mails to OUTBOX (and SMTP when SMTP_URL is set), download links
  * presigned against the embedded S3.
  */
 export function localReporting(pipeline: LocalPipeline, config: Config, outbox: string) {
-  let renderer: Promise<PdfRenderer> | null = null;
-  const report = createReportHandler({
+  let renderer: Promise<ChromiumRenderer> | null = null;
+  const report = createReport({
     store: pipeline.store,
-    repo: pipeline.repo,
+    sendLog: pipeline.repo,
     config,
     reportsBucket: pipeline.servers.buckets.reports,
+    templates: handlebarsTemplates,
+    composeMime: buildMimeMessage,
     mailer: mailerFromEnv(outbox),
-    withRenderer: async (fn) => fn(await (renderer ??= PdfRenderer.launch())),
+    withRenderer: async (fn) => fn(await (renderer ??= ChromiumRenderer.launch())),
     presign: s3Presigner(pipeline.s3),
     now: () => new Date(),
   });

@@ -2,29 +2,31 @@ import { PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { makeDocClient, makeS3Client } from '../../functions/adapters/aws/clients';
 import { LedgerRepository } from '../../functions/adapters/aws/ledger-repo';
-import { ObjectStore } from '../../functions/adapters/aws/object-store';
-import { createComputeHandler } from '../../functions/compute/handler';
+import { S3ObjectStore } from '../../functions/adapters/aws/object-store';
+import { CuratedStore } from '../../functions/adapters/columnar/curated-store';
+import { createCompute } from '../../functions/compute/compute-rates';
 import type { Config } from '../../functions/core/shared/config';
 import type { Receipt } from '../../functions/core/ingest/receipt';
-import { encodeS3Key } from '../../functions/core/ingest/s3-event';
-import { createIngestHandler } from '../../functions/ingest/handler';
-import { PREFIX } from '../../infra/definitions';
+import { decodeIngestEvent, encodeS3Key } from '../../functions/core/ingest/s3-event';
+import { PREFIX } from '../../functions/core/shared/storage-keys';
+import { type IngestResponse, createIngest } from '../../functions/ingest/ingest-upload';
 import { type EmbeddedServers, startEmbedded } from './servers';
 
 /** SQS would redeliver a failed message this many times before the DLQ. */
 const MAX_RECEIVES = 3;
 
 /**
- * The whole pipeline on one machine: the same handlers as in Lambda, on embedded S3/DynamoDB.
+ * The whole pipeline on one machine: the same use cases as in Lambda, on embedded S3/DynamoDB.
  * s3rver's in-process event becomes the SQS-wrapped S3 notification the ingest Lambda gets.
  */
 export class LocalPipeline {
   readonly s3: S3Client;
   readonly doc: DynamoDBDocumentClient;
-  readonly store: ObjectStore;
+  readonly store: S3ObjectStore;
   readonly repo: LedgerRepository;
-  readonly ingest: ReturnType<typeof createIngestHandler>;
-  readonly compute: ReturnType<typeof createComputeHandler>;
+  /** The ingest Lambda's path: the SQS (or S3) event as it arrives, decoded, then the use case. */
+  readonly ingest: (event: unknown) => Promise<IngestResponse>;
+  readonly compute: ReturnType<typeof createCompute>;
   /** Receipts of the uploads processed since the last drain(). */
   private receipts: Receipt[] = [];
   private failures: { key: string; error: string }[] = [];
@@ -39,11 +41,13 @@ export class LocalPipeline {
   ) {
     this.s3 = makeS3Client(servers.s3Endpoint);
     this.doc = makeDocClient(servers.dynamoEndpoint);
-    this.store = new ObjectStore(this.s3);
+    this.store = new S3ObjectStore(this.s3);
     this.repo = new LedgerRepository(this.doc, servers.table);
+    const curated = new CuratedStore(this.store, servers.buckets.curated);
     const now = () => new Date();
-    this.ingest = createIngestHandler({ store: this.store, repo: this.repo, config, rawBucket: servers.buckets.raw, curatedBucket: servers.buckets.curated, now });
-    this.compute = createComputeHandler({ store: this.store, repo: this.repo, config, reportsBucket: servers.buckets.reports, curatedBucket: servers.buckets.curated, now });
+    const ingest = createIngest({ store: this.store, repo: this.repo, config, rawBucket: servers.buckets.raw, curated, now });
+    this.ingest = (event) => ingest(decodeIngestEvent(event));
+    this.compute = createCompute({ store: this.store, repo: this.repo, config, reportsBucket: servers.buckets.reports, curated, now });
     servers.s3rver.on('event', (e: { Records: S3Record[] }) => this.onS3Event(e));
   }
 

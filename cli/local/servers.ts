@@ -3,11 +3,15 @@ import { mkdirSync, rmSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import dynalite from 'dynalite';
 import S3rver from 's3rver';
-import { BUCKETS, LOCAL_TABLE_NAME, TABLE } from '../../infra/definitions';
+import { TABLE } from '../../functions/core/shared/storage-keys';
+
+/** The embedded servers' bucket and table names (in AWS the CDK names them). */
+export const LOCAL_BUCKETS = { raw: 'tb-raw', curated: 'tb-curated', reports: 'tb-reports' } as const;
+export const LOCAL_TABLE_NAME = 'tb-ledger';
 
 /**
  * Embedded S3 (s3rver) and DynamoDB (dynalite) on 127.0.0.1 and free ports, with the buckets
- * and the table of infra/definitions.ts. Real servers spoken to by the real SDK clients.
+ * and the table keys of core/shared/storage-keys.ts. Real servers spoken to by the real SDK clients.
  */
 export interface EmbeddedServers {
   s3Endpoint: string;
@@ -29,7 +33,7 @@ export async function startEmbedded(opts: { dataDir: string; fresh?: boolean }):
   const dynamoDir = `${opts.dataDir}/dynamodb`;
   mkdirSync(s3Dir, { recursive: true });
   mkdirSync(dynamoDir, { recursive: true });
-  const buckets = { raw: BUCKETS.raw.localName, curated: BUCKETS.curated.localName, reports: BUCKETS.reports.localName };
+  const buckets = { ...LOCAL_BUCKETS };
 
   const s3rver = new S3rver({
     address: '127.0.0.1',

@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { build } from 'esbuild';
-import { PAGE_BUILD, WEB_FILES, type WebAssets } from '../../functions/adapters/web-assets';
+import { PAGE_BUILD, WEB_FILES } from '../../functions/adapters/web-assets';
+import type { WebAssets } from '../../functions/core/ports';
 
 /**
  * Builds the portal page for `tb serve` in memory: app.ts → app.js with esbuild (PAGE_BUILD, the options

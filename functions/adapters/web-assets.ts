@@ -1,18 +1,12 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
+import type { WebAssets } from '../core/ports';
 
 /**
  * The portal page's static files (index.html, app.js built from app.ts, style.css). In Lambda they
  * sit next to the bundle (copied and built by the CDK bundling hook, infra/api.ts); `tb serve`
  * builds them in memory (cli/local/web-build.ts).
  */
-export interface WebAsset {
-  body: Buffer;
-  contentType: string;
-}
-
-/** URL path → asset. */
-export type WebAssets = ReadonlyMap<string, WebAsset>;
 
 /** Where the page's files sit in the Lambda bundle (infra/api.ts builds and copies them there). */
 export const LAMBDA_WEB_DIR = '/var/task/web';

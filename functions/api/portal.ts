@@ -1,8 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import type { LedgerRepository } from '../adapters/aws/ledger-repo';
-import type { TokenLookup } from '../adapters/aws/token-repo';
-import type { UploadBucket } from '../adapters/aws/upload-bucket';
-import type { WebAssets } from '../adapters/web-assets';
+import type { ReceiptsView, TokenLookup, UploadBucket, WebAssets } from '../core/ports';
 import { logEvent } from '../adapters/log';
 import { division, isReportingUnit } from '../core/shared/divisions';
 import { verifyDownload } from '../core/portal/download-link';
@@ -11,10 +8,11 @@ import { reportingStatus } from '../core/portal/reporting-status';
 import { templateFileName, templateWorkbook } from '../formats/template-form';
 import { type Principal, bearerToken, checkToken } from '../core/portal/tokens';
 import { UPLOAD_EXTENSIONS, type UploadSettings, checkViewMonth, openUploadMonths, planUpload, uploadIdFrom } from '../core/portal/upload-request';
-import { uploadKey } from '../core/ingest/upload-key';
+
 import { uploadViews } from '../core/portal/upload-views';
 import { PORTAL_ROUTES } from './routes';
 import { ApiError, type HttpApiEvent, type HttpApiResult, attachment, binary, errorResult, header, json, jsonBody, text } from './http';
+import { objectKeys } from '../core/shared/storage-keys';
 
 /**
  * The portal API (one Lambda behind API Gateway; `tb serve` runs the same function):
@@ -32,8 +30,8 @@ import { ApiError, type HttpApiEvent, type HttpApiResult, attachment, binary, er
  */
 export interface PortalDeps {
   tokens: TokenLookup;
-  uploads: Pick<UploadBucket, 'signPost' | 'uploadOrigin' | 'list'>;
-  repo: Pick<LedgerRepository, 'listReceipts' | 'getPointers'>;
+  uploads: UploadBucket;
+  repo: ReceiptsView;
   assets: WebAssets;
   settings: UploadSettings;
   now: () => Date;
@@ -47,7 +45,7 @@ const VIEW_MONTHS = 12;
 
 const ROUTES: Record<string, readonly string[]> = PORTAL_ROUTES;
 
-export function createPortalHandler(deps: PortalDeps) {
+export function createPortal(deps: PortalDeps) {
   const newUploadId = deps.newUploadId ?? (() => uploadIdFrom(randomBytes(8)));
 
   async function authenticate(event: HttpApiEvent): Promise<Principal> {
@@ -159,7 +157,7 @@ export function createPortalHandler(deps: PortalDeps) {
       unitCode = asked;
     }
     const [objects, receipts, pointers] = await Promise.all([
-      deps.uploads.list(uploadKey(month, unitCode, '')),
+      deps.uploads.list(objectKeys.upload(month, unitCode, '')),
       deps.repo.listReceipts(month, unitCode),
       deps.repo.getPointers(month),
     ]);

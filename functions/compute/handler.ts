@@ -1,96 +1,25 @@
-import { makeDocClient, makeS3Client, requireEnv } from '../adapters/aws/clients';
-import { CuratedStore } from '../adapters/columnar/curated-store';
+import { makeDocClient, makeS3Client } from '../adapters/aws/clients';
 import { LedgerRepository } from '../adapters/aws/ledger-repo';
-import { logEvent } from '../adapters/log';
-import { ObjectStore } from '../adapters/aws/object-store';
-import { configFromEnv } from '../adapters/runtime-config';
-import { computeMonth } from '../core/metrics/compute-month';
-import type { Config } from '../core/shared/config';
-import type { MonthLedger } from '../core/ledger/ledger-row';
-import { isMonth, previousMonth, reportingMonth } from '../core/shared/months';
-import type { RateMap } from '../core/metrics/rates-types';
+import { S3ObjectStore } from '../adapters/aws/object-store';
+import { CuratedStore } from '../adapters/columnar/curated-store';
+import { configFromEnv, readEnv } from '../adapters/env';
+import { type ComputeEvent, createCompute } from './compute-rates';
 
-export interface ComputeDeps {
-  store: ObjectStore;
-  repo: LedgerRepository;
-  config: Config;
-  reportsBucket: string;
-  /** Where the month's columnar ledger goes (`ledger/month=…/`); none when absent. */
-  curatedBucket?: string | null;
-  now: () => Date;
-}
-
-/** The scheduler's payload: no month means "the month before now" (Asia/Shanghai). */
-export interface ComputeEvent {
-  month?: string;
-  /** Passed through to the report stage (re-runs). */
-  send?: boolean;
-  force?: boolean;
-}
-
-/** What compute returns; the report stage receives it (Lambda destination, responseOnly). */
-export interface ComputeResult {
-  month: string;
-  ratesKey: string;
-  reportedUnits: number;
-  unreportedUnits: number;
-  province: RateMap<number | null>;
-  send?: boolean;
-  force?: boolean;
-}
-
-export const ratesKey = (month: string) => `reports/${month}/rates.json`;
-
-export function createComputeHandler(deps: ComputeDeps) {
-  return async (event: ComputeEvent = {}): Promise<ComputeResult> => {
-    const month = event.month ?? reportingMonth(deps.now());
-    if (!isMonth(month)) throw new Error(`Invalid month "${month}" (expected YYYY-MM)`);
-    const [{ ledger, uploadIds }, prev] = await Promise.all([deps.repo.readCurrent(month), deps.repo.readLedger(previousMonth(month))]);
-    // A previous month with no accepted upload at all is "no history", not "everything fell to zero".
-    const previous = Object.keys(prev).length ? prev : null;
-    const doc = computeMonth({ month, ledger, previous, config: deps.config, computedAt: deps.now().toISOString() });
-    const key = ratesKey(month);
-    await deps.store.putJson(deps.reportsBucket, key, doc);
-    await deps.repo.putRates(doc);
-    if (deps.curatedBucket) await writeCuratedMonth(deps, month, ledger, uploadIds);
-    const province = doc.units.find((u) => u.level === 'province')!;
-    logEvent('computed', { month, key, unreported: doc.unreported.length });
-    return {
-      month,
-      ratesKey: key,
-      reportedUnits: Object.keys(ledger).length,
-      unreportedUnits: doc.unreported.length,
-      province: province.rates,
-      ...(event.send === undefined ? {} : { send: event.send }),
-      ...(event.force === undefined ? {} : { force: event.force }),
-    };
-  };
-}
-
-/**
- * The month's current ledger as Arrow + Parquet for analysts. It must not hold up the bulletin:
- * a failure is logged as an error (and the copy is rewritten by the next run of the month).
- */
-async function writeCuratedMonth(deps: ComputeDeps, month: string, ledger: MonthLedger, uploadIds: Record<string, string>) {
-  try {
-    // The upload ids of the very snapshots computed on (read with them, not again).
-    const keys = await new CuratedStore(deps.store, deps.curatedBucket!).writeMonth(month, ledger, (unit) => uploadIds[unit] ?? '');
-    logEvent('curated month written', { month, keys });
-  } catch (e) {
-    logEvent('curated month failed', { month, error: String((e as Error).stack ?? e) }, 'error');
-  }
-}
-
-let cached: ReturnType<typeof createComputeHandler> | undefined;
+/** EventBridge Scheduler (or an operator's re-run) → compute; on success the report follows. */
+let compute: ReturnType<typeof createCompute> | undefined;
 
 export const handler = (event: ComputeEvent) => {
-  cached ??= createComputeHandler({
-    store: new ObjectStore(makeS3Client()),
-    repo: new LedgerRepository(makeDocClient(), requireEnv('TABLE_NAME')),
-    config: configFromEnv(),
-    reportsBucket: requireEnv('REPORTS_BUCKET'),
-    curatedBucket: process.env.CURATED_BUCKET ?? null,
-    now: () => new Date(),
-  });
-  return cached(event);
+  if (!compute) {
+    const env = readEnv(['table', 'reportsBucket']);
+    const store = new S3ObjectStore(makeS3Client());
+    compute = createCompute({
+      store,
+      repo: new LedgerRepository(makeDocClient(), env.table),
+      config: configFromEnv(),
+      reportsBucket: env.reportsBucket,
+      curated: env.curatedBucket ? new CuratedStore(store, env.curatedBucket) : null,
+      now: () => new Date(),
+    });
+  }
+  return compute(event);
 };

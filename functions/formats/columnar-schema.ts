@@ -96,11 +96,3 @@ export function monthRows(ledger: MonthLedger, uploadIdOf: (unit: string) => str
     .flatMap((unit) => ledger[unit].map((r) => ({ ...r, uploadId: uploadIdOf(unit) })));
 }
 
-export const curatedKeys = {
-  upload: (month: string, unit: string, uploadId: string) => {
-    const base = `uploads/month=${month}/unit=${unit}/${uploadId}`;
-    return { parquet: `${base}.parquet`, arrow: `${base}.arrow` };
-  },
-  month: (month: string) => ({ parquet: `ledger/month=${month}/ledger.parquet`, arrow: `ledger/month=${month}/ledger.arrow` }),
-  monthPrefix: (month: string) => `ledger/month=${month}/`,
-};

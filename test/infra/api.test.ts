@@ -7,7 +7,7 @@ import { Match, Template } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseConfig } from '../../functions/core/shared/config';
-import { PREFIX } from '../../infra/definitions';
+import { PREFIX } from '../../functions/core/shared/storage-keys';
 import { PORTAL_ROUTES } from '../../functions/api/routes';
 import { PORTAL_THROTTLE, PortalApi } from '../../infra/api';
 import { loadPipelineConfig, REPO_ROOT, resolveSettings } from '../../infra/settings';

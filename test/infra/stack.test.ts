@@ -9,7 +9,8 @@ import type { PolicyValidationPluginReport } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseConfig } from '../../functions/core/shared/config';
-import { BUCKETS, PREFIX, TABLE, TABLE_ENV } from '../../infra/definitions';
+import { ENV } from '../../functions/adapters/env';
+import { PREFIX, TABLE } from '../../functions/core/shared/storage-keys';
 import { loadPipelineConfig, REPO_ROOT, resolveSettings } from '../../infra/settings';
 import { ThreeBatchesStack } from '../../infra/stack';
 
@@ -205,10 +206,10 @@ describe('raw → SQS → ingest', () => {
 
 describe('functions', () => {
   const expectedEnv = () => ({
-    [TABLE_ENV]: { Ref: logicalIdOf(stack.storage.table) },
-    [BUCKETS.raw.env]: { Ref: logicalIdOf(stack.storage.raw) },
-    [BUCKETS.curated.env]: { Ref: logicalIdOf(stack.storage.curated) },
-    [BUCKETS.reports.env]: { Ref: logicalIdOf(stack.storage.reports) },
+    [ENV.table]: { Ref: logicalIdOf(stack.storage.table) },
+    [ENV.rawBucket]: { Ref: logicalIdOf(stack.storage.raw) },
+    [ENV.curatedBucket]: { Ref: logicalIdOf(stack.storage.curated) },
+    [ENV.reportsBucket]: { Ref: logicalIdOf(stack.storage.reports) },
     TB_CONFIG: JSON.stringify(parseConfig(JSON.parse(readFileSync(path.join(REPO_ROOT, 'tb.config.json'), 'utf8')))),
     NODE_OPTIONS: '--enable-source-maps',
   });

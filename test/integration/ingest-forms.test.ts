@@ -6,10 +6,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { copyCuratedMonth } from '../../cli/local/curated-out';
 import type { LocalPipeline } from '../../cli/local/runtime';
 import { parquetToIpcStream } from '../../functions/adapters/columnar/parquet';
-import { curatedKeys, ledgerIpc } from '../../functions/formats/columnar-schema';
+import { ledgerIpc } from '../../functions/formats/columnar-schema';
 import type { LedgerRow } from '../../functions/core/ledger/ledger-row';
 import { countyForm, formCsv, formXlsx } from '../helpers/files';
 import { startPipeline } from '../helpers/pipeline';
+import { objectKeys } from '../../functions/core/shared/storage-keys';
 
 let p: LocalPipeline;
 beforeAll(async () => {
@@ -54,7 +55,7 @@ describe('real county forms through the pipeline', () => {
     });
     expect(rows[2]).toMatchObject({ phase: 13, status: '已达效', productionDate: '2026-06-30', problems: '=HYPERLINK("http://example.com","点击查看")' });
 
-    const copy = await readParquet(curatedKeys.upload('2026-10', '411102', r.uploadId).parquet);
+    const copy = await readParquet(objectKeys.curatedUpload('2026-10', '411102', r.uploadId).parquet);
     expect(copy).toHaveLength(7);
     expect(copy[1]).toMatchObject({ unitCode: '411102', projectCode: '2604-411102-04-01-000102', phase: 13, totalInvestment: 18600, monthCompleted: null, problems: '<script>alert(1)</script>', uploadId: r.uploadId, sourceRow: 6 });
     expect(new Date(copy[1].startDate as number).toISOString().slice(0, 10)).toBe('2026-04-20');
@@ -108,7 +109,7 @@ describe('real county forms through the pipeline', () => {
     expect(again.status).toBe('accepted');
     await p.compute({ month: '2026-10' });
 
-    const month = await readParquet(curatedKeys.month('2026-10').parquet);
+    const month = await readParquet(objectKeys.curatedMonth('2026-10').parquet);
     const ledger = await p.repo.readLedger('2026-10');
     const expected = Object.keys(ledger).sort().flatMap((u) => ledger[u].map((r) => `${r.unitCode}:${r.projectCode}`));
     expect(month.map((r) => `${r.unitCode}:${r.projectCode}`)).toEqual(expected);

@@ -143,16 +143,16 @@ describe('ingest on the embedded servers', () => {
 
 describe('a file over the size limit', () => {
   it('is refused from the event’s size, without downloading it, and changes nothing stored', async () => {
-    const { processUpload } = await import('../../functions/ingest/process-upload');
-    const { ObjectStore } = await import('../../functions/adapters/aws/object-store');
-    const store = new ObjectStore(p.s3);
+    const { processUpload } = await import('../../functions/ingest/ingest-upload');
+    const { S3ObjectStore } = await import('../../functions/adapters/aws/object-store');
+    const store = new S3ObjectStore(p.s3);
     let downloads = 0;
     store.getBytes = async () => {
       downloads++;
       throw new Error('must not download');
     };
     const receipt = await processUpload(
-      { store, repo: p.repo, config: p.config, rawBucket: p.servers.buckets.raw, now: () => new Date() },
+      { store, repo: p.repo, config: p.config, rawBucket: p.servers.buckets.raw, curated: null, now: () => new Date() },
       { messageId: null, bucket: p.servers.buckets.raw, key: 'incoming/2026-10/411121/大.xlsx', size: p.config.ingest.maxBytes + 1, eTag: 'x', versionId: null, sequencer: '1', eventTime: new Date().toISOString() },
     );
     expect(downloads).toBe(0);

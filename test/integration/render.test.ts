@@ -11,7 +11,7 @@ import { buildBulletinModel, type BulletinModel } from '../../functions/core/bul
 import { buildCityEdition } from '../../functions/core/bulletin/city-edition';
 import { chartBars, chartSize } from '../../functions/core/bulletin/chart-data';
 import { renderChartSvg } from '../../functions/adapters/render/charts';
-import { PdfRenderer, footerTemplate, woffToSfnt } from '../../functions/adapters/render/pdf-renderer';
+import { ChromiumRenderer, footerTemplate, woffToSfnt } from '../../functions/adapters/render/pdf-renderer';
 import {
   clearTemplateCache,
   fontsDir,
@@ -43,14 +43,14 @@ function model(): BulletinModel {
 const APPENDIX_HEADER = '地区项目个数签约落地率开工率投资完成率投产率达效率综合得分位次';
 
 describe('bulletin rendering', () => {
-  let renderer: PdfRenderer;
+  let renderer: ChromiumRenderer;
   let html: string;
   let pdf: Buffer;
   let pages: string[];
   let city: { model: BulletinModel; html: string; pages: string[] };
 
   beforeAll(async () => {
-    renderer = await PdfRenderer.launch();
+    renderer = await ChromiumRenderer.launch();
     const m = model();
     html = await renderBulletinHtml(m);
     pdf = await renderer.render(html, { footer: m.footer });
@@ -182,7 +182,7 @@ describe('bulletin rendering', () => {
   });
 
   it('a render that hangs is timed out and tried once more', async () => {
-    const r = await PdfRenderer.launch({ timeoutMs: 4000 });
+    const r = await ChromiumRenderer.launch({ timeoutMs: 4000 });
     try {
       // The first print hangs (as a wedged renderer would); the retry gets a fresh page.
       const inner = r as unknown as { print: (...a: unknown[]) => Promise<Buffer> };
@@ -190,7 +190,7 @@ describe('bulletin rendering', () => {
       let calls = 0;
       inner.print = (...a: unknown[]) => (++calls === 1 ? new Promise<Buffer>(() => {}) : real(...a));
       const started = Date.now();
-      const out = await (r as PdfRenderer).render('<p>第二次</p>');
+      const out = await (r as ChromiumRenderer).render('<p>第二次</p>');
       expect(out.subarray(0, 4).toString('latin1')).toBe('%PDF');
       expect(calls).toBe(2);
       expect(Date.now() - started).toBeGreaterThanOrEqual(4000);
@@ -200,7 +200,7 @@ describe('bulletin rendering', () => {
   });
 
   it('gives up with a clear error after the retry also times out', async () => {
-    const slow = await PdfRenderer.launch({ timeoutMs: 1 });
+    const slow = await ChromiumRenderer.launch({ timeoutMs: 1 });
     try {
       await expect(slow.render(html)).rejects.toThrow(/PDF render timed out after 1 ms \(2 attempts\)/);
     } finally {

@@ -15,9 +15,10 @@ import { findReportFunction, reportLocal, reportRemote } from '../../cli/command
 import { LocalPipeline } from '../../cli/local/runtime';
 import { setLogSink } from '../../functions/adapters/log';
 import { parseConfig } from '../../functions/core/shared/config';
-import { uploadKey } from '../../functions/core/ingest/upload-key';
-import type { ReportResult } from '../../functions/report/handler';
+
+import type { ReportResult } from '../../functions/report/report-month';
 import { ledgerTable, xlsx } from '../helpers/files';
+import { objectKeys } from '../../functions/core/shared/storage-keys';
 
 setLogSink(() => {});
 
@@ -33,7 +34,7 @@ describe('tb report, locally', () => {
     dataDir = join(root, 'store');
     // What `tb run` leaves behind: a computed month in the embedded store.
     const p = await LocalPipeline.start({ dataDir, config });
-    for (const unit of ['411102', '411103']) await p.upload(uploadKey(MONTH, unit, `${unit}.xlsx`), await xlsx(ledgerTable(unit, 8)));
+    for (const unit of ['411102', '411103']) await p.upload(objectKeys.upload(MONTH, unit, `${unit}.xlsx`), await xlsx(ledgerTable(unit, 8)));
     await p.drain();
     await p.compute({ month: MONTH });
     await p.close();

@@ -8,15 +8,17 @@ import { join } from 'node:path';
 import PostalMime from 'postal-mime';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LocalPipeline } from '../../cli/local/runtime';
-import { type Mailer, OutboxMailer, type OutgoingMessage } from '../../functions/adapters/mail/mailer';
-import { PdfRenderer } from '../../functions/adapters/render/pdf-renderer';
+import { OutboxMailer, buildMimeMessage } from '../../functions/adapters/mail/mailer';
+import { handlebarsTemplates } from '../../functions/adapters/render/templates';
+import type { Mailer, OutgoingMessage } from '../../functions/core/ports';
+import { ChromiumRenderer } from '../../functions/adapters/render/pdf-renderer';
 import { s3Presigner } from '../../functions/adapters/aws/presign';
 import { parseConfig } from '../../functions/core/shared/config';
-import { uploadKey } from '../../functions/core/ingest/upload-key';
-import { createReportHandler, type ReportDeps } from '../../functions/report/handler';
+import { type ReportDeps, createReport } from '../../functions/report/report-month';
 import { ledgerTable, xlsx } from '../helpers/files';
 import { pdfPages } from '../helpers/pdf-text';
 import { startPipeline } from '../helpers/pipeline';
+import { objectKeys } from '../../functions/core/shared/storage-keys';
 
 const MONTH = '2026-10';
 const CONFIG = {
@@ -27,17 +29,17 @@ const CONFIG = {
 };
 
 let pipeline: LocalPipeline;
-let renderer: PdfRenderer;
+let renderer: ChromiumRenderer;
 let root: string;
 
 beforeAll(async () => {
   pipeline = await startPipeline(parseConfig(CONFIG));
   for (const unit of ['411102', '411103', '410102']) {
-    await pipeline.upload(uploadKey(MONTH, unit, `${unit}.xlsx`), await xlsx(ledgerTable(unit, 12)));
+    await pipeline.upload(objectKeys.upload(MONTH, unit, `${unit}.xlsx`), await xlsx(ledgerTable(unit, 12)));
   }
   await pipeline.drain();
   await pipeline.compute({ month: MONTH });
-  renderer = await PdfRenderer.launch();
+  renderer = await ChromiumRenderer.launch();
   root = mkdtempSync(join(tmpdir(), 'tb-report-'));
 }, 120_000);
 
@@ -52,15 +54,17 @@ function handler(opts: { config?: Record<string, unknown>; mailer?: Mailer; outb
   const outbox = opts.outbox ?? mkdtempSync(join(root, 'outbox-'));
   const deps: ReportDeps = {
     store: pipeline.store,
-    repo: pipeline.repo,
+    sendLog: pipeline.repo,
     config,
     reportsBucket: pipeline.servers.buckets.reports,
+    templates: handlebarsTemplates,
+    composeMime: buildMimeMessage,
     mailer: opts.mailer ?? new OutboxMailer(outbox),
     withRenderer: (fn) => fn(renderer),
     presign: s3Presigner(pipeline.s3),
     now: () => new Date('2026-11-05T01:00:00Z'),
   };
-  return { report: createReportHandler(deps), outbox };
+  return { report: createReport(deps), outbox };
 }
 
 const emls = (dir: string) => readdirSync(dir).filter((f) => f.endsWith('.eml')).sort();

@@ -1,6 +1,6 @@
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { downloadUrl } from '../../core/portal/download-link';
-import { MAX_PRESIGN_SECONDS, type Presign } from './presign';
+import { MAX_PRESIGN_SECONDS, type Presign } from '../../core/ports';
 
 /** The link-signing secret from Secrets Manager, read once per container. */
 export function secretFromSecretsManager(arn: string, client = new SecretsManagerClient({})): () => Promise<string> {

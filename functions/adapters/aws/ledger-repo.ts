@@ -6,56 +6,23 @@ import {
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import { queryAll } from './dynamo-query';
+import { INVALID_MONTH, tableKeys } from '../../core/shared/storage-keys';
 import type { LedgerRow, MonthLedger } from '../../core/ledger/ledger-row';
 import type { RatesDoc } from '../../core/metrics/rates-types';
+import type { SendLogEntry } from '../../core/delivery/send-log';
 import type { Receipt } from '../../core/ingest/receipt';
+import type { FlipOutcome, Pointer } from '../../core/ingest/upload-order';
+import type { MonthLedgerStore, ReceiptsView, SendLog, UploadLedger } from '../../core/ports';
+import { mapLimit } from '../../core/shared/concurrency';
 import { DEFAULT_RETRY, type RetryOptions, batchWrite } from './batch-write';
 
 /**
- * The single table (keys documented in infra/definitions.ts). Re-uploads are made safe without
- * transactions: write the snapshot, flip the CURRENT pointer conditionally, then delete the
- * superseded snapshot. Every step is idempotent, so a retried event heals a half-done one.
+ * The single table (key shapes in core/shared/storage-keys.ts), for every stage: ingest's
+ * snapshots, pointers and receipts (UploadLedger), compute's month (MonthLedgerStore), the
+ * portal's receipts (ReceiptsView) and the report's send log (SendLog). Re-uploads are safe
+ * without transactions (core/ingest/upload-order.ts).
  */
-export interface Pointer {
-  unitCode: string;
-  uploadId: string;
-  /** `{eventTime}#{sequencer}`: later uploads compare greater. */
-  order: string;
-  key: string;
-  projects: number;
-  updatedAt: string;
-}
-
-export type FlipOutcome =
-  | { outcome: 'current'; previous: Pointer | null }
-  | { outcome: 'replay' }
-  | { outcome: 'superseded'; current: Pointer };
-
-export interface SendLogEntry {
-  month: string;
-  edition: string;
-  recipient: string;
-  messageId: string;
-  status: 'sent' | 'failed';
-  subject: string;
-  pdfKey: string;
-  sentAt: string;
-  error?: string;
-  /** How the PDF went: attached, or (too large) as a presigned link. */
-  delivery?: 'attachment' | 'link';
-  /** The link's expiry (ISO), when it went as a link. */
-  linkExpiresAt?: string;
-}
-
-const monthPk = (month: string) => `MONTH#${month}`;
-const snapshotPk = (month: string, unit: string, uploadId: string) => `LEDGER#${month}#${unit}#${uploadId}`;
-
-/** Orders S3 events: event time first, then the sequencer (hex, compared at equal length). */
-export function eventOrder(eventTime: string, sequencer: string | null): string {
-  return `${new Date(eventTime).toISOString()}#${(sequencer ?? '').padStart(32, '0')}`;
-}
-
-export class LedgerRepository {
+export class LedgerRepository implements UploadLedger, MonthLedgerStore, ReceiptsView, SendLog {
   constructor(
     readonly doc: DynamoDBDocumentClient,
     readonly table: string,
@@ -68,7 +35,7 @@ export class LedgerRepository {
 
   /** One item of a month's partition (pointers, receipts, send log), read consistently. */
   private async monthItem(month: string, sk: string): Promise<Record<string, unknown> | null> {
-    const res = await this.doc.send(new GetCommand({ TableName: this.table, Key: { pk: monthPk(month), sk }, ConsistentRead: true }));
+    const res = await this.doc.send(new GetCommand({ TableName: this.table, Key: { pk: tableKeys.month(month), sk }, ConsistentRead: true }));
     return res.Item ?? null;
   }
 
@@ -76,18 +43,18 @@ export class LedgerRepository {
   private monthItems(month: string, prefix: string, projection?: string): Promise<Record<string, unknown>[]> {
     return this.queryAll({
       KeyConditionExpression: 'pk = :pk AND begins_with(sk, :p)',
-      ExpressionAttributeValues: { ':pk': monthPk(month), ':p': prefix },
+      ExpressionAttributeValues: { ':pk': tableKeys.month(month), ':p': prefix },
       ...(projection ? { ProjectionExpression: projection } : {}),
       ConsistentRead: true,
     });
   }
 
   async writeSnapshot(month: string, unit: string, uploadId: string, rows: LedgerRow[]): Promise<void> {
-    const pk = snapshotPk(month, unit, uploadId);
+    const pk = tableKeys.snapshot(month, unit, uploadId);
     await batchWrite(
       this.doc,
       this.table,
-      rows.map((r) => ({ PutRequest: { Item: { pk, sk: `ROW#${r.projectCode}`, ...r } } })),
+      rows.map((r) => ({ PutRequest: { Item: { pk, sk: tableKeys.row(r.projectCode), ...r } } })),
       this.retry,
     );
   }
@@ -95,7 +62,7 @@ export class LedgerRepository {
   async readSnapshot(month: string, unit: string, uploadId: string): Promise<LedgerRow[]> {
     const items = await this.queryAll({
       KeyConditionExpression: 'pk = :pk',
-      ExpressionAttributeValues: { ':pk': snapshotPk(month, unit, uploadId) },
+      ExpressionAttributeValues: { ':pk': tableKeys.snapshot(month, unit, uploadId) },
       ConsistentRead: true,
     });
     return items
@@ -104,7 +71,7 @@ export class LedgerRepository {
   }
 
   async deleteSnapshot(month: string, unit: string, uploadId: string): Promise<void> {
-    const pk = snapshotPk(month, unit, uploadId);
+    const pk = tableKeys.snapshot(month, unit, uploadId);
     const keys = await this.queryAll({
       KeyConditionExpression: 'pk = :pk',
       ExpressionAttributeValues: { ':pk': pk },
@@ -119,7 +86,7 @@ export class LedgerRepository {
       const res = await this.doc.send(
         new UpdateCommand({
           TableName: this.table,
-          Key: { pk: monthPk(month), sk: `CURRENT#${ptr.unitCode}` },
+          Key: { pk: tableKeys.month(month), sk: tableKeys.pointer(ptr.unitCode) },
           UpdateExpression: 'SET unitCode = :unit, uploadId = :id, #order = :order, #key = :key, projects = :projects, updatedAt = :at',
           ConditionExpression: 'attribute_not_exists(pk) OR #order < :order',
           ExpressionAttributeNames: { '#order': 'order', '#key': 'key' },
@@ -145,11 +112,11 @@ export class LedgerRepository {
   }
 
   async getPointer(month: string, unit: string): Promise<Pointer | null> {
-    return (await this.monthItem(month, `CURRENT#${unit}`)) as Pointer | null;
+    return (await this.monthItem(month, tableKeys.pointer(unit))) as Pointer | null;
   }
 
   async getPointers(month: string): Promise<Pointer[]> {
-    return (await this.monthItems(month, 'CURRENT#')) as unknown as Pointer[];
+    return (await this.monthItems(month, tableKeys.pointerPrefix)) as unknown as Pointer[];
   }
 
   /** The month's ledger: the current snapshot of every unit that has an accepted upload. */
@@ -161,15 +128,8 @@ export class LedgerRepository {
   async readCurrent(month: string, concurrency = 8): Promise<{ ledger: MonthLedger; uploadIds: Record<string, string> }> {
     const pointers = await this.getPointers(month);
     const uploadIds = Object.fromEntries(pointers.map((p) => [p.unitCode, p.uploadId]));
-    const ledger: MonthLedger = {};
-    let next = 0;
-    const worker = async () => {
-      while (next < pointers.length) {
-        const p = pointers[next++];
-        ledger[p.unitCode] = await this.readSnapshot(month, p.unitCode, p.uploadId);
-      }
-    };
-    await Promise.all(Array.from({ length: Math.min(concurrency, pointers.length) }, worker));
+    const snapshots = await mapLimit(pointers, concurrency, (p) => this.readSnapshot(month, p.unitCode, p.uploadId));
+    const ledger: MonthLedger = Object.fromEntries(pointers.map((p, i) => [p.unitCode, snapshots[i]]));
     return { ledger, uploadIds };
   }
 
@@ -178,8 +138,8 @@ export class LedgerRepository {
       new PutCommand({
         TableName: this.table,
         Item: {
-          pk: monthPk(receipt.month ?? 'invalid'),
-          sk: `RECEIPT#${receipt.unitCode ?? 'unknown'}#${receipt.uploadId}`,
+          pk: tableKeys.month(receipt.month ?? INVALID_MONTH),
+          sk: tableKeys.receipt(receipt.unitCode, receipt.uploadId),
           uploadId: receipt.uploadId,
           unitCode: receipt.unitCode,
           status: receipt.status,
@@ -196,13 +156,13 @@ export class LedgerRepository {
   }
 
   async getReceipt(month: string, unit: string, uploadId: string): Promise<Receipt | null> {
-    const item = await this.monthItem(month, `RECEIPT#${unit}#${uploadId}`);
+    const item = await this.monthItem(month, tableKeys.receipt(unit, uploadId));
     return item ? (JSON.parse(item.receipt as string) as Receipt) : null;
   }
 
   /** Receipts of the month; of one unit when `unitCode` is given (a key prefix, not a filter). */
   async listReceipts(month: string, unitCode?: string): Promise<Receipt[]> {
-    const items = await this.monthItems(month, unitCode ? `RECEIPT#${unitCode}#` : 'RECEIPT#', 'receipt');
+    const items = await this.monthItems(month, tableKeys.receiptPrefix(unitCode), 'receipt');
     return items.map((i) => JSON.parse(i.receipt as string) as Receipt);
   }
 
@@ -212,25 +172,25 @@ export class LedgerRepository {
       this.doc,
       this.table,
       doc.units.map((u) => ({
-        PutRequest: { Item: { pk: monthPk(doc.month), sk: `RATES#${u.level}#${u.code}`, month: doc.month, ...u } },
+        PutRequest: { Item: { pk: tableKeys.month(doc.month), sk: tableKeys.rates(u.level, u.code), month: doc.month, ...u } },
       })),
       this.retry,
     );
   }
 
   async getSendLog(month: string, edition: string, recipient: string): Promise<SendLogEntry | null> {
-    return (await this.monthItem(month, `SEND#${edition}#${recipient}`)) as SendLogEntry | null;
+    return (await this.monthItem(month, tableKeys.send(edition, recipient))) as SendLogEntry | null;
   }
 
   /** Every send-log entry of a month (all editions and recipients), in key order. */
   async listSendLog(month: string): Promise<SendLogEntry[]> {
-    const items = await this.monthItems(month, 'SEND#');
+    const items = await this.monthItems(month, tableKeys.sendPrefix);
     return items.map(({ pk: _pk, sk: _sk, ...e }) => e as unknown as SendLogEntry);
   }
 
   async putSendLog(e: SendLogEntry): Promise<void> {
     await this.doc.send(
-      new PutCommand({ TableName: this.table, Item: { pk: monthPk(e.month), sk: `SEND#${e.edition}#${e.recipient}`, ...e } }),
+      new PutCommand({ TableName: this.table, Item: { pk: tableKeys.month(e.month), sk: tableKeys.send(e.edition, e.recipient), ...e } }),
     );
   }
 }

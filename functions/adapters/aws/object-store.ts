@@ -1,7 +1,8 @@
 import { GetObjectCommand, ListObjectsV2Command, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import type { ObjectStore } from '../../core/ports';
 
-/** The S3 operations the stages need, nothing more. */
-export class ObjectStore {
+/** The S3 operations the stages need (core/ports.ts), nothing more. */
+export class S3ObjectStore implements ObjectStore {
   constructor(readonly s3: S3Client) {}
 
   /** The object's bytes; with a versionId, exactly that version (the raw bucket is versioned). */

@@ -8,17 +8,7 @@
  */
 import { GetObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
-
-export const MAX_PRESIGN_SECONDS = 7 * 24 * 3600;
-
-export interface PresignedLink {
-  url: string;
-  expiresAt: Date;
-  /** The validity actually granted (seconds). */
-  expiresIn: number;
-}
-
-export type Presign = (bucket: string, key: string, seconds: number, downloadName?: string) => Promise<PresignedLink>;
+import { MAX_PRESIGN_SECONDS, type Presign } from '../../core/ports';
 
 /** A presigner for this S3 client (the embedded s3rver locally, S3 in AWS). */
 export function s3Presigner(s3: S3Client, now: () => Date = () => new Date()): Presign {

@@ -1,18 +1,20 @@
 import { randomBytes } from 'node:crypto';
 import { type DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import type { TokenLookup } from '../../core/ports';
+import { tableKeys } from '../../core/shared/storage-keys';
 import { TOKEN_SECRET_BYTES, type TokenRecord, type TokenRole, formatToken, hashToken, isWellFormedToken } from '../../core/portal/tokens';
 
 /**
- * Portal tokens in the single table (only hashes are stored; the token is shown once at issue):
- *   pk = TOKEN#{sha256 of the token}   sk = TOKEN          the record the API looks up per request
- *   pk = TOKENS                        sk = TOKEN#{id}     index item: list and revoke by id (holds the hash)
+ * Portal tokens in the single table (key shapes in core/shared/storage-keys.ts; only hashes are
+ * stored, the token is shown once at issue): the record the API looks up per request by the
+ * token's hash, and an index item per token id to list and revoke (it holds the hash).
  * Revoking sets `revokedAt` on the looked-up item first (that is what the API checks), then on
  * the index item. No transactions needed: a half-done revoke is already effective.
  */
-const tokenPk = (hash: string) => `TOKEN#${hash}`;
-const TOKEN_SK = 'TOKEN';
-const INDEX_PK = 'TOKENS';
-const indexSk = (id: string) => `TOKEN#${id}`;
+const tokenPk = tableKeys.token;
+const TOKEN_SK = tableKeys.tokenSk;
+const INDEX_PK = tableKeys.tokenIndexPk;
+const indexSk = tableKeys.tokenIndexSk;
 
 function toRecord(item: Record<string, unknown>): TokenRecord {
   return {
@@ -29,11 +31,6 @@ function toRecord(item: Record<string, unknown>): TokenRecord {
 export interface IssuedToken {
   token: string;
   record: TokenRecord;
-}
-
-/** Read side: what the API needs per request. */
-export interface TokenLookup {
-  findByToken(token: string): Promise<TokenRecord | null>;
 }
 
 export class TokenRepository implements TokenLookup {

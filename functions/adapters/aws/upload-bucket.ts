@@ -1,22 +1,6 @@
 import { ListObjectsV2Command, type S3Client } from '@aws-sdk/client-s3';
 import { createPresignedPost } from '@aws-sdk/s3-presigned-post';
-
-/**
- * The raw bucket as the portal sees it: presigned browser POSTs for exactly one key under
- * `incoming/`, and the listing of one unit's uploads for a month. Nothing else.
- */
-export interface SignedPost {
-  /** Where the browser sends the form (S3 in AWS; the local gateway in `tb serve`). */
-  url: string;
-  /** Form fields to send before the file, in this order. */
-  fields: Record<string, string>;
-}
-
-export interface StoredUpload {
-  key: string;
-  size: number;
-  lastModified: string | null;
-}
+import type { SignedPost, StoredUpload, UploadBucket } from '../../core/ports';
 
 export interface UploadBucketOptions {
   /**
@@ -26,7 +10,11 @@ export interface UploadBucketOptions {
   postUrl?: string;
 }
 
-export class UploadBucket {
+/**
+ * The raw bucket as the portal sees it: presigned browser POSTs for exactly one key under
+ * `incoming/`, and the listing of one unit's uploads for a month. Nothing else.
+ */
+export class S3UploadBucket implements UploadBucket {
   private origin: Promise<string | null> | undefined;
 
   constructor(

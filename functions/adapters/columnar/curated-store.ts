@@ -1,8 +1,9 @@
-import { type ColumnarRow, curatedKeys, ledgerIpc, monthRows } from '../../formats/columnar-schema';
+import { type ColumnarRow, ledgerIpc, monthRows } from '../../formats/columnar-schema';
 import type { LedgerRow, MonthLedger } from '../../core/ledger/ledger-row';
 import { logEvent } from '../log';
-import type { ObjectStore } from '../aws/object-store';
+import type { CuratedWriter, ObjectStore } from '../../core/ports';
 import { ParquetUnavailableError, ipcStreamToParquet } from './parquet';
+import { objectKeys } from '../../core/shared/storage-keys';
 
 /**
  * Writes the columnar copies of the ledger to the curated bucket (layout and schema:
@@ -12,7 +13,7 @@ import { ParquetUnavailableError, ipcStreamToParquet } from './parquet';
 export const ARROW_CONTENT_TYPE = 'application/vnd.apache.arrow.file';
 export const PARQUET_CONTENT_TYPE = 'application/vnd.apache.parquet';
 
-export class CuratedStore {
+export class CuratedStore implements CuratedWriter {
   constructor(
     readonly store: ObjectStore,
     readonly bucket: string,
@@ -20,12 +21,12 @@ export class CuratedStore {
 
   /** One accepted upload: `uploads/month=…/unit=…/{uploadId}.parquet` and `.arrow`. */
   async writeUpload(month: string, unit: string, uploadId: string, rows: LedgerRow[]): Promise<string[]> {
-    return this.write(curatedKeys.upload(month, unit, uploadId), rows.map((r) => ({ ...r, uploadId })));
+    return this.write(objectKeys.curatedUpload(month, unit, uploadId), rows.map((r) => ({ ...r, uploadId })));
   }
 
   /** A month's current ledger: `ledger/month=…/ledger.parquet` and `.arrow` (replaced each compute). */
   async writeMonth(month: string, ledger: MonthLedger, uploadIdOf: (unit: string) => string): Promise<string[]> {
-    return this.write(curatedKeys.month(month), monthRows(ledger, uploadIdOf));
+    return this.write(objectKeys.curatedMonth(month), monthRows(ledger, uploadIdOf));
   }
 
   private async write(keys: { parquet: string; arrow: string }, rows: ColumnarRow[]): Promise<string[]> {

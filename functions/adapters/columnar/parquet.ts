@@ -3,6 +3,7 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as parquet from 'parquet-wasm/esm';
+import { readEnv } from '../env';
 
 /**
  * Parquet through parquet-wasm (Rust's arrow/parquet compiled to WebAssembly). Its ESM build is
@@ -23,7 +24,8 @@ let ready = false;
 
 export function wasmCandidates(): string[] {
   const out: string[] = [];
-  if (process.env.TB_PARQUET_WASM) out.push(process.env.TB_PARQUET_WASM);
+  const configured = readEnv().parquetWasm;
+  if (configured) out.push(configured);
   try {
     out.push(join(dirname(fileURLToPath(import.meta.url)), WASM_FILE));
   } catch {

@@ -8,21 +8,9 @@ import { join, resolve } from 'node:path';
 import { SESv2Client, SendEmailCommand } from '@aws-sdk/client-sesv2';
 import MailComposer from 'nodemailer/lib/mail-composer';
 import nodemailer, { type Transporter } from 'nodemailer';
+import type { Mailer, MimeInput, OutgoingMessage } from '../../core/ports';
+import { readEnv } from '../env';
 
-export interface MailAttachment {
-  filename: string;
-  content: Buffer;
-  contentType: string;
-}
-
-export interface MimeInput {
-  from: string;
-  to: string[];
-  subject: string;
-  html: string;
-  text: string;
-  attachments?: MailAttachment[];
-}
 
 /** The message as RFC 5322 bytes (UTF-8 headers encoded per RFC 2047/2231, attachments base64). */
 export async function buildMimeMessage(input: MimeInput): Promise<Buffer> {
@@ -46,19 +34,6 @@ export async function buildMimeMessage(input: MimeInput): Promise<Buffer> {
   return composer.compile().build();
 }
 
-export interface OutgoingMessage {
-  from: string;
-  to: string[];
-  raw: Buffer;
-  /** A short identifier for logs and file names, e.g. `2026-10-province`. */
-  name: string;
-}
-
-export interface Mailer {
-  send(msg: OutgoingMessage): Promise<{ messageId: string }>;
-}
-
-/** The Message-ID header of a raw message, if any. */
 export function messageIdOf(raw: Buffer): string | null {
   const headEnd = raw.indexOf('\r\n\r\n');
   const head = raw.subarray(0, headEnd < 0 ? Math.min(raw.length, 64 * 1024) : headEnd).toString('latin1');
@@ -80,7 +55,7 @@ export class SesMailer implements Mailer {
 
   constructor(opts: SesMailerOptions = {}) {
     this.client = opts.client ?? new SESv2Client({});
-    this.configurationSetName = opts.configurationSetName ?? (process.env.SES_CONFIGURATION_SET || undefined);
+    this.configurationSetName = opts.configurationSetName ?? readEnv().sesConfigurationSet;
   }
 
   async send(msg: OutgoingMessage): Promise<{ messageId: string }> {
@@ -171,25 +146,23 @@ export const DEFAULT_OUTBOX_DIR = 'out/outbox';
  * - `MAIL_TRANSPORT=ses|outbox|smtp` wins;
  * - otherwise SES inside Lambda (`AWS_LAMBDA_FUNCTION_NAME` set), SMTP when `SMTP_URL` is set,
  *   else the outbox.
- * Locally (not in Lambda) the SMTP choice also keeps the `.eml` in the outbox, as DESIGN.md says.
+ * Locally (not in Lambda) the SMTP choice also keeps the `.eml` in the outbox (README "Delivery").
  * Outbox dir: the argument, else `TB_OUTBOX_DIR`, else `out/outbox`.
  */
-export function mailerFromEnv(outboxDir?: string, env: NodeJS.ProcessEnv = process.env): Mailer {
-  const inLambda = !!env.AWS_LAMBDA_FUNCTION_NAME;
-  const requested = env.MAIL_TRANSPORT?.trim().toLowerCase();
-  const kind = requested || (inLambda ? 'ses' : env.SMTP_URL ? 'smtp' : 'outbox');
-  const dir = outboxDir ?? env.TB_OUTBOX_DIR ?? DEFAULT_OUTBOX_DIR;
+export function mailerFromEnv(outboxDir?: string, source: NodeJS.ProcessEnv = process.env): Mailer {
+  const env = readEnv([], source);
+  const inLambda = !!env.lambdaFunctionName;
+  const kind = env.mailTransport ?? (inLambda ? 'ses' : env.smtpUrl ? 'smtp' : 'outbox');
+  const dir = outboxDir ?? env.outboxDir ?? DEFAULT_OUTBOX_DIR;
   switch (kind) {
     case 'ses':
-      return new SesMailer({ configurationSetName: env.SES_CONFIGURATION_SET || undefined });
+      return new SesMailer({ configurationSetName: env.sesConfigurationSet });
     case 'outbox':
       return new OutboxMailer(dir);
     case 'smtp': {
-      if (!env.SMTP_URL) throw new Error('MAIL_TRANSPORT=smtp needs SMTP_URL');
-      const smtp = new SmtpMailer(env.SMTP_URL);
+      if (!env.smtpUrl) throw new Error('MAIL_TRANSPORT=smtp needs SMTP_URL');
+      const smtp = new SmtpMailer(env.smtpUrl);
       return inLambda ? smtp : new TeeMailer([new OutboxMailer(dir), smtp]);
     }
-    default:
-      throw new Error(`unknown MAIL_TRANSPORT "${requested}" (expected ses, outbox or smtp)`);
   }
 }

@@ -24,6 +24,7 @@ import puppeteer, { type Browser, type Page, type PDFOptions } from 'puppeteer-c
 import { BULLETIN_TITLE } from '../../core/bulletin/bulletin-model';
 import { CITIES } from '../../core/shared/divisions';
 import { logEvent } from '../log';
+import type { PdfRenderer } from '../../core/ports';
 import { FONT_FAMILY, fontsDir, subsetsFor } from './templates';
 
 /** Every character a footer may print: page numbers, the title and 期号, a city edition's name. */
@@ -67,7 +68,7 @@ export function pdfOptions(footer: string | undefined, timeoutMs: number): PDFOp
   };
 }
 
-export interface PdfRendererOptions {
+export interface ChromiumRendererOptions {
   /** Per-attempt timeout (ms). Default 60 s. */
   timeoutMs?: number;
   /** Attempts after a timeout (default 1: a hung render is tried once more). */
@@ -83,7 +84,7 @@ export class RenderTimeoutError extends Error {
   override readonly name = 'RenderTimeoutError';
 }
 
-export class PdfRenderer {
+export class ChromiumRenderer implements PdfRenderer {
   private idle: Page[] = [];
   private relaunching: Promise<void> | null = null;
 
@@ -94,7 +95,7 @@ export class PdfRenderer {
     private readonly retries: number,
   ) {}
 
-  static async launch(opts: PdfRendererOptions = {}): Promise<PdfRenderer> {
+  static async launch(opts: ChromiumRendererOptions = {}): Promise<ChromiumRenderer> {
     const fontDir = await prepareFooterFonts().catch((err) => {
       // Not fatal: the footer's digits still print; only its CJK glyphs would be missing.
       console.warn(`pdf-renderer: footer font setup failed: ${(err as Error).message}`);
@@ -102,7 +103,7 @@ export class PdfRenderer {
     });
     try {
       const browser = await launchBrowser(fontDir);
-      return new PdfRenderer(browser, fontDir, opts.timeoutMs ?? DEFAULT_RENDER_TIMEOUT_MS, opts.retries ?? 1);
+      return new ChromiumRenderer(browser, fontDir, opts.timeoutMs ?? DEFAULT_RENDER_TIMEOUT_MS, opts.retries ?? 1);
     } catch (err) {
       if (fontDir) await rm(fontDir, { recursive: true, force: true });
       throw err;

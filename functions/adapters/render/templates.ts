@@ -19,18 +19,21 @@ import { fileURLToPath } from 'node:url';
 import Handlebars from 'handlebars';
 import type { BulletinModel, LinkInfo } from '../../core/bulletin/bulletin-model';
 import { renderChartSvg } from './charts';
+import type { BulletinTemplates } from '../../core/ports';
+import { readEnv } from '../env';
 
 export const FONT_FAMILY = 'Noto Sans SC';
 export const FONT_WEIGHTS = [400, 700] as const;
 
 /** `TB_TEMPLATES_DIR`, else `<repo>/templates` relative to this module. */
 export function templatesDir(): string {
-  return process.env.TB_TEMPLATES_DIR ?? fileURLToPath(new URL('../../../templates/', import.meta.url));
+  return readEnv().templatesDir ?? fileURLToPath(new URL('../../../templates/', import.meta.url));
 }
 
 /** `TB_FONTS_DIR` (holding `400.css`, `700.css`, `files/`), else the installed @fontsource package. */
 export function fontsDir(): string {
-  if (process.env.TB_FONTS_DIR) return process.env.TB_FONTS_DIR;
+  const configured = readEnv().fontsDir;
+  if (configured) return configured;
   const require = createRequire(import.meta.url);
   return dirname(require.resolve('@fontsource/noto-sans-sc/400.css'));
 }
@@ -214,3 +217,9 @@ function visibleText(html: string): string {
 }
 
 const NAMED_ENTITIES: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'", nbsp: '\u00a0' };
+
+/** The templates as the report stage's port. */
+export const handlebarsTemplates: BulletinTemplates = {
+  bulletinHtml: renderBulletinHtml,
+  emailHtml: (model, opts) => renderEmailHtml(model, opts),
+};

@@ -8,6 +8,7 @@
  * the scaled value is first cut to 12 significant digits (which removes float noise from any
  * value computed from ledger data) and only then rounded.
  */
+import { shanghaiParts } from '../shared/shanghai-time';
 
 export const DASH = '—';
 
@@ -212,9 +213,9 @@ export function cnNumber(n: number): string {
 
 /** An instant in Asia/Shanghai as "2026年11月12日 09:05" (links' expiry in mails). */
 export function formatShanghaiDateTime(d: Date): string {
-  const t = new Date(d.getTime() + 8 * 3600_000);
+  const t = shanghaiParts(d);
   const pad = (n: number) => String(n).padStart(2, '0');
-  return `${t.getUTCFullYear()}年${t.getUTCMonth() + 1}月${t.getUTCDate()}日 ${pad(t.getUTCHours())}:${pad(t.getUTCMinutes())}`;
+  return `${t.year}年${t.month}月${t.day}日 ${pad(t.hour)}:${pad(t.minute)}`;
 }
 
 /** How long something lasts, as a mail says it: "7 天" / "12 小时" / "30 分钟" (rounded down). */

@@ -2,7 +2,7 @@ import { division } from '../shared/divisions';
 import type { Issue } from './parse-ledger';
 import { monthLabel } from '../shared/months';
 
-/** Upload receipt (LEDGER.md): stored in S3 `receipts/{month}/{unit}/{uploadId}.json` and in the table. */
+/** Upload receipt (docs/ledger-format.md): stored in S3 (objectKeys.receipt) and in the table. */
 export interface Receipt {
   schemaVersion: 1;
   uploadId: string;
@@ -83,6 +83,3 @@ export function supersede(r: Receipt, by: string): Receipt {
   return { ...next, summary: receiptSummary(next) };
 }
 
-export function receiptKey(month: string | null, unitCode: string | null, uploadId: string): string {
-  return month && unitCode ? `receipts/${month}/${unitCode}/${uploadId}.json` : `receipts/invalid/${uploadId}.json`;
-}

@@ -1,7 +1,7 @@
 import { division, isReportingUnit } from '../shared/divisions';
 import { isMonth } from '../shared/months';
 
-/** Where an upload lives: `incoming/{YYYY-MM}/{unitCode}/{file name}` (LEDGER.md). */
+/** Where an upload lives: `incoming/{YYYY-MM}/{unitCode}/{file name}` (objectKeys.upload; docs/ledger-format.md). */
 export interface UploadKey {
   month: string;
   unitCode: string;
@@ -9,10 +9,6 @@ export interface UploadKey {
 }
 
 export type KeyCheck = { ok: true; key: UploadKey } | { ok: false; message: string };
-
-export function uploadKey(month: string, unitCode: string, fileName: string): string {
-  return `incoming/${month}/${unitCode}/${fileName}`;
-}
 
 /** Reads month and unit from the object key; the file's own statements must agree later. */
 export function parseUploadKey(key: string): KeyCheck {

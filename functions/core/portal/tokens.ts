@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { division, isReportingUnit } from '../shared/divisions';
+import { shanghaiDate, shanghaiMidnight } from '../shared/shanghai-time';
 
 /**
  * Portal access tokens (pure: formatting, hashing, checking; the random bytes come from the caller).
@@ -67,9 +68,9 @@ export const TOKEN_MESSAGES = {
   revoked: '该令牌已停用，请联系省专班重新发放',
 } as const;
 
+/** The Asia/Shanghai calendar date of an instant given as ISO text. */
 function dateText(iso: string): string {
-  // Asia/Shanghai calendar date of an instant.
-  return new Date(Date.parse(iso) + 8 * 3600_000).toISOString().slice(0, 10);
+  return shanghaiDate(new Date(iso));
 }
 
 /** Decides what a presented token (already looked up by its hash) may do, at `now`. */
@@ -102,7 +103,7 @@ export function parseExpiry(spec: string, now: Date): string {
   const date = /^(\d{4})-(\d{2})-(\d{2})$/.exec(s);
   if (date) {
     const [y, m, d] = date.slice(1).map(Number);
-    const endOfDay = Date.UTC(y, m - 1, d + 1) - 8 * 3600_000; // next midnight, Shanghai
+    const endOfDay = shanghaiMidnight(y, m, d + 1).getTime();
     const check = new Date(Date.UTC(y, m - 1, d));
     if (check.getUTCFullYear() !== y || check.getUTCMonth() !== m - 1 || check.getUTCDate() !== d) {
       throw new Error(`日期无效：${spec}`);

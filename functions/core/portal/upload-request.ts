@@ -1,6 +1,6 @@
 import type { Config } from '../shared/config';
 import { addMonths, isMonth, monthLabel, monthsBetween, reportingMonth, shanghaiMonth } from '../shared/months';
-import { uploadKey } from '../ingest/upload-key';
+import { objectKeys } from '../shared/storage-keys';
 
 /**
  * What the portal decides before a clerk's browser may upload (pure): which months are open, a
@@ -152,7 +152,7 @@ export function planUpload(
   return {
     ok: true,
     uploadId,
-    key: uploadKey(month.month, unitCode, `${uploadId}-${file.name}`),
+    key: objectKeys.upload(month.month, unitCode, `${uploadId}-${file.name}`),
     month: month.month,
     unitCode,
     fileName: file.name,

@@ -1,3 +1,5 @@
+import { shanghaiParts } from './shanghai-time';
+
 /** Months are `YYYY-MM` in Asia/Shanghai. */
 
 const MONTH_RE = /^(\d{4})-(0[1-9]|1[0-2])$/;
@@ -51,10 +53,10 @@ export function monthLabel(s: string): string {
   return `${year}年${month}月`;
 }
 
-/** The current month in Asia/Shanghai (UTC+8, no DST). */
+/** The current month in Asia/Shanghai. */
 export function shanghaiMonth(now: Date = new Date()): string {
-  const t = new Date(now.getTime() + 8 * 3600_000);
-  return formatMonth(t.getUTCFullYear(), t.getUTCMonth() + 1);
+  const t = shanghaiParts(now);
+  return formatMonth(t.year, t.month);
 }
 
 /** The month a monthly run reports on: the month before the current Shanghai month. */

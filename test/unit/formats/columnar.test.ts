@@ -1,10 +1,11 @@
 import { Field, Int64, Schema, Table, TimestampMillisecond, Utf8, DateMillisecond, tableFromIPC, tableToIPC, vectorFromArray, Dictionary, Int32, RecordBatch, makeData, Struct } from 'apache-arrow';
 import { describe, expect, it } from 'vitest';
 import { parquetToIpcStream, ipcStreamToParquet } from '../../../functions/adapters/columnar/parquet';
-import { LEDGER_SCHEMA, curatedKeys, ledgerIpc, ledgerTable } from '../../../functions/formats/columnar-schema';
+import { LEDGER_SCHEMA, ledgerIpc, ledgerTable } from '../../../functions/formats/columnar-schema';
 import { parseLedger } from '../../../functions/core/ingest/parse-ledger';
 import { UnreadableFileError, readSheet } from '../../../functions/formats/readers';
 import { makeRow } from '../../helpers/rows';
+import { objectKeys } from '../../../functions/core/shared/storage-keys';
 
 const rows = [
   makeRow({ unitCode: '411102', phase: 13, totalInvestment: 1234.5678, monthCompleted: 12.5, signedDate: '2026-03-18', startDate: '2026-10-08', problems: '<script>alert(1)</script>=HYPERLINK("x")' }),
@@ -36,8 +37,8 @@ describe('columnar copy: declared schema, Arrow IPC and Parquet', () => {
   });
 
   it('keys are Hive-style partitions by month (and unit for uploads)', () => {
-    expect(curatedKeys.upload('2026-10', '411102', 'u1')).toEqual({ parquet: 'uploads/month=2026-10/unit=411102/u1.parquet', arrow: 'uploads/month=2026-10/unit=411102/u1.arrow' });
-    expect(curatedKeys.month('2026-10')).toEqual({ parquet: 'ledger/month=2026-10/ledger.parquet', arrow: 'ledger/month=2026-10/ledger.arrow' });
+    expect(objectKeys.curatedUpload('2026-10', '411102', 'u1')).toEqual({ parquet: 'uploads/month=2026-10/unit=411102/u1.parquet', arrow: 'uploads/month=2026-10/unit=411102/u1.arrow' });
+    expect(objectKeys.curatedMonth('2026-10')).toEqual({ parquet: 'ledger/month=2026-10/ledger.parquet', arrow: 'ledger/month=2026-10/ledger.arrow' });
   });
 });
 

@@ -1,33 +1,64 @@
 import { createHash } from 'node:crypto';
-import { CuratedStore } from '../adapters/columnar/curated-store';
-import type { ObjectStore } from '../adapters/aws/object-store';
-import { type LedgerRepository, eventOrder } from '../adapters/aws/ledger-repo';
-import type { Config } from '../core/shared/config';
-import { checkSize, checkUpload, rejectUpload, type IngestLimits, type UploadCheck } from '../core/ingest/check-upload';
-import { type Receipt, buildReceipt, receiptKey, supersede } from '../core/ingest/receipt';
+import { logEvent } from '../adapters/log';
+import { type IngestLimits, type UploadCheck, checkSize, checkUpload, rejectUpload } from '../core/ingest/check-upload';
+import { type Receipt, buildReceipt, supersede } from '../core/ingest/receipt';
 import type { S3ObjectEvent } from '../core/ingest/s3-event';
 import { parseUploadKey } from '../core/ingest/upload-key';
+import { eventOrder, uploadIdOf } from '../core/ingest/upload-order';
+import type { CuratedWriter, ObjectStore, UploadLedger } from '../core/ports';
+import type { Config } from '../core/shared/config';
+import { objectKeys } from '../core/shared/storage-keys';
 
 export interface IngestDeps {
   store: ObjectStore;
-  repo: LedgerRepository;
+  repo: UploadLedger;
   config: Config;
   rawBucket: string;
-  /** Where the columnar copy of each accepted upload goes (Arrow + Parquet); none when absent. */
-  curatedBucket?: string | null;
+  /** Where the columnar copy of each accepted upload goes (Arrow + Parquet); none when null. */
+  curated: CuratedWriter | null;
   /** Limits beyond the config's (inflated bytes of an .xlsx). */
   limits?: IngestLimits;
   now: () => Date;
 }
 
-/** Same S3 object version ⇒ same id, so a redelivered event is recognised as a replay. */
-export function uploadIdOf(e: S3ObjectEvent): string {
-  const identity = [e.bucket, e.key, e.versionId ?? e.sequencer ?? e.eTag ?? e.eventTime].join('\n');
-  return createHash('sha256').update(identity).digest('hex').slice(0, 16);
+/** The uploads of one SQS message (or of one direct S3 notification: messageId null). */
+export interface IngestMessage {
+  messageId: string | null;
+  uploads: S3ObjectEvent[];
+}
+
+export interface IngestResponse {
+  batchItemFailures: { itemIdentifier: string }[];
+  receipts: Receipt[];
+}
+
+/**
+ * S3 → SQS → ingest. A file's problems become its receipt; only failures of the pipeline itself
+ * (S3/DynamoDB errors) are reported back so SQS retries that message, then the DLQ.
+ */
+export function createIngest(deps: IngestDeps) {
+  return async (messages: IngestMessage[]): Promise<IngestResponse> => {
+    const failures: { itemIdentifier: string }[] = [];
+    const receipts: Receipt[] = [];
+    for (const message of messages) {
+      try {
+        for (const upload of message.uploads) {
+          const receipt = await processUpload(deps, upload);
+          receipts.push(receipt);
+          logEvent('ingested', { key: upload.key, status: receipt.status, summary: receipt.summary });
+        }
+      } catch (err) {
+        logEvent('ingest failed', { messageId: message.messageId, error: String((err as Error).stack ?? err) }, 'error');
+        if (!message.messageId) throw err;
+        failures.push({ itemIdentifier: message.messageId });
+      }
+    }
+    return { batchItemFailures: failures, receipts };
+  };
 }
 
 async function saveReceipt(deps: IngestDeps, r: Receipt): Promise<void> {
-  const key = receiptKey(r.month, r.unitCode, r.uploadId);
+  const key = objectKeys.receipt(r.month, r.unitCode, r.uploadId);
   // S3 first, the table last: the table's receipt is the "done" marker that replays check.
   await deps.store.putJson(deps.rawBucket, key, r);
   await deps.repo.putReceipt(r, key);
@@ -67,7 +98,7 @@ export async function processUpload(deps: IngestDeps, e: S3ObjectEvent): Promise
   if (check.status === 'accepted' && check.month && check.unitCode) {
     const { month, unitCode } = check;
     // The columnar copy first: like the snapshot, same bytes on a retry; the receipt (written last) marks done.
-    if (deps.curatedBucket) await new CuratedStore(deps.store, deps.curatedBucket).writeUpload(month, unitCode, uploadId, check.rows);
+    if (deps.curated) await deps.curated.writeUpload(month, unitCode, uploadId, check.rows);
     await deps.repo.writeSnapshot(month, unitCode, uploadId, check.rows);
     const flip = await deps.repo.flipPointer(month, {
       unitCode,

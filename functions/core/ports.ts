@@ -1,0 +1,150 @@
+/**
+ * The ports: what the stages (functions/{ingest,compute,report,api}) need from the outside
+ * world, as small interfaces. Adapters (functions/adapters/) implement them against S3,
+ * DynamoDB, Chromium, SES/SMTP and the file system; use cases depend only on these, so a test
+ * can hand them the real adapters on the embedded servers or a fault-injecting stand-in.
+ */
+import type { BulletinModel, LinkInfo } from './bulletin/bulletin-model';
+import type { SendLogEntry } from './delivery/send-log';
+import type { Pointer, FlipOutcome } from './ingest/upload-order';
+import type { Receipt } from './ingest/receipt';
+import type { LedgerRow, MonthLedger } from './ledger/ledger-row';
+import type { RatesDoc } from './metrics/rates-types';
+import type { TokenRecord } from './portal/tokens';
+
+/** Objects in a bucket (S3, or the embedded S3). */
+export interface ObjectStore {
+  /** The object's bytes; with a versionId, exactly that version (the raw bucket is versioned). */
+  getBytes(bucket: string, key: string, versionId?: string | null): Promise<Uint8Array>;
+  getJson<T>(bucket: string, key: string): Promise<T>;
+  put(bucket: string, key: string, body: Uint8Array | string, contentType: string): Promise<void>;
+  putJson(bucket: string, key: string, value: unknown): Promise<void>;
+}
+
+/** Ingest's view of the table: receipts, snapshots, the CURRENT pointers. */
+export interface UploadLedger {
+  getReceipt(month: string, unit: string, uploadId: string): Promise<Receipt | null>;
+  putReceipt(receipt: Receipt, receiptKey: string): Promise<void>;
+  writeSnapshot(month: string, unit: string, uploadId: string, rows: LedgerRow[]): Promise<void>;
+  deleteSnapshot(month: string, unit: string, uploadId: string): Promise<void>;
+  /** Makes `pointer` the unit's current upload for the month unless a newer one already is. */
+  flipPointer(month: string, pointer: Pointer): Promise<FlipOutcome>;
+  getPointer(month: string, unit: string): Promise<Pointer | null>;
+}
+
+/** Compute's view: the month's current ledger in, the rates out. */
+export interface MonthLedgerStore {
+  /** The month's ledger and, per unit, the upload its rows come from. */
+  readCurrent(month: string): Promise<{ ledger: MonthLedger; uploadIds: Record<string, string> }>;
+  readLedger(month: string): Promise<MonthLedger>;
+  putRates(doc: RatesDoc): Promise<void>;
+}
+
+/** The portal's view: receipts and pointers of a month. */
+export interface ReceiptsView {
+  /** Receipts of the month; of one unit when `unitCode` is given. */
+  listReceipts(month: string, unitCode?: string): Promise<Receipt[]>;
+  getPointers(month: string): Promise<Pointer[]>;
+}
+
+/** The columnar copies for analysts (Arrow + Parquet in the curated bucket). */
+export interface CuratedWriter {
+  writeUpload(month: string, unit: string, uploadId: string, rows: LedgerRow[]): Promise<string[]>;
+  writeMonth(month: string, ledger: MonthLedger, uploadIdOf: (unit: string) => string): Promise<string[]>;
+}
+
+/** The bulletin mails' send log: who has had which edition of a month. */
+export interface SendLog {
+  getSendLog(month: string, edition: string, recipient: string): Promise<SendLogEntry | null>;
+  putSendLog(entry: SendLogEntry): Promise<void>;
+}
+
+/** HTML → PDF (headless Chromium). */
+export interface PdfRenderer {
+  render(html: string, opts?: { footer?: string }): Promise<Buffer>;
+}
+
+/** The bulletin's and the mail's HTML from the view model (Handlebars templates, fonts embedded). */
+export interface BulletinTemplates {
+  bulletinHtml(model: BulletinModel): Promise<string>;
+  emailHtml(model: BulletinModel, opts: { link: LinkInfo | null }): Promise<string>;
+}
+
+export interface MailAttachment {
+  filename: string;
+  content: Buffer;
+  contentType: string;
+}
+
+/** One mail before it is encoded. */
+export interface MimeInput {
+  from: string;
+  to: string[];
+  subject: string;
+  html: string;
+  text: string;
+  attachments?: MailAttachment[];
+}
+
+/** An encoded mail on its way. */
+export interface OutgoingMessage {
+  from: string;
+  to: string[];
+  /** The RFC 5322 bytes: every transport sends exactly these. */
+  raw: Buffer;
+  /** A short identifier for logs and file names, e.g. `2026-10-province-a_example.gov.cn`. */
+  name: string;
+}
+
+export interface Mailer {
+  send(msg: OutgoingMessage): Promise<{ messageId: string }>;
+}
+
+/** SigV4 query signing allows at most 7 days: no download link may promise more. */
+export const MAX_PRESIGN_SECONDS = 7 * 24 * 3600;
+
+export interface PresignedLink {
+  url: string;
+  expiresAt: Date;
+  /** The validity actually granted (seconds). */
+  expiresIn: number;
+}
+
+/** A time-limited download link to a stored object. */
+export type Presign = (bucket: string, key: string, seconds: number, downloadName?: string) => Promise<PresignedLink>;
+
+/** The portal's token lookup (by the token's hash). */
+export interface TokenLookup {
+  findByToken(token: string): Promise<TokenRecord | null>;
+}
+
+export interface SignedPost {
+  /** Where the browser sends the form (S3 in AWS; the local gateway in `tb serve`). */
+  url: string;
+  /** Form fields to send before the file, in this order. */
+  fields: Record<string, string>;
+}
+
+export interface StoredUpload {
+  key: string;
+  size: number;
+  lastModified: string | null;
+}
+
+/** The raw bucket as the portal sees it. */
+export interface UploadBucket {
+  /** A POST policy that admits one object: this key exactly, 1…maxBytes bytes, until expiry. */
+  signPost(key: string, maxBytes: number, expiresSeconds: number): Promise<SignedPost>;
+  /** The origin browsers POST to (for the page's Content-Security-Policy); null when same-origin. */
+  uploadOrigin(): Promise<string | null>;
+  /** Objects under `prefix` (one unit's month folder), newest first. */
+  list(prefix: string): Promise<StoredUpload[]>;
+}
+
+export interface WebAsset {
+  body: Buffer;
+  contentType: string;
+}
+
+/** The portal page's static files: URL path → asset. */
+export type WebAssets = ReadonlyMap<string, WebAsset>;

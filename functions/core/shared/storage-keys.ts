@@ -1,0 +1,93 @@
+/**
+ * Every S3 object key and every DynamoDB key shape of the pipeline, in one place: the handlers,
+ * the CDK app (prefix-scoped grants, the notification filter) and the local runtime all build
+ * keys here. See docs/architecture.md for the picture.
+ *
+ * Buckets (names come from the environment, see functions/adapters/env.ts):
+ *   raw      incoming/{YYYY-MM}/{unit}/{file}          uploads (the only prefix that notifies)
+ *            receipts/{YYYY-MM}/{unit}/{uploadId}.json  one receipt per upload
+ *            receipts/invalid/{uploadId}.json           receipts of keys with no month or unit
+ *   curated  uploads/month=…/unit=…/{uploadId}.parquet  each accepted upload (+ .arrow)
+ *            ledger/month=…/ledger.parquet             the month's current ledger (+ .arrow)
+ *   reports  reports/{YYYY-MM}/rates.json               the month's computed results
+ *            reports/{YYYY-MM}/bulletin-{YYYY-MM}[-{city}].pdf (+ .html)
+ *
+ * Single table (all keys are strings):
+ *   pk = MONTH#{YYYY-MM}
+ *     sk = CURRENT#{unit}                  pointer to the unit's current upload for the month
+ *     sk = RECEIPT#{unit}#{uploadId}       receipt of one upload
+ *     sk = RATES#{level}#{code}            computed result of one unit (province/city/county)
+ *     sk = SEND#{edition}#{recipient}      send log of the bulletin mails
+ *   pk = LEDGER#{YYYY-MM}#{unit}#{uploadId}
+ *     sk = ROW#{projectCode}               one normalized ledger row of one upload (a snapshot)
+ *   pk = TOKEN#{sha256 of the token}
+ *     sk = TOKEN                           a portal token: unit/role, expiry, revocation (never the token)
+ *   pk = TOKENS
+ *     sk = TOKEN#{tokenId}                 index of tokens, for `tb tokens list/revoke`
+ *
+ * A re-upload writes its snapshot under a new pk, flips CURRENT# with a conditional update
+ * (newer event wins; no transactions needed), then deletes the superseded snapshot.
+ */
+
+export const TABLE = { partitionKey: 'pk', sortKey: 'sk' } as const;
+
+/** Key prefixes inside the buckets. Nothing the pipeline writes lands under `incoming/` (no recursion). */
+export const PREFIX = {
+  incoming: 'incoming/',
+  receipts: 'receipts/',
+  reports: 'reports/',
+  /** The month's current ledger in the curated bucket. */
+  curated: 'ledger/',
+  /** Each accepted upload's columnar copy in the curated bucket. */
+  curatedUploads: 'uploads/',
+} as const;
+
+/** The edition key of the province bulletin (city editions use the city-level code). */
+export const PROVINCE_EDITION = 'province';
+
+export const objectKeys = {
+  /** Where a clerk's file lands (raw bucket). */
+  upload: (month: string, unitCode: string, fileName: string) => `${PREFIX.incoming}${month}/${unitCode}/${fileName}`,
+  /** An upload's receipt (raw bucket); a key with no month or unit files it under `invalid/`. */
+  receipt: (month: string | null, unitCode: string | null, uploadId: string) =>
+    month && unitCode ? `${PREFIX.receipts}${month}/${unitCode}/${uploadId}.json` : `${PREFIX.receipts}invalid/${uploadId}.json`,
+  /** The month's computed results (reports bucket). */
+  rates: (month: string) => `${PREFIX.reports}${month}/rates.json`,
+  /** One edition's PDF and the HTML Chromium printed (reports bucket). */
+  bulletin: (month: string, edition: string = PROVINCE_EDITION) => {
+    const base = edition === PROVINCE_EDITION ? `bulletin-${month}` : `bulletin-${month}-${edition}`;
+    return { pdf: `${PREFIX.reports}${month}/${base}.pdf`, html: `${PREFIX.reports}${month}/${base}.html` };
+  },
+  /** One accepted upload's columnar copy (curated bucket). */
+  curatedUpload: (month: string, unitCode: string, uploadId: string) => {
+    const base = `${PREFIX.curatedUploads}month=${month}/unit=${unitCode}/${uploadId}`;
+    return { parquet: `${base}.parquet`, arrow: `${base}.arrow` };
+  },
+  /** The month's current ledger (curated bucket), replaced by every compute of the month. */
+  curatedMonth: (month: string) => ({
+    parquet: `${PREFIX.curated}month=${month}/ledger.parquet`,
+    arrow: `${PREFIX.curated}month=${month}/ledger.arrow`,
+  }),
+  curatedMonthPrefix: (month: string) => `${PREFIX.curated}month=${month}/`,
+};
+
+export const tableKeys = {
+  month: (month: string) => `MONTH#${month}`,
+  pointer: (unitCode: string) => `CURRENT#${unitCode}`,
+  pointerPrefix: 'CURRENT#',
+  receipt: (unitCode: string | null, uploadId: string) => `RECEIPT#${unitCode ?? 'unknown'}#${uploadId}`,
+  /** All receipts of the month, or of one unit. */
+  receiptPrefix: (unitCode?: string) => (unitCode ? `RECEIPT#${unitCode}#` : 'RECEIPT#'),
+  rates: (level: string, code: string) => `RATES#${level}#${code}`,
+  send: (edition: string, recipient: string) => `SEND#${edition}#${recipient}`,
+  sendPrefix: 'SEND#',
+  snapshot: (month: string, unitCode: string, uploadId: string) => `LEDGER#${month}#${unitCode}#${uploadId}`,
+  row: (projectCode: string) => `ROW#${projectCode}`,
+  token: (hash: string) => `TOKEN#${hash}`,
+  tokenSk: 'TOKEN',
+  tokenIndexPk: 'TOKENS',
+  tokenIndexSk: (id: string) => `TOKEN#${id}`,
+};
+
+/** The month partition's key for items that belong to no valid month (receipts of bad keys). */
+export const INVALID_MONTH = 'invalid';

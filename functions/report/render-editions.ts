@@ -1,0 +1,37 @@
+import type { BulletinModel } from '../core/bulletin/bulletin-model';
+import type { BulletinTemplates, ObjectStore, PdfRenderer } from '../core/ports';
+import { mapLimit } from '../core/shared/concurrency';
+import { objectKeys } from '../core/shared/storage-keys';
+
+export interface RenderDeps {
+  store: ObjectStore;
+  reportsBucket: string;
+  templates: BulletinTemplates;
+  withRenderer: <T>(fn: (r: PdfRenderer) => Promise<T>) => Promise<T>;
+  /** PDFs rendered at once in the one browser (pages). Default 2. */
+  renderConcurrency?: number;
+}
+
+export interface RenderedEdition {
+  model: BulletinModel;
+  pdf: Buffer;
+  keys: { pdf: string; html: string };
+}
+
+/**
+ * Every edition to PDF on one browser, a few at a time (the HTML of the next edition is built
+ * while Chromium prints the current one); each PDF and the HTML it was printed from go to the
+ * reports bucket as soon as they exist.
+ */
+export function renderEditions(deps: RenderDeps, month: string, models: readonly BulletinModel[]): Promise<RenderedEdition[]> {
+  return deps.withRenderer((renderer) =>
+    mapLimit(models, deps.renderConcurrency ?? 2, async (model) => {
+      const html = await deps.templates.bulletinHtml(model);
+      const pdf = await renderer.render(html, { footer: model.footer });
+      const keys = objectKeys.bulletin(month, model.editionKey);
+      await deps.store.put(deps.reportsBucket, keys.pdf, pdf, 'application/pdf');
+      await deps.store.put(deps.reportsBucket, keys.html, html, 'text/html; charset=utf-8');
+      return { model, pdf, keys };
+    }),
+  );
+}

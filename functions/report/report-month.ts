@@ -1,0 +1,109 @@
+import { logEvent } from '../adapters/log';
+import { buildEditions, editionCodes } from '../core/bulletin/city-edition';
+import type { SentMail } from '../core/delivery/send-log';
+import type { RatesDoc } from '../core/metrics/rates-types';
+import type { BulletinTemplates, Mailer, MimeInput, ObjectStore, PdfRenderer, Presign, SendLog } from '../core/ports';
+import type { Config } from '../core/shared/config';
+import { isMonth, previousMonth } from '../core/shared/months';
+import { shanghaiDate } from '../core/shared/shanghai-time';
+import { objectKeys } from '../core/shared/storage-keys';
+import { deliverEditions } from './deliver';
+import { renderEditions } from './render-editions';
+
+export interface ReportDeps {
+  store: ObjectStore;
+  sendLog: SendLog;
+  config: Config;
+  reportsBucket: string;
+  templates: BulletinTemplates;
+  /** Runs `fn` with a browser: per invocation in Lambda, one for a whole local run. */
+  withRenderer: <T>(fn: (r: PdfRenderer) => Promise<T>) => Promise<T>;
+  /** Encodes one mail as RFC 5322 bytes (the same bytes go to every transport). */
+  composeMime: (input: MimeInput) => Promise<Buffer>;
+  mailer: Mailer;
+  /** Time-limited links to stored PDFs, for those above `config.mail.attachLimitBytes`. */
+  presign: Presign;
+  now: () => Date;
+  /** How long a download link works (seconds; SigV4 allows 7 days at most). Default 7 days. */
+  linkTtlSeconds?: number;
+  /** PDFs rendered at once in the one browser (pages). Default 2. */
+  renderConcurrency?: number;
+}
+
+/** compute's result (via the Lambda destination) or an operator's re-run request (`tb report`). */
+export interface ReportEvent {
+  month: string;
+  /** Only this edition: a city-level code, or `province`. Default: all 20. */
+  city?: string | null;
+  /** Mail the bulletins (default true). */
+  send?: boolean;
+  /** Mail again recipients who already got this month's edition. */
+  force?: boolean;
+}
+
+export interface EditionResult {
+  /** `province` or the city-level code. */
+  edition: string;
+  /** 全省 / 郑州市 */
+  name: string;
+  pdfKey: string;
+  htmlKey: string;
+  pdfBytes: number;
+}
+
+export interface ReportResult {
+  month: string;
+  /** The first edition rendered (the province's unless one city was asked for). */
+  pdfKey: string;
+  htmlKey: string;
+  pdfBytes: number;
+  editions: EditionResult[];
+  mails: SentMail[];
+}
+
+/** The month's bulletins from its rates.json: render every edition, then mail each recipient once. */
+export function createReport(deps: ReportDeps) {
+  return async (event: ReportEvent): Promise<ReportResult> => {
+    const { month } = event;
+    if (!month || !isMonth(month)) throw new Error(`Invalid month "${month}" (expected YYYY-MM)`);
+    const only = event.city ?? null;
+    if (only !== null && !editionCodes().includes(only)) {
+      throw new Error(`Unknown edition "${only}" (expected a city-level code such as 410100, or "province")`);
+    }
+    const [doc, previous] = await Promise.all([
+      deps.store.getJson<RatesDoc>(deps.reportsBucket, objectKeys.rates(month)),
+      loadPrevious(deps, month),
+    ]);
+    const models = buildEditions(doc, deps.config, { issuedOn: shanghaiDate(deps.now()), previous }, only);
+    const rendered = await renderEditions(deps, month, models);
+    const editions: EditionResult[] = rendered.map(({ model, pdf, keys }) => ({
+      edition: model.editionKey,
+      name: model.city?.name ?? '全省',
+      pdfKey: keys.pdf,
+      htmlKey: keys.html,
+      pdfBytes: pdf.byteLength,
+    }));
+    const mails = event.send === false ? [] : await deliverEditions(deps, month, rendered, { force: event.force === true });
+    logEvent('reported', {
+      month,
+      editions: editions.map((e) => `${e.edition}:${e.pdfBytes}`),
+      mails: mails.map((m) => `${m.edition}/${m.recipient}:${m.status}`),
+    });
+    const failed = mails.filter((m) => m.status === 'failed');
+    // Fail the invocation so alarms fire and the async retry resends; the send log skips those already sent.
+    if (failed.length) throw new Error(`Bulletin mail failed for ${failed.map((f) => `${f.edition}/${f.recipient} (${f.error})`).join(', ')}`);
+    const first = editions[0];
+    return { month, pdfKey: first.pdfKey, htmlKey: first.htmlKey, pdfBytes: first.pdfBytes, editions, mails };
+  };
+}
+
+/** Last month's rates.json, for rank moves; none in the first month (or if it cannot be read). */
+async function loadPrevious(deps: ReportDeps, month: string): Promise<RatesDoc | null> {
+  try {
+    return await deps.store.getJson<RatesDoc>(deps.reportsBucket, objectKeys.rates(previousMonth(month)));
+  } catch (err) {
+    const name = (err as Error).name;
+    if (name !== 'NoSuchKey' && name !== 'NotFound') logEvent('previous-rates-unreadable', { month, error: String(err) }, 'error');
+    return null;
+  }
+}
