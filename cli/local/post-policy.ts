@@ -1,4 +1,5 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
+import { escapeMarkup } from '../../functions/core/shared/markup';
 
 /**
  * Checks a browser-form POST upload the way S3 does (Signature Version 4 POST policies), for the
@@ -135,7 +136,7 @@ export function checkPostPolicy(input: {
 }
 
 export function s3ErrorXml(code: string, message: string, extra: Record<string, string | number> = {}): string {
-  const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+  const esc = escapeMarkup;
   const more = Object.entries(extra)
     .map(([k, v]) => `<${k}>${esc(String(v))}</${k}>`)
     .join('');

@@ -1,5 +1,5 @@
 /**
- * Rough rates over the generator's in-memory ledger (as METRICS.md defines them), to check
+ * Rough rates over the generator's in-memory ledger (as docs/metrics.md defines them), to check
  * that the samples hit the intended ranges. Not the pipeline's compute: a self-check only.
  */
 import { CITIES, shortName } from '../../functions/core/shared/divisions';

@@ -13,6 +13,7 @@ import { BarChart } from 'echarts/charts';
 import { GridComponent, MarkLineComponent } from 'echarts/components';
 import { SVGRenderer } from 'echarts/renderers';
 import { chartOption, type ChartSpec } from '../../core/bulletin/chart-data';
+import { escapeMarkup } from '../../core/shared/markup';
 
 echarts.use([BarChart, GridComponent, MarkLineComponent, SVGRenderer]);
 
@@ -55,12 +56,9 @@ export function renderChartSvg(spec: ChartSpec): string {
     .replace(/\s(?:ecmeta_[a-z_]+|class|pointer-events)="[^"]*"/g, '')
     // Inline SVG in HTML needs no namespaces: the page then holds no URL at all.
     .replace(/\s(?:xmlns(?::xlink)?|version|baseProfile)="[^"]*"/g, '')
-    .replace(/^<svg /, `<svg role="img" aria-label="${escapeAttr(spec.title)}" `)
+    .replace(/^<svg /, `<svg role="img" aria-label="${escapeMarkup(spec.title)}" `)
     .replace(/>\s+</g, '><');
   if (UNSAFE.test(tidy)) throw new Error(`chart ${spec.id}: unexpected active content in the SVG`);
   return tidy;
 }
 
-function escapeAttr(s: string): string {
-  return s.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
-}

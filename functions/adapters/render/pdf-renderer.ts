@@ -26,6 +26,7 @@ import { CITIES } from '../../core/shared/divisions';
 import { logEvent } from '../log';
 import type { PdfRenderer } from '../../core/ports';
 import { FONT_FAMILY, fontsDir, subsetsFor } from './templates';
+import { escapeMarkup } from '../../core/shared/markup';
 
 /** Every character a footer may print: page numbers, the title and 期号, a city edition's name. */
 export const FOOTER_TEXT_CHARS = `第页共期 0123456789（）　${BULLETIN_TITLE}${CITIES.map((c) => c.name).join('')}`;
@@ -35,10 +36,6 @@ export const DEFAULT_RENDER_TIMEOUT_MS = 60_000;
 /** A4 with room for the footer; close to GB/T 9704 proportions but wider text for the tables. */
 export const PAGE_MARGIN = { top: '20mm', bottom: '20mm', left: '20mm', right: '20mm' } as const;
 
-function escapeHtml(s: string): string {
-  return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;');
-}
-
 /**
  * The footer on every page: `text` (the title and 期号) on the left, "第 X 页 共 Y 页" on the right.
  * Chromium fills `pageNumber`/`totalPages`; `text` is escaped.
@@ -47,7 +44,7 @@ export function footerTemplate(text = ''): string {
   return (
     `<div style="width:100%;box-sizing:border-box;padding:0 ${PAGE_MARGIN.left} 0 ${PAGE_MARGIN.right};display:flex;justify-content:space-between;` +
     `font-size:8pt;color:#333;font-family:'${FONT_FAMILY}',sans-serif;">` +
-    `<span>${escapeHtml(text)}</span>` +
+    `<span>${escapeMarkup(text)}</span>` +
     `<span>第 <span class="pageNumber"></span> 页 共 <span class="totalPages"></span> 页</span></div>`
   );
 }
@@ -249,19 +246,15 @@ async function prepareFooterFonts(): Promise<string> {
         : '/etc/fonts/fonts.conf';
     const conf =
       `<?xml version="1.0"?>\n<!DOCTYPE fontconfig SYSTEM "fonts.dtd">\n<fontconfig>\n` +
-      `  <include ignore_missing="yes">${xmlText(existing)}</include>\n` +
-      `  <dir>${xmlText(join(tmp, 'fonts'))}</dir>\n` +
-      `  <cachedir>${xmlText(join(tmp, 'cache'))}</cachedir>\n</fontconfig>\n`;
+      `  <include ignore_missing="yes">${escapeMarkup(existing)}</include>\n` +
+      `  <dir>${escapeMarkup(join(tmp, 'fonts'))}</dir>\n` +
+      `  <cachedir>${escapeMarkup(join(tmp, 'cache'))}</cachedir>\n</fontconfig>\n`;
     await writeFile(join(tmp, 'fonts.conf'), conf);
     return tmp;
   } catch (err) {
     await rm(tmp, { recursive: true, force: true });
     throw err;
   }
-}
-
-function xmlText(s: string): string {
-  return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 }
 
 /** WOFF 1.0 → the sfnt (TrueType/OpenType) it wraps: inflate each table, rebuild the directory. */

@@ -1,7 +1,7 @@
 import type { Config } from '../shared/config';
 import { HEADER_SCAN_ROWS, type Issue, hasLedgerHeader, parseLedger } from './parse-ledger';
 import type { LedgerRow } from '../ledger/ledger-row';
-import { rowChecks } from '../metrics/quality/quality';
+import { rowChecks } from '../metrics/quality/row-checks';
 import { type RawSheet, type ReadOptions, UnreadableFileError, readSheet } from '../../formats/readers';
 import { parseUploadKey } from './upload-key';
 

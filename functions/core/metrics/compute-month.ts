@@ -8,7 +8,9 @@ import { emptySummary, nullRates, summarize, type LandingCriterion, type RowSumm
 import { competitionRanks } from './rank';
 import { gradeRates } from './grade';
 import { computeScore } from './score';
-import { crossMonthChecks, dedupeFindings, rowChecks } from './quality/quality';
+import { dedupeFindings } from './quality/findings';
+import { crossMonthChecks } from './quality/month-checks';
+import { rowChecks } from './quality/row-checks';
 
 /** One line of `units`: who it is and which reporting units roll up into it. */
 interface UnitFrame {

@@ -1,4 +1,4 @@
-/** The `rates.json` contract (METRICS.md, schemaVersion 1). Change only by adding fields. */
+/** The `rates.json` contract (docs/metrics.md, schemaVersion 1). Change only by adding fields. */
 
 export const RATE_KEYS = ['signingLanding', 'start', 'investmentCompletion', 'production', 'efficiency'] as const;
 export type RateKey = (typeof RATE_KEYS)[number];

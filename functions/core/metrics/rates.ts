@@ -73,7 +73,7 @@ export function sumInvestment(rows: readonly LedgerRow[]): Investment {
   return { total: roundMoney(inv.total), annualPlan: roundMoney(inv.annualPlan), ytdCompleted: roundMoney(inv.ytdCompleted) };
 }
 
-/** A rate with a zero denominator is unknown, not 0% or 100% (METRICS.md). */
+/** A rate with a zero denominator is unknown, not 0% or 100% (docs/metrics.md). */
 export function ratio(numerator: number, denominator: number): number | null {
   return denominator === 0 ? null : numerator / denominator;
 }

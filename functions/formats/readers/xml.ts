@@ -1,4 +1,5 @@
 import { UnreadableFileError } from './sheet';
+import { escapeMarkup } from '../../core/shared/markup';
 
 /**
  * A small streaming XML tokenizer for the parts of an .xlsx (SpreadsheetML is plain, namespaced
@@ -63,7 +64,8 @@ export class XmlScanner {
             pos = lt;
             break;
           }
-          if (h.wantText) h.text(escapeText(s.slice(lt + 9, end)));
+          // CDATA is literal text: escaped here so that the handler's decodeEntities gives it back as written.
+          if (h.wantText) h.text(escapeMarkup(s.slice(lt + 9, end)));
           pos = end + 3;
           continue;
         }
@@ -130,10 +132,6 @@ function tagEnd(s: string, from: number): number {
 function localName(qname: string): string {
   const colon = qname.indexOf(':');
   return colon < 0 ? qname : qname.slice(colon + 1);
-}
-
-function escapeText(s: string): string {
-  return s.replace(/&/g, '&amp;').replace(/</g, '&lt;');
 }
 
 const ENTITY_RE = /&(#x[0-9a-fA-F]+|#[0-9]+|amp|lt|gt|quot|apos);/g;

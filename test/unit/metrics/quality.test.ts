@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import type { LedgerRow, MonthLedger } from '../../../functions/core/ledger/ledger-row';
 import { makeRow } from '../../helpers/rows';
-import { crossMonthChecks, dedupeFindings, rowChecks } from '../../../functions/core/metrics/quality/quality';
+import { dedupeFindings } from '../../../functions/core/metrics/quality/findings';
+import { crossMonthChecks } from '../../../functions/core/metrics/quality/month-checks';
+import { rowChecks } from '../../../functions/core/metrics/quality/row-checks';
 
 /** One fixed project (same code every call), so cross-month checks can follow it. */
 const row = (over: Partial<LedgerRow> = {}) =>
