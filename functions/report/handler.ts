@@ -8,8 +8,10 @@ import { portalLinker, secretFromSecretsManager } from '../adapters/aws/download
 import { type Presign, MAX_PRESIGN_SECONDS, s3Presigner } from '../adapters/aws/presign';
 import { configFromEnv } from '../adapters/runtime-config';
 import { renderBulletinHtml, renderEmailHtml } from '../adapters/render/templates';
-import { type BulletinModel, type LinkInfo, PROVINCE_EDITION, emailText } from '../core/bulletin/bulletin-model';
-import { buildEditions, editionCodes } from '../core/bulletin/city-edition';
+import { type LinkInfo, emailText } from '../core/bulletin/email';
+import { buildEditions, editionCodes } from '../core/bulletin/editions';
+import { PROVINCE_EDITION } from '../core/bulletin/masthead';
+import type { BulletinModel } from '../core/bulletin/view-model';
 import type { Config } from '../core/shared/config';
 import { formatDuration, formatShanghaiDateTime } from '../core/bulletin/format';
 import { isMonth, previousMonth } from '../core/shared/months';

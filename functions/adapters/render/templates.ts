@@ -17,7 +17,8 @@ import { createRequire } from 'node:module';
 import { basename, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Handlebars from 'handlebars';
-import type { BulletinModel, LinkInfo } from '../../core/bulletin/bulletin-model';
+import type { LinkInfo } from '../../core/bulletin/email';
+import type { BulletinModel } from '../../core/bulletin/view-model';
 import { renderChartSvg } from './charts';
 
 export const FONT_FAMILY = 'Noto Sans SC';

@@ -1,6 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { buildBulletinModel, emailText, issueNumber, type BulletinModel, type BulletinOptions } from '../../../functions/core/bulletin/bulletin-model';
-import { buildCityEdition, buildEditions, editionCodes } from '../../../functions/core/bulletin/city-edition';
+import { buildCityEdition } from '../../../functions/core/bulletin/city-edition';
+import { buildEditions, editionCodes } from '../../../functions/core/bulletin/editions';
+import { emailText } from '../../../functions/core/bulletin/email';
+import { issueNumber } from '../../../functions/core/bulletin/masthead';
+import { buildBulletinModel } from '../../../functions/core/bulletin/province-edition';
+import type { BulletinModel, BulletinOptions } from '../../../functions/core/bulletin/view-model';
 import { parseConfig } from '../../../functions/core/shared/config';
 import { CITIES, REPORTING_UNITS } from '../../../functions/core/shared/divisions';
 import type { LedgerRow, MonthLedger } from '../../../functions/core/ledger/ledger-row';
