@@ -17,12 +17,10 @@ import { join, resolve } from 'node:path';
 import { setLogSink } from '../../functions/adapters/log';
 import { ChromiumRenderer, pdfOptions } from '../../functions/adapters/render/pdf-renderer';
 import { renderBulletinHtml } from '../../functions/adapters/render/templates';
-
-import type { BulletinModel } from '../../functions/core/bulletin/bulletin-model';
-import { buildEditions } from '../../functions/core/bulletin/city-edition';
+import type { BulletinModel } from '../../functions/core/bulletin/view-model';
+import { buildEditions } from '../../functions/core/bulletin/editions';
 import { parseConfig } from '../../functions/core/shared/config';
 import type { RatesDoc } from '../../functions/core/metrics/rates-types';
-
 import { listInput } from '../local/input-files';
 import { LocalPipeline } from '../local/runtime';
 import { objectKeys } from '../../functions/core/shared/storage-keys';

@@ -4,7 +4,8 @@
  * DynamoDB, Chromium, SES/SMTP and the file system; use cases depend only on these, so a test
  * can hand them the real adapters on the embedded servers or a fault-injecting stand-in.
  */
-import type { BulletinModel, LinkInfo } from './bulletin/bulletin-model';
+import type { LinkInfo } from './bulletin/email';
+import type { BulletinModel } from './bulletin/view-model';
 import type { SendLogEntry } from './delivery/send-log';
 import type { Pointer, FlipOutcome } from './ingest/upload-order';
 import type { Receipt } from './ingest/receipt';

@@ -1,4 +1,5 @@
-import { type BulletinModel, type LinkInfo, emailText } from '../core/bulletin/bulletin-model';
+import { type LinkInfo, emailText } from '../core/bulletin/email';
+import type { BulletinModel } from '../core/bulletin/view-model';
 import { formatDuration, formatShanghaiDateTime } from '../core/bulletin/format';
 import { deliveryFor, recipientsOf } from '../core/delivery/recipients';
 import type { SentMail } from '../core/delivery/send-log';

@@ -1,4 +1,4 @@
-import type { BulletinModel } from '../core/bulletin/bulletin-model';
+import type { BulletinModel } from '../core/bulletin/view-model';
 import type { BulletinTemplates, ObjectStore, PdfRenderer } from '../core/ports';
 import { mapLimit } from '../core/shared/concurrency';
 import { objectKeys } from '../core/shared/storage-keys';

@@ -1,5 +1,5 @@
 import { logEvent } from '../adapters/log';
-import { buildEditions, editionCodes } from '../core/bulletin/city-edition';
+import { buildEditions, editionCodes } from '../core/bulletin/editions';
 import type { SentMail } from '../core/delivery/send-log';
 import type { RatesDoc } from '../core/metrics/rates-types';
 import type { BulletinTemplates, Mailer, MimeInput, ObjectStore, PdfRenderer, Presign, SendLog } from '../core/ports';

@@ -6,7 +6,8 @@ import { SESv2Client, SendEmailCommand } from '@aws-sdk/client-sesv2';
 import { mockClient } from 'aws-sdk-client-mock';
 import PostalMime from 'postal-mime';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { buildBulletinModel, emailText } from '../../functions/core/bulletin/bulletin-model';
+import { emailText } from '../../functions/core/bulletin/email';
+import { buildBulletinModel } from '../../functions/core/bulletin/province-edition';
 import {
   buildMimeMessage,
   mailerFromEnv,

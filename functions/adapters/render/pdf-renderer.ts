@@ -21,7 +21,7 @@ import { join } from 'node:path';
 import { inflateSync } from 'node:zlib';
 import chromium from '@sparticuz/chromium';
 import puppeteer, { type Browser, type Page, type PDFOptions } from 'puppeteer-core';
-import { BULLETIN_TITLE } from '../../core/bulletin/bulletin-model';
+import { BULLETIN_TITLE } from '../../core/bulletin/masthead';
 import { CITIES } from '../../core/shared/divisions';
 import { logEvent } from '../log';
 import type { PdfRenderer } from '../../core/ports';

@@ -1,5 +1,5 @@
 /**
- * Pure number formatting for documents (bulletin, email). METRICS.md conventions:
+ * Pure number formatting for documents (bulletin, email). docs/metrics.md conventions:
  * rates are fractions in data and percentages with one decimal in documents ("57.0%"),
  * gaps and changes are in 百分点, a missing value is "—".
  *

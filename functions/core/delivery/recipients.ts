@@ -1,4 +1,4 @@
-import type { BulletinModel } from '../bulletin/bulletin-model';
+import type { BulletinModel } from '../bulletin/view-model';
 import type { Config } from '../shared/config';
 
 /** `mail.province` gets the province bulletin; `mail.cities[code]` that city's edition. Each address once. */

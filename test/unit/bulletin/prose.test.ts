@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { cityCountNoun, countyCountNoun } from '../../../functions/core/bulletin/bulletin-model';
+import { cityCountNoun, countyCountNoun } from '../../../functions/core/bulletin/sections/progress';
 import {
   investmentSentence,
   laggardsClause,

@@ -1,0 +1,131 @@
+/**
+ * 三、预警: red grades per rate, rates that fell by more than the threshold, and the units that did
+ * not report. The tables and the 报送 sentence are written once; each edition adds its own notes
+ * (the province: its reporting units in numbers; a city: its own figures). Pure.
+ */
+import { CITIES, division, shortName, type Division } from '../../shared/divisions';
+import type { Config } from '../../shared/config';
+import { formatCount, formatPoints, formatPointsAbs, formatRate, rateTenths } from '../format';
+import { joinNames } from '../prose';
+import { previousRate, unitIndex } from '../cells';
+import { RATE_KEYS, RATE_NAMES, type RateKey, type RatesDoc, type UnitResult } from '../../metrics/rates-types';
+import type { UnreportedGroup, WarningSection } from '../view-model';
+
+type FallRow = WarningSection['falls']['rows'][number];
+
+/** A unit as the warning tables name it. */
+export interface NamedUnit {
+  name: string;
+  unit?: UnitResult | null;
+}
+
+/**
+ * The section over `units` (province: the city-level units; city: its reporting units, or itself).
+ * `ownFalls` lead the falls table (a city's own, as 全市); `fallsNote` gets the table's rows.
+ */
+export function warningSection(o: {
+  nameHeader: string;
+  units: readonly NamedUnit[];
+  config: Config;
+  fallThreshold: number;
+  redNote: string;
+  ownFalls?: FallRow[];
+  fallsNote: (rows: FallRow[]) => string;
+  unreported: WarningSection['unreported'];
+}): WarningSection {
+  const falls = [...(o.ownFalls ?? []), ...fallRows(o.units, o.fallThreshold)];
+  return {
+    nameHeader: o.nameHeader,
+    red: {
+      number: '',
+      caption: '红色等级指标',
+      rows: redRows(o.units, o.config),
+      note: o.redNote,
+    },
+    falls: {
+      number: '',
+      caption: `较上月下降超过 ${formatPointsAbs(o.fallThreshold)} 个百分点的指标`,
+      rows: falls,
+      note: o.fallsNote(falls),
+    },
+    unreported: o.unreported,
+  };
+}
+
+export function redCriterion(key: RateKey, config: Config): string {
+  if (key === 'investmentCompletion') return `低于时序进度 ${formatPointsAbs(config.grades.investmentRedGap)} 个百分点及以上`;
+  return `低于 ${formatRate(config.grades.yellow)}`;
+}
+
+/** Rates of a unit that dropped by more than `threshold` (on the printed 百分点). */
+export function fallsOf(unit: UnitResult, threshold: number): RateKey[] {
+  const limit = -Math.round(threshold * 1000);
+  return RATE_KEYS.filter((k) => {
+    const c = unit.change?.[k];
+    return typeof c === 'number' && rateTenths(c) < limit;
+  });
+}
+
+export function fallRow(name: string, unit: UnitResult, key: RateKey): FallRow {
+  return { unit: name, metric: RATE_NAMES[key], now: formatRate(unit.rates[key]), before: previousRate(unit, key), change: formatPoints(unit.change[key]) };
+}
+
+/** 红色等级指标: per rate, the units graded red, lowest first ("无" when none). */
+export function redRows(units: readonly NamedUnit[], config: Config): WarningSection['red']['rows'] {
+  return RATE_KEYS.map((key) => {
+    const red = units
+      .filter((u) => u.unit?.reported && u.unit.grade?.[key] === 'red')
+      .sort((a, b) => (a.unit!.rates[key] ?? 0) - (b.unit!.rates[key] ?? 0))
+      .map((u) => `${u.name} ${formatRate(u.unit!.rates[key])}`);
+    return { metric: RATE_NAMES[key], criterion: redCriterion(key, config), units: red.length ? red.join('、') : '无' };
+  });
+}
+
+/** Rates that fell by more than `threshold`, over all the units, the largest fall first. */
+export function fallRows(units: readonly NamedUnit[], threshold: number): FallRow[] {
+  return units
+    .flatMap((u) => (u.unit?.reported ? fallsOf(u.unit, threshold).map((k) => ({ u, k, d: u.unit!.change[k] as number })) : []))
+    .sort((a, b) => a.d - b.d)
+    .map(({ u, k }) => fallRow(u.name, u.unit!, k));
+}
+
+/** The units that did not report, grouped by city (`sentence` is the edition's to write). */
+export function unreportedGroups(codes: readonly string[], doc: RatesDoc): WarningSection['unreported'] {
+  const unitsByCode = unitIndex(doc);
+  const cityOrder = new Map(CITIES.map((c, i) => [c.code, i]));
+  const groups = new Map<string, { cityName: string; order: number; self: boolean; units: Array<{ code: string; name: string }> }>();
+  for (const code of [...new Set(codes)]) {
+    const d: Division | undefined = division(code);
+    const docUnit = unitsByCode('county', code);
+    const cityCode = d?.cityCode ?? docUnit?.cityCode ?? '';
+    const cityDiv = division(cityCode);
+    const self = !!d && d.code === d.cityCode; // 济源, 航空港区 report for themselves
+    const key = self ? `self:${code}` : cityCode || `unknown:${code}`;
+    const cityName = self ? shortName(d!) : (cityDiv?.name ?? d?.cityName ?? '其他');
+    let grp = groups.get(key);
+    if (!grp) {
+      grp = { cityName, order: cityOrder.get(cityCode) ?? CITIES.length, self, units: [] };
+      groups.set(key, grp);
+    }
+    if (!self) grp.units.push({ code, name: d?.name ?? docUnit?.name ?? code });
+  }
+  const list: UnreportedGroup[] = [...groups.values()]
+    .sort((a, b) => a.order - b.order)
+    .map((gr) => {
+      const units = gr.units.sort((a, b) => a.code.localeCompare(b.code)).map((u) => u.name);
+      return { cityName: gr.cityName, units, text: gr.self ? gr.cityName : `${gr.cityName}：${joinNames(units)}` };
+    });
+  const count = new Set(codes).size;
+  return { count, groups: list, text: list.length ? list.map((x) => x.text).join('；') : '无', sentence: '' };
+}
+
+/**
+ * "本月（郑州市）应报送台账的县（市、区）N 个，已报送 M 个，未报送 K 个：…。" or "…，全部按时报送。".
+ * `who`: "" (province) or the city; `unreported.list`: the names as the edition lists them.
+ */
+export function reportingSentence(who: string, expected: number, reported: number, unreported: { count: number; list: string }): string {
+  return (
+    `本月${who}应报送台账的县（市、区）${formatCount(expected)} 个，已报送 ${formatCount(reported)} 个` +
+    (unreported.count ? `，未报送 ${unreported.count} 个：${unreported.list}。` : '，全部按时报送。')
+  );
+}

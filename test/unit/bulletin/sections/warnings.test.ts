@@ -1,0 +1,38 @@
+import { describe, expect, it } from 'vitest';
+import { parseConfig } from '../../../../functions/core/shared/config';
+import { build, luohe } from '../../../helpers/bulletin-build';
+import { makeDoc, testConfig } from '../../../helpers/bulletin-fixture';
+
+describe('三、预警', () => {
+  it('red grades per rate, falls of more than 5 points, 未报送', () => {
+    const doc = makeDoc();
+    const kf = doc.units.find((u) => u.level === 'city' && u.code === '410200')!;
+    kf.change = { ...kf.change, start: -0.082, efficiency: -0.05 }; // 8.2 falls; 5.0 does not
+    const w = build(doc).warnings;
+    expect(w.red.rows.find((r) => r.metric === '开工率')).toEqual({ metric: '开工率', criterion: '低于 50.0%', units: '南阳 20.0%、驻马店 20.0%、商丘 45.0%、安阳 48.0%' });
+    expect(w.red.rows.find((r) => r.metric === '投资完成率')!.criterion).toBe('低于时序进度 10.0 个百分点及以上');
+    expect(w.red.rows.find((r) => r.metric === '签约落地率')!.units).toBe('无');
+    expect(w.falls.rows).toEqual([{ unit: '开封', metric: '开工率', now: '55.0%', before: '63.2%', change: '-8.2' }]);
+    expect(w.unreported.text).toBe('郑州市：中原区、金水区；漯河市：舞阳县；航空港区');
+    expect(w.unreported.sentence).toBe('本月应报送台账的县（市、区）8 个，已报送 4 个，未报送 4 个：郑州市：中原区、金水区；漯河市：舞阳县；航空港区。');
+    // The threshold is configuration: at 4 points the 5.0-point fall is listed too, at 10 none is.
+    const at = (fallThreshold: number) =>
+      build(doc, parseConfig({ ...testConfig, bulletin: { ...testConfig.bulletin, fallThreshold } })).warnings.falls.rows.map((r) => r.change);
+    expect(at(0.04)).toEqual(['-8.2', '-5.0']);
+    expect(at(0.1)).toEqual([]);
+  });
+
+  it('reporting units: those with three or more red rates, and the largest falls', () => {
+    const w = build().warnings;
+    expect(w.red.note).toBe('县（市、区）中，有 2 个单位存在红色等级指标，其中三项及以上指标为红色的是召陵区（漯河），各单位分级情况见附表和各市分册。');
+    expect(w.falls.note).toBe('县（市、区）中，有 1 个单位共 1 项指标较上月下降超过 5.0 个百分点，降幅较大的是源汇区投产率（下降 8.0 个百分点），详见各市分册。');
+  });
+
+  it('a city edition: its own reporting units', () => {
+    const m = luohe();
+    expect(m.warnings.red.rows.find((r) => r.metric === '开工率')!.units).toBe('召陵区 45.0%');
+    expect(m.warnings.red.rows.find((r) => r.metric === '投资完成率')!.units).toBe('召陵区 70.0%');
+    expect(m.warnings.falls.rows).toEqual([{ unit: '源汇区', metric: '投产率', now: '60.0%', before: '68.0%', change: '-8.0' }]);
+    expect(m.warnings.unreported.sentence).toBe('本月漯河市应报送台账的县（市、区）5 个，已报送 4 个，未报送 1 个：舞阳县。');
+  });
+});
