@@ -23,6 +23,7 @@ import { parseConfig } from '../../functions/core/shared/config';
 import type { RatesDoc } from '../../functions/core/metrics/rates-types';
 import { listInput } from '../local/input-files';
 import { LocalPipeline } from '../local/runtime';
+import { mapLimit } from '../../functions/core/shared/concurrency';
 import { objectKeys } from '../../functions/core/shared/storage-keys';
 
 const MONTH = '2026-10';
@@ -56,20 +57,6 @@ async function timed<T>(fn: () => Promise<T>): Promise<[T, number]> {
   const t = performance.now();
   const out = await fn();
   return [out, performance.now() - t];
-}
-
-async function mapLimit<T, R>(items: readonly T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
-  const out: R[] = new Array(items.length);
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: limit }, async () => {
-      while (next < items.length) {
-        const i = next++;
-        out[i] = await fn(items[i]);
-      }
-    }),
-  );
-  return out;
 }
 
 export async function run(): Promise<void> {
