@@ -2,7 +2,7 @@ import { division } from '../shared/divisions';
 import type { Issue } from '../ledger/issues';
 import { monthLabel } from '../shared/months';
 
-/** Upload receipt (docs/ledger-format.md): stored in S3 `receipts/{month}/{unit}/{uploadId}.json` and in the table. */
+/** Upload receipt (LEDGER.md): stored in S3 `receipts/{month}/{unit}/{uploadId}.json` and in the table. */
 export interface Receipt {
   schemaVersion: 1;
   uploadId: string;
