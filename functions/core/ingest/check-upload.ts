@@ -1,8 +1,10 @@
 import type { Config } from '../shared/config';
-import { HEADER_SCAN_ROWS, type Issue, hasLedgerHeader, parseLedger } from './parse-ledger';
+import type { Issue, IssueCode, RowCheckCode } from '../ledger/issues';
 import type { LedgerRow } from '../ledger/ledger-row';
 import { rowChecks } from '../metrics/quality/row-checks';
 import { type RawSheet, type ReadOptions, UnreadableFileError, readSheet } from '../../formats/readers';
+import { HEADER_SCAN_ROWS, hasLedgerHeader } from './find-header';
+import { parseLedger } from './parse-ledger';
 import { parseUploadKey } from './upload-key';
 
 export interface UploadCheck {
@@ -25,7 +27,7 @@ export interface IngestLimits {
   maxInflatedBytes?: number;
 }
 
-const fileIssue = (code: string, message: string, value: string | null = null): Issue => ({ code, row: null, column: null, value, message });
+const fileIssue = (code: IssueCode, message: string, value: string | null = null): Issue => ({ code, row: null, column: null, value, message });
 
 /** Size check before the bytes are even fetched. */
 export function checkSize(size: number, config: Config): Issue | null {
@@ -99,7 +101,8 @@ export async function checkUpload(key: string, bytes: Uint8Array, config: Config
     // Indexed: a for-of here would make an iterator for each of the (mostly clean) rows.
     for (let i = 0; i < findings.length; i++) {
       const f = findings[i];
-      rowWarnings.push({ code: f.check, row: row.sourceRow, column: null, value: null, message: `第 ${row.sourceRow} 行：${f.message}` });
+      // rowChecks runs Q3, Q7 and Q8 only; its findings are typed with every quality check.
+      rowWarnings.push({ code: f.check as RowCheckCode, row: row.sourceRow, column: null, value: null, message: `第 ${row.sourceRow} 行：${f.message}` });
     }
   }
   return {

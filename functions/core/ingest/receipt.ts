@@ -1,5 +1,5 @@
 import { division } from '../shared/divisions';
-import type { Issue } from './parse-ledger';
+import type { Issue } from '../ledger/issues';
 import { monthLabel } from '../shared/months';
 
 /** Upload receipt (docs/ledger-format.md): stored in S3 (objectKeys.receipt) and in the table. */

@@ -1,5 +1,5 @@
 import { type Cell, cellText, isBlank, parseNumber } from '../ledger/cell-values';
-import type { Issue } from './parse-ledger';
+import type { Issue } from '../ledger/issues';
 import type { MoneyScale } from '../ledger/columns';
 
 /**

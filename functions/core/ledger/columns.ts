@@ -1,8 +1,8 @@
 import type { LedgerRow } from './ledger-row';
 
 /**
- * The ledger's columns (LEDGER.md): one definition feeds header matching, validation and,
- * later, the blank template form, so they cannot drift apart.
+ * The ledger's columns (docs/ledger-format.md): one definition feeds header matching,
+ * validation, the parser's row values and the blank template form, so they cannot drift apart.
  */
 export type FieldType = 'text' | 'code' | 'batch' | 'phase' | 'status' | 'money' | 'date' | 'unitCode';
 

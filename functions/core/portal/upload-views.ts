@@ -1,4 +1,4 @@
-import type { Issue } from '../ingest/parse-ledger';
+import type { Issue } from '../ledger/issues';
 import type { Receipt } from '../ingest/receipt';
 import { displayFileName } from './upload-request';
 

@@ -14,7 +14,7 @@ export interface ArrowWorkerRequest {
 
 export type ArrowWorkerReply =
   | { sheet: ReturnType<typeof readArrow> }
-  | { refused: { message: string; code: string; detail: string | null } }
+  | { refused: { message: string; code: UnreadableFileError['code']; detail: string | null } }
   | { failed: string };
 
 parentPort?.once('message', ({ bytes, maxRows }: ArrowWorkerRequest) => {

@@ -1,4 +1,5 @@
 import type { Cell } from '../../core/ledger/cell-values';
+import type { UnreadableCode } from '../../core/ledger/issues';
 
 /** One spreadsheet row as the clerk sees it: its row number and its cells (0-based columns). */
 export interface RawRow {
@@ -46,7 +47,7 @@ export const MAX_COLUMNS = 256;
 export class UnreadableFileError extends Error {
   constructor(
     message: string,
-    readonly code: string,
+    readonly code: UnreadableCode,
     /** Technical detail from the parsing library, kept for support (not the clerk's message). */
     readonly detail: string | null = null,
   ) {

@@ -125,6 +125,13 @@ describe('parseLedger', () => {
     expect(unit.errors[0]).toMatchObject({ code: 'unit-mismatch', row: 2, column: '行政区划代码', value: '411103' });
   });
 
+  it('without a header, names the required columns and where the blank form is', () => {
+    const r = parseLedger(sheet([['会议纪要'], ['2026年10月工作安排']]), ctx);
+    expect(r.errors.map((e) => [e.code, e.message])).toEqual([
+      ['no-header', '未找到表头行：表格应包含 项目代码、项目名称、批次、期次、项目状态、总投资、年度计划投资、本年累计完成投资 等列（可在上报页面点击“下载空白模板（.xlsx）”获取空白表格）'],
+    ]);
+  });
+
   it('keeps text literally: formulas and markup are data', () => {
     const r = parseLedger(sheet([HEADER, row('A1', { 1: '<script>alert(1)</script>=HYPERLINK("x")' })]), ctx);
     expect(r.rows[0].projectName).toBe('<script>alert(1)</script>=HYPERLINK("x")');
