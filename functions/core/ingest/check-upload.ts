@@ -1,5 +1,5 @@
 import type { Config } from '../shared/config';
-import type { Issue, IssueCode, RowCheckCode } from '../ledger/issues';
+import type { Issue, IssueCode } from '../ledger/issues';
 import type { LedgerRow } from '../ledger/ledger-row';
 import { rowChecks } from '../metrics/quality/row-checks';
 import { type RawSheet, type ReadOptions, UnreadableFileError, readSheet } from '../../formats/readers';
@@ -101,8 +101,7 @@ export async function checkUpload(key: string, bytes: Uint8Array, config: Config
     // Indexed: a for-of here would make an iterator for each of the (mostly clean) rows.
     for (let i = 0; i < findings.length; i++) {
       const f = findings[i];
-      // rowChecks runs Q3, Q7 and Q8 only; its findings are typed with every quality check.
-      rowWarnings.push({ code: f.check as RowCheckCode, row: row.sourceRow, column: null, value: null, message: `第 ${row.sourceRow} 行：${f.message}` });
+      rowWarnings.push({ code: f.check, row: row.sourceRow, column: null, value: null, message: `第 ${row.sourceRow} 行：${f.message}` });
     }
   }
   return {

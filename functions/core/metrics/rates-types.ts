@@ -77,8 +77,8 @@ export interface PhaseResult {
 
 export type QualityCheck = 'Q1' | 'Q2' | 'Q3' | 'Q4' | 'Q5' | 'Q6' | 'Q7' | 'Q8';
 
-export interface QualityFinding {
-  check: QualityCheck;
+export interface QualityFinding<C extends QualityCheck = QualityCheck> {
+  check: C;
   unitCode: string;
   projectCode: string;
   message: string;

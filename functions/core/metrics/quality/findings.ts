@@ -11,7 +11,7 @@ import type { QualityCheck, QualityFinding } from '../rates-types';
 /** Money that should be equal may differ by float noise only. */
 export const EPS = 1e-9;
 
-export function finding(check: QualityCheck, row: Pick<LedgerRow, 'unitCode' | 'projectCode'>, message: string): QualityFinding {
+export function finding<C extends QualityCheck>(check: C, row: Pick<LedgerRow, 'unitCode' | 'projectCode'>, message: string): QualityFinding<C> {
   return { check, unitCode: row.unitCode, projectCode: row.projectCode, message };
 }
 

@@ -1,9 +1,13 @@
 import type { LedgerRow } from '../../ledger/ledger-row';
 import { monthEnd } from '../../shared/months';
+import type { RowCheckCode } from '../../ledger/issues';
 import type { QualityFinding } from '../rates-types';
 import { EPS, finding, project, wan } from './findings';
 
 /** Q3, Q7, Q8: the checks that need only the row and the report month. */
+
+/** What ingest reports on the receipt, coded by its check. */
+export type RowFinding = QualityFinding<RowCheckCode>;
 
 const PROJECT_CODE_RE = /^\d{4}-\d{6}-\d{2}-\d{2}-\d{6}$/;
 
@@ -12,9 +16,9 @@ const PROJECT_CODE_RE = /^\d{4}-\d{6}-\d{2}-\d{2}-\d{6}$/;
  * What a single-row check returns for a clean row: one shared empty list, not a new one per row
  * (ingest runs these on every row of every upload; the garbage cost more than the checks).
  */
-const NONE: readonly QualityFinding[] = Object.freeze([]);
+const NONE: readonly RowFinding[] = Object.freeze([]);
 
-function checkQ3(row: LedgerRow): readonly QualityFinding[] {
+function checkQ3(row: LedgerRow): readonly RowFinding[] {
   if (row.ytdCompleted <= row.totalInvestment + EPS) return NONE;
   return [
     finding(
@@ -28,7 +32,7 @@ function checkQ3(row: LedgerRow): readonly QualityFinding[] {
 /** Characters 5–10 of a well-formed code: its 区划代码. */
 const REGION = { start: 5, end: 11 };
 
-function checkQ7(row: LedgerRow): readonly QualityFinding[] {
+function checkQ7(row: LedgerRow): readonly RowFinding[] {
   // test, not exec: no match array for each of the clean rows.
   if (!PROJECT_CODE_RE.test(row.projectCode)) {
     return [
@@ -69,7 +73,7 @@ function cachedMonthEnd(month: string): string {
 const endProblem = (p: string) => (p.includes('报告期末') ? 1 : 0);
 const chainFirst = (a: string, b: string) => endProblem(a) - endProblem(b);
 
-function checkQ8(row: LedgerRow, month: string): readonly QualityFinding[] {
+function checkQ8(row: LedgerRow, month: string): readonly RowFinding[] {
   // Runs on every row of every upload: an indexed loop (no iterator or destructuring garbage),
   // and nothing allocated for a clean row.
   let problems: string[] | null = null;
@@ -94,7 +98,7 @@ function checkQ8(row: LedgerRow, month: string): readonly QualityFinding[] {
 }
 
 /** Q3, Q7, Q8: checks that need only the row and the report month. */
-export function rowChecks(row: LedgerRow, month: string): readonly QualityFinding[] {
+export function rowChecks(row: LedgerRow, month: string): readonly RowFinding[] {
   const q3 = checkQ3(row);
   const q7 = checkQ7(row);
   const q8 = checkQ8(row, month);
