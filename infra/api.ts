@@ -1,20 +1,19 @@
-import path from 'node:path';
-import { type CfnElement, Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import { Duration, Stack } from 'aws-cdk-lib';
 import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
 import { CorsHttpMethod, HttpApi, HttpMethod, HttpRoute, HttpStage, LogGroupLogDestination } from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
-import { Effect, PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
-import { ApplicationLogLevel, Architecture, LoggingFormat, Runtime, SystemLogLevel } from 'aws-cdk-lib/aws-lambda';
-import { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
-import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
-import { type Bucket, HttpMethods } from 'aws-cdk-lib/aws-s3';
+import type { LogGroup } from 'aws-cdk-lib/aws-logs';
+import { HttpMethods } from 'aws-cdk-lib/aws-s3';
 import { Construct, type IConstruct } from 'constructs';
-import { LAMBDA_WEB_DIR, PAGE_BUILD } from '../functions/adapters/web-assets';
+import { LAMBDA_WEB_DIR } from '../functions/adapters/web-assets';
 import { PORTAL_ROUTES } from '../functions/api/routes';
 import type { Config } from '../functions/core/shared/config';
 import { ENV } from '../functions/adapters/env';
 import { PREFIX } from '../functions/core/shared/storage-keys';
-import { BASE_BUNDLING, posixQuote } from './functions';
+import { SOURCE_MAPS_ENV, webAssetCommands } from './bundling';
+import { ack, objectWildcard } from './nag';
+import { PipelineFunction } from './pipeline-function';
+import { objectsArn, retainedLogGroup } from './resources';
 import type { Storage } from './storage';
 
 /**
@@ -44,30 +43,6 @@ export const API_ROUTES: readonly { path: string; methods: HttpMethod[] }[] = Ob
   methods: methods.map((m) => HttpMethod[m]),
 }));
 
-
-const q = posixQuote;
-const posix = (p: string) => p.split(path.sep).join('/');
-
-/** Shell commands (after esbuild bundled the handler) that build the page into `{outputDir}/web`. */
-export function webAssetCommands(inputDir: string, outputDir: string): string[] {
-  const src = path.posix.join(posix(inputDir), 'functions/api/web');
-  const out = path.posix.join(posix(outputDir), 'web');
-  const esbuild = path.posix.join(posix(inputDir), 'node_modules/.bin/esbuild');
-  const flags = [
-    PAGE_BUILD.bundle ? '--bundle' : '',
-    `--format=${PAGE_BUILD.format}`,
-    `--target=${PAGE_BUILD.target}`,
-    PAGE_BUILD.minify ? '--minify' : '',
-    `--charset=${PAGE_BUILD.charset}`,
-    '--log-level=warning',
-  ].filter(Boolean);
-  return [
-    `mkdir -p ${q(out)}`,
-    `${q(esbuild)} ${q(`${src}/app.ts`)} ${flags.join(' ')} --outfile=${q(`${out}/app.js`)}`,
-    `cp ${q(`${src}/index.html`)} ${q(`${src}/style.css`)} ${q(`${out}/`)}`,
-  ];
-}
-
 /** `-c portalOrigin=https://portal.example.gov.cn`: the page's origin when not served by this API. */
 export function portalOriginFrom(scope: IConstruct): string | undefined {
   const raw = scope.node.tryGetContext('portalOrigin') as unknown;
@@ -79,13 +54,16 @@ export function portalOriginFrom(scope: IConstruct): string | undefined {
 }
 
 export interface PortalApiProps {
+  /** Repository root (the handler's entry, lock file, node_modules, the page's sources). Required. */
   projectRoot: string;
+  /** The validated pipeline configuration, handed to the function as `ENV.config`. Required. */
   config: Config;
+  /** The raw bucket (uploads land under `incoming/`) and the table (tokens, receipts). Required. */
   storage: Storage;
 }
 
 export class PortalApi extends Construct {
-  readonly handler: NodejsFunction;
+  readonly handler: PipelineFunction;
   readonly api: HttpApi;
   readonly stage: HttpStage;
   readonly accessLogs: LogGroup;
@@ -98,52 +76,29 @@ export class PortalApi extends Construct {
     const { raw, table } = storage;
     const portalOrigin = portalOriginFrom(this);
 
-    // ---- the function ----
-    const logGroup = new LogGroup(this, 'HandlerLogs', { retention: RetentionDays.ONE_YEAR, removalPolicy: RemovalPolicy.RETAIN });
-    const role = new Role(this, 'HandlerRole', {
-      assumedBy: new ServicePrincipal('lambda.amazonaws.com'),
-      description: 'three-batches portal API function',
-    });
-    logGroup.grantWrite(role);
-    this.handler = new NodejsFunction(this, 'Handler', {
-      entry: path.join(projectRoot, 'functions/api/handler.ts'),
-      handler: 'handler',
+    // ---- the function (with HandlerLogs and HandlerRole beside it, as deployed) ----
+    this.handler = new PipelineFunction(this, 'Handler', {
       projectRoot,
-      depsLockFilePath: path.join(projectRoot, 'package-lock.json'),
-      runtime: Runtime.NODEJS_22_X,
-      architecture: Architecture.ARM_64,
+      entry: 'functions/api/handler.ts',
       memorySize: 512,
       timeout: Duration.seconds(15),
       description: 'Upload portal: page, template, presigned uploads, receipts, reporting status',
-      role,
-      logGroup,
-      loggingFormat: LoggingFormat.JSON,
-      applicationLogLevelV2: ApplicationLogLevel.INFO,
-      systemLogLevelV2: SystemLogLevel.WARN,
+      roleDescription: 'three-batches portal API function',
       environment: {
         [ENV.table]: table.tableName,
         [ENV.rawBucket]: raw.bucketName,
         [ENV.config]: JSON.stringify(config),
         [ENV.webDir]: LAMBDA_WEB_DIR,
-        NODE_OPTIONS: '--enable-source-maps',
+        ...SOURCE_MAPS_ENV,
       },
-      bundling: {
-        ...BASE_BUNDLING,
-        commandHooks: {
-          beforeBundling: () => [],
-          beforeInstall: () => [],
-          afterBundling: (inputDir, outputDir) => webAssetCommands(inputDir, outputDir),
-        },
-      },
+      afterBundling: webAssetCommands,
     });
 
     // ---- least-privilege grants ----
-    const allow = (sid: string, actions: string[], resources: string[], conditions?: Record<string, unknown>) =>
-      role.addToPrincipalPolicy(new PolicyStatement({ sid, effect: Effect.ALLOW, actions, resources, conditions }));
     // A presigned POST is authorized as the signer's s3:PutObject on the key: only under incoming/.
-    allow('SignUploads', ['s3:PutObject'], [`${raw.bucketArn}/${PREFIX.incoming}*`]);
-    allow('ListUploads', ['s3:ListBucket'], [raw.bucketArn], { StringLike: { 's3:prefix': [`${PREFIX.incoming}*`] } });
-    allow('ReadTokensAndReceipts', ['dynamodb:GetItem', 'dynamodb:Query'], [table.tableArn]);
+    this.handler.allow('SignUploads', ['s3:PutObject'], [objectsArn(raw, PREFIX.incoming)]);
+    this.handler.allow('ListUploads', ['s3:ListBucket'], [raw.bucketArn], { StringLike: { 's3:prefix': [`${PREFIX.incoming}*`] } });
+    this.handler.allow('ReadTokensAndReceipts', ['dynamodb:GetItem', 'dynamodb:Query'], [table.tableArn]);
 
     // ---- the HTTP API ----
     const integration = new HttpLambdaIntegration('Handler', this.handler);
@@ -161,7 +116,7 @@ export class PortalApi extends Construct {
           }
         : undefined,
     });
-    this.accessLogs = new LogGroup(this, 'AccessLogs', { retention: RetentionDays.ONE_YEAR, removalPolicy: RemovalPolicy.RETAIN });
+    this.accessLogs = retainedLogGroup(this, 'AccessLogs');
     this.stage = new HttpStage(this, 'DefaultStage', {
       httpApi: this.api,
       stageName: '$default',
@@ -201,23 +156,19 @@ export class PortalApi extends Construct {
   }
 
   /** cdk-nag findings on the portal, each acknowledged with its reason (as infra/nag.ts does for the pipeline). */
-  private acknowledgeNag(raw: Bucket): void {
-    const rawId = Stack.of(this).resolve((raw.node.defaultChild as CfnElement).logicalId) as string;
-    Validations.of(this.handler.role!).acknowledge({
-      id: `AwsSolutions-IAM5[Resource::<${rawId}.Arn>/${PREFIX.incoming}*]`,
-      reason: `Presigned POSTs are authorized by s3:PutObject of the signer; keys are per upload and are confined to the raw bucket's ${PREFIX.incoming} prefix.`,
-    });
-    Validations.of(this.handler).acknowledge({
-      id: 'AwsSolutions-L1',
-      reason: 'Node.js 22 is pinned by the design (DESIGN.md "AWS shape") like the pipeline functions; upgrade deliberately, not by lint.',
-    });
+  private acknowledgeNag(raw: Storage['raw']): void {
+    ack(
+      this.handler.executionRole,
+      objectWildcard(raw, PREFIX.incoming),
+      `Presigned POSTs are authorized by s3:PutObject of the signer; keys are per upload and are confined to the raw bucket's ${PREFIX.incoming} prefix.`,
+    );
     for (const child of this.api.node.children) {
       if (!(child instanceof HttpRoute)) continue;
-      Validations.of(child).acknowledge({
-        id: 'AwsSolutions-APIG4',
-        reason:
-          'Authorization happens in the function: every data route requires a portal bearer token, looked up by its SHA-256 hash in DynamoDB (revocable, optional expiry, scoped to one reporting unit or read-only for the province office). The page, its script and style, and the blank template are public by design.',
-      });
+      ack(
+        child,
+        'AwsSolutions-APIG4',
+        'Authorization happens in the function: every data route requires a portal bearer token, looked up by its SHA-256 hash in DynamoDB (revocable, optional expiry, scoped to one reporting unit or read-only for the province office). The page, its script and style, and the blank template are public by design.',
+      );
     }
   }
 }

@@ -5,6 +5,7 @@ import path from 'node:path';
 import { AssetHashType, RemovalPolicy } from 'aws-cdk-lib';
 import { Architecture, Code, LayerVersion, Runtime } from 'aws-cdk-lib/aws-lambda';
 import { Construct } from 'constructs';
+import { findPackageDir } from './bundling';
 
 /**
  * A Lambda layer carrying `@sparticuz/chromium` (and its runtime dependencies) exactly as
@@ -23,18 +24,6 @@ interface PackageEntry {
   dir: string;
   /** Folder relative to the layer's `nodejs/` (e.g. `node_modules/tar-fs/node_modules/tar-stream`). */
   target: string;
-}
-
-/** Resolves a package folder the way Node does (walking up `node_modules` folders). */
-function findPackageDir(name: string, fromDir: string): string | undefined {
-  let dir = fromDir;
-  for (;;) {
-    const candidate = path.join(dir, 'node_modules', name);
-    if (existsSync(path.join(candidate, 'package.json'))) return candidate;
-    const up = path.dirname(dir);
-    if (up === dir) return undefined;
-    dir = up;
-  }
 }
 
 /** The package and the transitive closure of its dependencies, with their nested placement. */
@@ -121,6 +110,7 @@ export function stageChromiumLayer(projectRoot: string): { dir: string; hash: st
 }
 
 export interface ChromiumLayerProps {
+  /** Repository root whose `node_modules` holds `@sparticuz/chromium` and its dependencies (as `npm ci` left them). Required. */
   projectRoot: string;
 }
 

@@ -1,17 +1,21 @@
 import { RemovalPolicy } from 'aws-cdk-lib';
-import { Effect, PolicyStatement } from 'aws-cdk-lib/aws-iam';
-import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
-import type { Bucket } from 'aws-cdk-lib/aws-s3';
+import type { IBucket } from 'aws-cdk-lib/aws-s3';
 import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import { ENV } from '../functions/adapters/env';
 import { PREFIX } from '../functions/core/shared/storage-keys';
+import type { PipelineFunction } from './pipeline-function';
+import { objectsArn } from './resources';
 
 export interface DownloadLinksProps {
-  report: NodejsFunction;
-  portal: NodejsFunction;
+  /** The function that signs the links it mails (gets the secret and `ENV.portalUrl`). Required. */
+  report: PipelineFunction;
+  /** The function that checks the links and presigns the PDFs (gets the secret and `ENV.reportsBucket`). Required. */
+  portal: PipelineFunction;
+  /** The portal's address, which the links point at. Required. */
   portalUrl: string;
-  reports: Bucket;
+  /** The bucket of the bulletin PDFs (the portal may read its `reports/` objects). Required. */
+  reports: IBucket;
 }
 
 /**
@@ -37,13 +41,6 @@ export class DownloadLinks extends Construct {
     props.report.addEnvironment(ENV.portalUrl, props.portalUrl);
     props.portal.addEnvironment(ENV.reportsBucket, props.reports.bucketName);
     // The portal reads bulletin PDFs only (to presign them), nothing else of the reports bucket.
-    props.portal.addToRolePolicy(
-      new PolicyStatement({
-        sid: 'PresignBulletins',
-        effect: Effect.ALLOW,
-        actions: ['s3:GetObject'],
-        resources: [`${props.reports.bucketArn}/${PREFIX.reports}*`],
-      }),
-    );
+    props.portal.allow('PresignBulletins', ['s3:GetObject'], [objectsArn(props.reports, PREFIX.reports)]);
   }
 }

@@ -1,10 +1,11 @@
 import { Stack } from 'aws-cdk-lib';
-import { Effect, type IGrantable, PolicyStatement } from 'aws-cdk-lib/aws-iam';
+import type { IGrantable } from 'aws-cdk-lib/aws-iam';
 import { ConfigurationSet, EmailIdentity, Identity, SuppressionReasons } from 'aws-cdk-lib/aws-ses';
 import { Construct } from 'constructs';
+import { allowStatement } from './resources';
 
 export interface MailProps {
-  /** Domain the bulletin is sent from (`sesIdentity` context), e.g. `example.gov.cn`. */
+  /** Domain the bulletin is sent from, e.g. `example.gov.cn`. Required (the stack passes the `sesIdentity` context, default `example.gov.cn`). */
   domain: string;
 }
 
@@ -41,12 +42,7 @@ export class Mail extends Construct {
   /** `ses:SendEmail`/`ses:SendRawEmail` on this identity and configuration set only. */
   grantSend(grantee: IGrantable): void {
     grantee.grantPrincipal.addToPrincipalPolicy(
-      new PolicyStatement({
-        sid: 'SendBulletin',
-        effect: Effect.ALLOW,
-        actions: ['ses:SendEmail', 'ses:SendRawEmail'],
-        resources: [this.identity.emailIdentityArn, this.configurationSetArn],
-      }),
+      allowStatement('SendBulletin', ['ses:SendEmail', 'ses:SendRawEmail'], [this.identity.emailIdentityArn, this.configurationSetArn]),
     );
   }
 }

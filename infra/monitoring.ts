@@ -14,15 +14,22 @@ import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 
 export interface MonitoringProps {
-  /** Queues that must stay empty (dead letters, failed async invocations), by alarm name part. */
+  /**
+   * Queues that must stay empty (dead letters, failed async invocations), by alarm name part: the
+   * alarm is `{name}Depth` in this construct (its logical ID, so renaming one replaces the alarm). Required.
+   */
   queues: Record<string, IQueue>;
-  /** Functions whose errors raise an alarm, by alarm name part. */
+  /** Functions whose invocation errors raise an alarm, by alarm name part (`{name}Errors`, as for `queues`). Required. */
   functions: Record<string, IFunction>;
-  /** Optional address subscribed to the alarm topic. */
+  /** Address subscribed to the alarm topic by e-mail. Default: none (the topic only). */
   alarmEmail?: string;
 }
 
-/** CloudWatch alarms → SNS topic (→ e-mail when `alarmEmail` is set). */
+/**
+ * CloudWatch alarms → SNS topic (→ e-mail when `alarmEmail` is set). The functions' error alarms
+ * are made here rather than in PipelineFunction: they were always children of this construct, and
+ * made anywhere else they would get new logical IDs (new alarms, lost history).
+ */
 export class Monitoring extends Construct {
   readonly topic: Topic;
   readonly alarms: Alarm[] = [];

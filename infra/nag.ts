@@ -1,6 +1,6 @@
 import { type CfnElement, Stack, Validations } from 'aws-cdk-lib';
 import type { IConstruct } from 'constructs';
-import type { Bucket } from 'aws-cdk-lib/aws-s3';
+import type { IBucket } from 'aws-cdk-lib/aws-s3';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { PREFIX } from '../functions/core/shared/storage-keys';
 import type { ThreeBatchesStack } from './stack';
@@ -8,10 +8,11 @@ import type { ThreeBatchesStack } from './stack';
 /**
  * cdk-nag (AwsSolutions pack, v3: CDK policy validation) acknowledgments, each with its reason.
  * Findings are acknowledged one by one (rule id + finding), never a whole rule for the stack,
- * so a new wildcard or managed policy still fails the nag test.
+ * so a new wildcard or managed policy still fails the nag test. The portal acknowledges its own
+ * (infra/api.ts), and every PipelineFunction its pinned runtime (infra/pipeline-function.ts).
  */
 
-function ack(scope: IConstruct, id: string, reason: string): void {
+export function ack(scope: IConstruct, id: string, reason: string): void {
   Validations.of(scope).acknowledge({ id, reason });
 }
 
@@ -20,8 +21,8 @@ function logicalId(construct: IConstruct): string {
   return Stack.of(construct).resolve(cfn.logicalId) as string;
 }
 
-/** The IAM5 finding id cdk-nag reports for `<bucket ARN>/<prefix>*`. */
-function objectWildcard(bucket: Bucket, prefix: string): string {
+/** The IAM5 finding id cdk-nag reports for `<bucket ARN>/<prefix>*` (`objectsArn` in infra/resources.ts). */
+export function objectWildcard(bucket: IBucket, prefix: string): string {
   return `AwsSolutions-IAM5[Resource::<${logicalId(bucket)}.Arn>/${prefix}*]`;
 }
 
@@ -32,20 +33,19 @@ function functionVersions(fn: IFunction): string {
 export function applyNagSuppressions(stack: ThreeBatchesStack): void {
   const { storage, functions, monthly } = stack;
   const { raw, curated, reports } = storage;
-  const roleOf = (fn: IFunction) => fn.role!;
 
   // --- object-prefix wildcards: S3 object ARNs cannot be enumerated in advance ---
   const prefixReason = (what: string) =>
     `Object-level access is scoped to ${what}; object keys are per upload/month and cannot be listed in a policy.`;
-  ack(roleOf(functions.ingest), objectWildcard(raw, PREFIX.incoming), prefixReason(`the raw bucket's ${PREFIX.incoming} prefix (read only)`));
-  ack(roleOf(functions.ingest), objectWildcard(raw, PREFIX.receipts), prefixReason(`the raw bucket's ${PREFIX.receipts} prefix`));
-  ack(roleOf(functions.ingest), objectWildcard(curated, ''), prefixReason('the curated bucket (per-upload columnar copies)'));
-  ack(roleOf(functions.compute), objectWildcard(curated, PREFIX.curated), prefixReason(`the curated bucket's ${PREFIX.curated} prefix (the month's columnar copy, write only)`));
-  ack(roleOf(functions.compute), objectWildcard(reports, PREFIX.reports), prefixReason(`the reports bucket's ${PREFIX.reports} prefix`));
-  ack(roleOf(functions.report), objectWildcard(reports, ''), prefixReason('the reports bucket, which holds only bulletin outputs'));
+  ack(functions.ingest.executionRole, objectWildcard(raw, PREFIX.incoming), prefixReason(`the raw bucket's ${PREFIX.incoming} prefix (read only)`));
+  ack(functions.ingest.executionRole, objectWildcard(raw, PREFIX.receipts), prefixReason(`the raw bucket's ${PREFIX.receipts} prefix`));
+  ack(functions.ingest.executionRole, objectWildcard(curated, ''), prefixReason('the curated bucket (per-upload columnar copies)'));
+  ack(functions.compute.executionRole, objectWildcard(curated, PREFIX.curated), prefixReason(`the curated bucket's ${PREFIX.curated} prefix (the month's columnar copy, write only)`));
+  ack(functions.compute.executionRole, objectWildcard(reports, PREFIX.reports), prefixReason(`the reports bucket's ${PREFIX.reports} prefix`));
+  ack(functions.report.executionRole, objectWildcard(reports, ''), prefixReason('the reports bucket, which holds only bulletin outputs'));
 
   // --- bulletin download links (infra/download-links.ts) ---
-  ack(roleOf(stack.portal.handler), objectWildcard(reports, PREFIX.reports), prefixReason(`the reports bucket's ${PREFIX.reports} prefix (read only, to presign bulletin PDFs for signed mail links)`));
+  ack(stack.portal.handler.executionRole, objectWildcard(reports, PREFIX.reports), prefixReason(`the reports bucket's ${PREFIX.reports} prefix (read only, to presign bulletin PDFs for signed mail links)`));
   ack(
     stack.downloadLinks.secret,
     'AwsSolutions-SMG4',
@@ -58,15 +58,6 @@ export function applyNagSuppressions(stack: ThreeBatchesStack): void {
     functionVersions(functions.compute),
     'lambda:InvokeFunction on the compute function ARN and its qualified ARNs (versions/aliases) only; no other function.',
   );
-
-  // --- runtime pinned by design ---
-  for (const fn of [functions.ingest, functions.compute, functions.report]) {
-    ack(
-      fn,
-      'AwsSolutions-L1',
-      'Node.js 22 is pinned by the design (DESIGN.md "AWS shape") and matches the tested @sparticuz/chromium build; upgrade deliberately, not by lint.',
-    );
-  }
 
   // --- queues that ARE dead-letter queues (targets of Scheduler / Lambda async destinations) ---
   ack(monthly.dlq, 'AwsSolutions-SQS3', 'This queue is the EventBridge Scheduler dead-letter queue; it needs no DLQ of its own.');

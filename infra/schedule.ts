@@ -3,13 +3,18 @@ import { Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { Schedule, ScheduleExpression, ScheduleTargetInput, TimeWindow } from 'aws-cdk-lib/aws-scheduler';
 import { LambdaInvoke } from 'aws-cdk-lib/aws-scheduler-targets';
-import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
+import type { Queue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import { deadLetterQueue } from './resources';
 import type { ScheduleSettings } from './settings';
 
 export interface MonthlyScheduleProps {
+  /**
+   * Day of month, time, time zone and on/off of the run (the `schedule` context). Required; the
+   * stack passes the resolved context, whose defaults are day 5, 09:00, Asia/Shanghai, enabled.
+   */
   settings: ScheduleSettings;
-  /** The compute function; its on-success destination runs the report. */
+  /** The function to invoke, with `{}`: compute (its on-success destination runs the report). Required. */
   target: IFunction;
 }
 
@@ -27,11 +32,7 @@ export class MonthlySchedule extends Construct {
   constructor(scope: Construct, id: string, props: MonthlyScheduleProps) {
     super(scope, id);
     const s = props.settings;
-    this.dlq = new Queue(this, 'Dlq', {
-      encryption: QueueEncryption.SQS_MANAGED,
-      enforceSSL: true,
-      retentionPeriod: Duration.days(14),
-    });
+    this.dlq = deadLetterQueue(this, 'Dlq');
     this.role = new Role(this, 'Role', {
       assumedBy: new ServicePrincipal('scheduler.amazonaws.com', {
         conditions: { StringEquals: { 'aws:SourceAccount': Stack.of(this).account } },

@@ -12,10 +12,11 @@ import { type Settings, REPO_ROOT, senderDomain } from './settings';
 import { Storage } from './storage';
 
 export interface ThreeBatchesStackProps extends StackProps {
+  /** The deploy-time settings from CDK context (`resolveSettings` in infra/settings.ts, which defaults each one). Required. */
   settings: Settings;
-  /** The validated pipeline configuration (handed to every function as `TB_CONFIG`). */
+  /** The validated pipeline configuration (handed to every function as `ENV.config`, `TB_CONFIG`). Required. */
   config: Config;
-  /** Repository root (entries, lock file, templates, node_modules). Defaults to this repo. */
+  /** Repository root (entries, lock file, templates, node_modules). Default: this repository (`REPO_ROOT`). */
   projectRoot?: string;
 }
 

@@ -9,9 +9,10 @@ import {
   ObjectOwnership,
 } from 'aws-cdk-lib/aws-s3';
 import { SqsDestination } from 'aws-cdk-lib/aws-s3-notifications';
-import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
+import { Queue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { PREFIX, TABLE } from '../functions/core/shared/storage-keys';
+import { deadLetterQueue, SECURE_QUEUE } from './resources';
 
 /** Ingest function timeout; the upload queue's visibility timeout is six times this. */
 export const INGEST_TIMEOUT = Duration.minutes(2);
@@ -47,35 +48,21 @@ export class Storage extends Construct {
       lifecycleRules: [{ id: 'expire-access-logs', expiration: Duration.days(365) }],
     });
 
-    this.raw = new Bucket(this, 'Raw', {
-      ...secure,
-      versioned: true,
-      serverAccessLogsBucket: this.accessLogs,
-      serverAccessLogsPrefix: 'raw/',
-      lifecycleRules: [
-        { id: 'abort-incomplete-uploads', abortIncompleteMultipartUploadAfter: Duration.days(7) },
-      ],
-    });
+    // The data buckets: secure, with server access logs under their own prefix.
+    const dataBucket = (id: string, logPrefix: string, props: BucketProps) =>
+      new Bucket(this, id, { ...secure, serverAccessLogsBucket: this.accessLogs, serverAccessLogsPrefix: logPrefix, ...props });
+    const abortAfter = Duration.days(7);
+    const abortIncompleteUploads = { id: 'abort-incomplete-uploads', abortIncompleteMultipartUploadAfter: abortAfter };
 
-    this.curated = new Bucket(this, 'Curated', {
-      ...secure,
-      serverAccessLogsBucket: this.accessLogs,
-      serverAccessLogsPrefix: 'curated/',
-      lifecycleRules: [
-        { id: 'abort-incomplete-uploads', abortIncompleteMultipartUploadAfter: Duration.days(7) },
-      ],
-    });
-
-    this.reports = new Bucket(this, 'Reports', {
-      ...secure,
+    this.raw = dataBucket('Raw', 'raw/', { versioned: true, lifecycleRules: [abortIncompleteUploads] });
+    this.curated = dataBucket('Curated', 'curated/', { lifecycleRules: [abortIncompleteUploads] });
+    this.reports = dataBucket('Reports', 'reports/', {
       versioned: true,
-      serverAccessLogsBucket: this.accessLogs,
-      serverAccessLogsPrefix: 'reports/',
       lifecycleRules: [
         {
           id: 'expire-old-report-versions',
           noncurrentVersionExpiration: Duration.days(90),
-          abortIncompleteMultipartUploadAfter: Duration.days(7),
+          abortIncompleteMultipartUploadAfter: abortAfter,
         },
       ],
     });
@@ -90,14 +77,9 @@ export class Storage extends Construct {
       removalPolicy: RemovalPolicy.RETAIN,
     });
 
-    this.uploadDlq = new Queue(this, 'UploadDlq', {
-      encryption: QueueEncryption.SQS_MANAGED,
-      enforceSSL: true,
-      retentionPeriod: Duration.days(14),
-    });
+    this.uploadDlq = deadLetterQueue(this, 'UploadDlq');
     this.uploadQueue = new Queue(this, 'UploadQueue', {
-      encryption: QueueEncryption.SQS_MANAGED,
-      enforceSSL: true,
+      ...SECURE_QUEUE,
       visibilityTimeout: Duration.seconds(INGEST_TIMEOUT.toSeconds() * 6),
       retentionPeriod: Duration.days(4),
       deadLetterQueue: { queue: this.uploadDlq, maxReceiveCount: 5 },

@@ -6,7 +6,7 @@ import type { WebAssets } from '../../functions/core/ports';
 
 /**
  * Builds the portal page for `tb serve` in memory: app.ts → app.js with esbuild (PAGE_BUILD, the options
- * the Lambda bundling hook uses too: infra/api.ts `webAssetCommands`), index.html and style.css
+ * the Lambda bundling hook uses too: infra/bundling.ts `webAssetCommands`), index.html and style.css
  * as they are.
  */
 export const WEB_SOURCE_DIR = 'functions/api/web';

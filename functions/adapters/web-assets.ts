@@ -4,11 +4,11 @@ import type { WebAssets } from '../core/ports';
 
 /**
  * The portal page's static files (index.html, app.js built from app.ts, style.css). In Lambda they
- * sit next to the bundle (copied and built by the CDK bundling hook, infra/api.ts); `tb serve`
- * builds them in memory (cli/local/web-build.ts).
+ * sit next to the bundle (copied and built by the CDK bundling hook, `webAssetCommands` in
+ * infra/bundling.ts); `tb serve` builds them in memory (cli/local/web-build.ts).
  */
 
-/** Where the page's files sit in the Lambda bundle (infra/api.ts builds and copies them there). */
+/** Where the page's files sit in the Lambda bundle (infra/bundling.ts builds and copies them there). */
 export const LAMBDA_WEB_DIR = '/var/task/web';
 
 /** URL path → file name in the web folder, and its type. */

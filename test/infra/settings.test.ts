@@ -9,7 +9,7 @@ import { AwsSolutionsChecks } from 'cdk-nag';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parseConfig } from '../../functions/core/shared/config';
 import { collectPackageClosure } from '../../infra/chromium-layer';
-import { reportAssetCommands } from '../../infra/functions';
+import { reportAssetCommands } from '../../infra/bundling';
 import { loadPipelineConfig, REPO_ROOT, resolveSettings, senderDomain, type Settings } from '../../infra/settings';
 import { ThreeBatchesStack } from '../../infra/stack';
 

@@ -1,0 +1,175 @@
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { type BundlingOptions, type ICommandHooks, OutputFormat, SourceMapMode } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { PAGE_BUILD } from '../functions/adapters/web-assets';
+
+/**
+ * How the functions are bundled: the esbuild options they share, and the shell commands that run
+ * after esbuild (inside the bundling environment) to put what a bundle needs beside it.
+ */
+
+/** Where the report function finds its templates and fonts at run time (`reportAssetCommands` puts them there). */
+export const LAMBDA_TEMPLATES_DIR = '/var/task/templates';
+export const LAMBDA_FONTS_DIR = '/var/task/fonts';
+export const FONT_PACKAGE = '@fontsource/noto-sans-sc';
+export const FONT_WEIGHTS = [400, 700] as const;
+
+/** The free identifiers of CommonJS modules, mapped to the ones `ESM_BANNER` declares. */
+const BANNER_DEFINES: Record<string, string> = { __dirname: '__tbDirname', __filename: '__tbFilename' };
+/** What esbuild compiles for and how it resolves packages: the handlers' and the Arrow worker's bundles alike. */
+const TARGET = 'node22';
+const MAIN_FIELDS = ['module', 'main'];
+
+/**
+ * ESM output. aws-sdk v3, puppeteer-core and friends bundle fine as ESM; CommonJS modules inside
+ * the bundle get a real `require` (createRequire) and a `__dirname`/`__filename` pointing at the
+ * bundle (`define` maps the free identifiers to the banner's, so nothing collides).
+ */
+export const ESM_BANNER = [
+  "import { createRequire as __tbCreateRequire } from 'node:module';",
+  "import { fileURLToPath as __tbFileURLToPath } from 'node:url';",
+  "import { dirname as __tbPathDirname } from 'node:path';",
+  'const require = __tbCreateRequire(import.meta.url);',
+  'const __tbFilename = __tbFileURLToPath(import.meta.url);',
+  'const __tbDirname = __tbPathDirname(__tbFilename);',
+].join(' ');
+
+/** esbuild options every function shares (ESM, source maps, local bundling). */
+export const BASE_BUNDLING: BundlingOptions = {
+  format: OutputFormat.ESM,
+  target: TARGET,
+  mainFields: MAIN_FIELDS,
+  banner: ESM_BANNER,
+  define: { ...BANNER_DEFINES },
+  sourceMap: true,
+  sourceMapMode: SourceMapMode.DEFAULT,
+  sourcesContent: false,
+  minify: false,
+  // Bundle the AWS SDK v3 we test against instead of relying on the runtime's copy.
+  externalModules: [],
+  forceDockerBundling: false,
+};
+
+/** Node maps stack traces through the source maps `BASE_BUNDLING` writes only when told to. */
+export const SOURCE_MAPS_ENV = { NODE_OPTIONS: '--enable-source-maps' } as const;
+
+/** Shell commands run after esbuild, given the bundling input (the project root) and output folders. */
+export type AfterBundling = (inputDir: string, outputDir: string) => string[];
+
+/** `commandHooks` that only add commands after esbuild (CDK wants all three hooks). */
+export function afterBundlingOnly(afterBundling: AfterBundling): ICommandHooks {
+  return { beforeBundling: () => [], beforeInstall: () => [], afterBundling };
+}
+
+/** One shell word in single quotes (POSIX sh). */
+export function posixQuote(s: string): string {
+  return `'${s.replace(/'/g, `'\\''`)}'`;
+}
+
+/** A host path with `/` separators (the hooks run in a POSIX shell). */
+function toPosix(p: string): string {
+  return p.split(path.sep).join('/');
+}
+
+/** The repository's own esbuild, as installed in the bundling input. */
+function esbuildBin(inputDir: string): string {
+  return path.posix.join(toPosix(inputDir), 'node_modules/.bin/esbuild');
+}
+
+/**
+ * Resolves a package folder the way Node does (walking up `node_modules` folders), but keeps the
+ * path as it is seen from `fromDir`: a symlinked `node_modules` stays inside the project, so the
+ * path maps into the bundling input.
+ */
+export function findPackageDir(name: string, fromDir: string): string | undefined {
+  let dir = fromDir;
+  for (;;) {
+    const candidate = path.join(dir, 'node_modules', name);
+    if (existsSync(path.join(candidate, 'package.json'))) return candidate;
+    const up = path.dirname(dir);
+    if (up === dir) return undefined;
+    dir = up;
+  }
+}
+
+function packageDir(projectRoot: string, name: string): string {
+  const dir = findPackageDir(name, projectRoot);
+  if (!dir) throw new Error(`Cannot find ${name} under ${projectRoot}/node_modules (run npm ci).`);
+  return dir;
+}
+
+/** Where a file of the project (an absolute host path under `projectRoot`) is in the bundling input. */
+function inInput(projectRoot: string, inputDir: string, file: string): string {
+  return path.posix.join(toPosix(inputDir), toPosix(path.relative(projectRoot, file)));
+}
+
+/**
+ * Shell commands (run after esbuild, inside the bundling environment) that copy the templates and
+ * the Noto Sans SC font files next to the report bundle. Robust to a missing or empty `templates/`.
+ */
+export function reportAssetCommands(projectRoot: string, inputDir: string, outputDir: string): string[] {
+  const fontSrc = inInput(projectRoot, inputDir, packageDir(projectRoot, FONT_PACKAGE));
+  const templatesSrc = path.posix.join(toPosix(inputDir), 'templates');
+  const out = toPosix(outputDir);
+  const q = posixQuote;
+  const css = FONT_WEIGHTS.map((w) => q(`${fontSrc}/${w}.css`)).join(' ');
+  const woff2 = FONT_WEIGHTS.map((w) => `${q(`${fontSrc}/files`)}/noto-sans-sc-*-${w}-normal.woff2`).join(' ');
+  // The PDF footer is drawn by Chromium outside the page and cannot use web fonts: the renderer
+  // installs the regular-weight WOFF subsets it needs through fontconfig at launch.
+  const footerWoff = `${q(`${fontSrc}/files`)}/noto-sans-sc-*-400-normal.woff`;
+  return [
+    `mkdir -p ${q(`${out}/templates`)} ${q(`${out}/fonts/files`)}`,
+    `if [ -d ${q(templatesSrc)} ]; then cp -R ${q(`${templatesSrc}/.`)} ${q(`${out}/templates/`)}; fi`,
+    `cp ${css} ${q(`${out}/fonts/`)}`,
+    `cp ${woff2} ${q(`${out}/fonts/files/`)}`,
+    `cp ${footerWoff} ${q(`${out}/fonts/files/`)}`,
+  ];
+}
+
+/**
+ * Ingest and compute write Parquet through parquet-wasm, which loads `parquet_wasm_bg.wasm` from
+ * beside the bundle (functions/adapters/columnar/parquet.ts): copy it there after esbuild.
+ */
+export function parquetWasmCommands(projectRoot: string, inputDir: string, outputDir: string): string[] {
+  // The ESM build's .wasm (the one functions/adapters/columnar/parquet.ts loads).
+  const wasm = path.join(packageDir(projectRoot, 'parquet-wasm'), 'esm/parquet_wasm_bg.wasm');
+  return [`cp ${posixQuote(inInput(projectRoot, inputDir, wasm))} ${posixQuote(toPosix(outputDir) + '/')}`];
+}
+
+/**
+ * The worker in which ingest decodes Arrow uploads (functions/formats/readers/arrow-sandbox.ts looks
+ * for arrow-worker.mjs beside index.mjs): a second esbuild entry with the same settings.
+ */
+export function arrowWorkerCommands(inputDir: string, outputDir: string): string[] {
+  const q = posixQuote;
+  return [
+    [
+      q(esbuildBin(inputDir)),
+      q(path.posix.join(toPosix(inputDir), 'functions/formats/readers/arrow-worker.ts')),
+      `--bundle --platform=node --format=esm --target=${TARGET} --main-fields=${MAIN_FIELDS.join(',')} --log-level=warning`,
+      q(`--banner:js=${ESM_BANNER}`),
+      Object.entries(BANNER_DEFINES).map(([name, value]) => `--define:${name}=${value}`).join(' '),
+      q(`--outfile=${toPosix(outputDir)}/arrow-worker.mjs`),
+    ].join(' '),
+  ];
+}
+
+/** Shell commands (after esbuild bundled the portal handler) that build the page into `{outputDir}/web`. */
+export function webAssetCommands(inputDir: string, outputDir: string): string[] {
+  const q = posixQuote;
+  const src = path.posix.join(toPosix(inputDir), 'functions/api/web');
+  const out = path.posix.join(toPosix(outputDir), 'web');
+  const flags = [
+    PAGE_BUILD.bundle ? '--bundle' : '',
+    `--format=${PAGE_BUILD.format}`,
+    `--target=${PAGE_BUILD.target}`,
+    PAGE_BUILD.minify ? '--minify' : '',
+    `--charset=${PAGE_BUILD.charset}`,
+    '--log-level=warning',
+  ].filter(Boolean);
+  return [
+    `mkdir -p ${q(out)}`,
+    `${q(esbuildBin(inputDir))} ${q(`${src}/app.ts`)} ${flags.join(' ')} --outfile=${q(`${out}/app.js`)}`,
+    `cp ${q(`${src}/index.html`)} ${q(`${src}/style.css`)} ${q(`${out}/`)}`,
+  ];
+}
