@@ -11,7 +11,7 @@ import type { Config } from '../functions/core/shared/config';
 import { ENV } from '../functions/adapters/env';
 import { PREFIX } from '../functions/core/shared/storage-keys';
 import { SOURCE_MAPS_ENV, webAssetCommands } from './bundling';
-import { ack, objectWildcard } from './nag';
+import { ack, objectWildcard } from './nag-ack';
 import { PipelineFunction } from './pipeline-function';
 import { objectsArn, retainedLogGroup } from './resources';
 import type { Storage } from './storage';

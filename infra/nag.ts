@@ -1,9 +1,12 @@
-import { type CfnElement, Stack, Validations } from 'aws-cdk-lib';
-import type { IConstruct } from 'constructs';
-import type { IBucket } from 'aws-cdk-lib/aws-s3';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
+import type { Construct } from 'constructs';
 import { PREFIX } from '../functions/core/shared/storage-keys';
-import type { ThreeBatchesStack } from './stack';
+import type { PortalApi } from './api';
+import type { DownloadLinks } from './download-links';
+import type { PipelineFunctions } from './functions';
+import { ack, logicalId, objectWildcard } from './nag-ack';
+import type { MonthlySchedule } from './schedule';
+import type { Storage } from './storage';
 
 /**
  * cdk-nag (AwsSolutions pack, v3: CDK policy validation) acknowledgments, each with its reason.
@@ -12,25 +15,20 @@ import type { ThreeBatchesStack } from './stack';
  * (infra/api.ts), and every PipelineFunction its pinned runtime (infra/pipeline-function.ts).
  */
 
-export function ack(scope: IConstruct, id: string, reason: string): void {
-  Validations.of(scope).acknowledge({ id, reason });
-}
-
-function logicalId(construct: IConstruct): string {
-  const cfn = construct.node.defaultChild as CfnElement;
-  return Stack.of(construct).resolve(cfn.logicalId) as string;
-}
-
-/** The IAM5 finding id cdk-nag reports for `<bucket ARN>/<prefix>*` (`objectsArn` in infra/resources.ts). */
-export function objectWildcard(bucket: IBucket, prefix: string): string {
-  return `AwsSolutions-IAM5[Resource::<${logicalId(bucket)}.Arn>/${prefix}*]`;
-}
-
 function functionVersions(fn: IFunction): string {
   return `AwsSolutions-IAM5[Resource::<${logicalId(fn)}.Arn>:*]`;
 }
 
-export function applyNagSuppressions(stack: ThreeBatchesStack): void {
+/** The parts of the stack whose findings are acknowledged here (the stack itself, structurally: no import cycle). */
+export interface NaggedStack extends Construct {
+  storage: Storage;
+  functions: PipelineFunctions;
+  monthly: MonthlySchedule;
+  portal: PortalApi;
+  downloadLinks: DownloadLinks;
+}
+
+export function applyNagSuppressions(stack: NaggedStack): void {
   const { storage, functions, monthly } = stack;
   const { raw, curated, reports } = storage;
 

@@ -1,10 +1,11 @@
 import path from 'node:path';
-import { type Duration, type Size, Validations } from 'aws-cdk-lib';
+import type { Duration, Size } from 'aws-cdk-lib';
 import { Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { ApplicationLogLevel, Architecture, type ILayerVersion, LoggingFormat, Runtime, SystemLogLevel } from 'aws-cdk-lib/aws-lambda';
 import { type BundlingOptions, NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import type { Construct } from 'constructs';
 import { type AfterBundling, afterBundlingOnly, BASE_BUNDLING } from './bundling';
+import { ack } from './nag-ack';
 import { allowStatement, retainedLogGroup } from './resources';
 
 export interface PipelineFunctionProps {
@@ -89,11 +90,11 @@ export class PipelineFunction extends NodejsFunction {
     });
     this.executionRole = role;
     // The runtime is pinned here, so its cdk-nag finding is acknowledged here.
-    Validations.of(this).acknowledge({
-      id: 'AwsSolutions-L1',
-      reason:
-        'Node.js 22 is pinned by the design (DESIGN.md "AWS shape") for every function and matches the tested @sparticuz/chromium build; upgrade deliberately, not by lint.',
-    });
+    ack(
+      this,
+      'AwsSolutions-L1',
+      'Node.js 22 is the runtime the project targets and tests for every function, and matches the tested @sparticuz/chromium build; upgrade deliberately, not by lint.',
+    );
   }
 
   /** Adds an Allow statement with its own `sid` to the function's role. */
