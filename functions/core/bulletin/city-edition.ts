@@ -158,12 +158,7 @@ export function buildCityEdition(doc: RatesDoc, config: Config, cityCode: string
   ];
 
   return numberTables({
-    ...front,
-    overview,
-    units,
-    warnings,
-    quality,
-    requirements,
+    ...front, overview, units, warnings, quality, requirements,
     appendix: null,
     notes: [...commonNotes(doc, config, label), ...(self ? [] : ['县（市、区）表中的位次为在本市各县（市、区）中的位次。'])],
     distribution: `（本期发至${fullName}）`,

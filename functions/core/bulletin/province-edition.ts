@@ -101,12 +101,7 @@ export function buildBulletinModel(doc: RatesDoc, config: Config, opts: Bulletin
   ];
 
   return numberTables({
-    ...front,
-    overview,
-    units,
-    warnings,
-    quality,
-    requirements,
+    ...front, overview, units, warnings, quality, requirements,
     appendix: appendix(doc, label),
     notes: commonNotes(doc, config, label),
     distribution: '（本期发至各省辖市、济源示范区、航空港区）',
