@@ -6,6 +6,7 @@ import { CITIES, PROVINCE_CODE, division, reportingUnitsOf, shortName, type Divi
 import { DASH, formatChangePhrase, formatPoints, formatRank, formatRankMove, formatRate } from './format';
 import type { Peer } from './prose';
 import { competitionRanks } from '../metrics/rank';
+import { printedScore } from '../shared/printed';
 import { RATE_KEYS, RATE_NAMES, type Grade, type RateKey, type RatesDoc, type UnitResult } from '../metrics/rates-types';
 import type { MoveClass, RateCell } from './view-model';
 
@@ -112,7 +113,7 @@ export function unitIndex(doc: RatesDoc | null | undefined): (level: UnitResult[
 /** Score ranks among peers: the document's `scoreRank` when every peer has one, else computed. */
 export function scoreRanks(units: Array<UnitResult | undefined>, useDoc: boolean): Array<number | null> {
   if (useDoc && units.every((u) => !u || u.scoreRank !== undefined)) return units.map((u) => u?.scoreRank ?? null);
-  return competitionRanks(units.map((u) => u?.score ?? null));
+  return competitionRanks(units.map((u) => printedScore(u?.score)));
 }
 
 /** Score ranks of the same peers this month and last month (all null without last month's document). */

@@ -3,7 +3,8 @@
  * (全省 average, 时序进度). `chartOption` turns a spec into an Apache ECharts option (plain data);
  * the charts adapter renders it to SVG on the server. Pure.
  */
-import { formatDecimal, formatRate, rateTenths, tenths } from './format';
+import { rateTenths, tenths } from '../shared/printed';
+import { formatDecimal, formatRate } from './format';
 import type { Grade } from '../metrics/rates-types';
 
 export const GRADE_COLOR: Record<Grade | 'none', string> = {

@@ -1,13 +1,9 @@
 /**
  * Pure number formatting for documents (bulletin, email). docs/metrics.md conventions:
  * rates are fractions in data and percentages with one decimal in documents ("57.0%"),
- * gaps and changes are in 百分点, a missing value is "—".
- *
- * Rounding is half away from zero (四舍五入) on the decimal value a person would write down,
- * not on the binary float: 0.5705 is stored as 0.570499999…, yet it reads "57.1%". To get there
- * the scaled value is first cut to 12 significant digits (which removes float noise from any
- * value computed from ledger data) and only then rounded.
+ * gaps and changes are in 百分点, a missing value is "—". Rounding: core/shared/printed.ts.
  */
+import { rateTenths, roundScaled } from '../shared/printed';
 import { shanghaiParts } from '../shared/shanghai-time';
 
 export const DASH = '—';
@@ -16,17 +12,6 @@ type Num = number | null | undefined;
 
 function isNum(x: Num): x is number {
   return typeof x === 'number' && Number.isFinite(x);
-}
-
-/**
- * `value` rounded half away from zero to `decimals` places, as an integer count of
- * 10^-decimals units (0.5705, 3 → 571). Exact integer arithmetic from there on.
- */
-export function roundScaled(value: number, decimals: number): number {
-  const scaled = Math.abs(value) * 10 ** decimals;
-  const cleaned = Number(scaled.toPrecision(12));
-  const units = Math.floor(cleaned + 0.5);
-  return value < 0 ? -units : units;
 }
 
 /** Writes an integer count of 10^-decimals units as a decimal string ("-0.8", never "-0.0"). */
@@ -51,11 +36,6 @@ export function formatDecimal(value: Num, decimals: number): string {
 export function formatRate(x: Num): string {
   if (!isNum(x)) return DASH;
   return `${unitsToString(roundScaled(x, 3), 1)}%`;
-}
-
-/** Tenths of a percentage point of a fraction, as shown ("57.1%" → 571). */
-export function rateTenths(x: number): number {
-  return roundScaled(x, 3);
 }
 
 /**
@@ -143,11 +123,6 @@ export function formatDateCn(isoDate: string): string {
   const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(isoDate);
   if (!m) throw new Error(`date must be YYYY-MM-DD: ${isoDate}`);
   return `${Number(m[1])}年${Number(m[2])}月${Number(m[3])}日`;
-}
-
-/** Tenths of a 综合得分 or any one-decimal figure as printed (71.25 → 713). */
-export function tenths(x: number): number {
-  return roundScaled(x, 1);
 }
 
 export type RankMove = 'up' | 'down' | 'same';

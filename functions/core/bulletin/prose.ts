@@ -9,7 +9,8 @@
  * over the units given; units without a value are named apart, never ranked.
  */
 import { competitionRanks } from '../metrics/rank';
-import { DASH, formatDecimal, formatRate, formatWholePercent, rateTenths, tenths } from './format';
+import { rateTenths, tenths } from '../shared/printed';
+import { DASH, formatDecimal, formatRate, formatWholePercent } from './format';
 import type { RateKey } from '../metrics/rates-types';
 
 /** One peer in a ranking. */

@@ -5,6 +5,7 @@ import { RATE_KEYS } from './rates-types';
 import { CITIES, PROVINCE_CODE, PROVINCE_NAME, REPORTING_UNITS, reportingUnitsOf } from '../shared/divisions';
 import { parseMonth, timeProgress } from '../shared/months';
 import { emptySummary, nullRates, summarize, type LandingCriterion, type RowSummary } from './rates';
+import { printedRate, printedScore } from '../shared/printed';
 import { competitionRanks } from './rank';
 import { gradeRates } from './grade';
 import { computeScore } from './score';
@@ -73,7 +74,10 @@ function rowsOf(frame: UnitFrame, ledger: MonthLedger): { rows: LedgerRow[]; rep
   return { rows, reportedUnits };
 }
 
-/** Ranks every rate (and the score) among the frames at `peers` (indexes into FRAMES). */
+/**
+ * Ranks every rate (and the score) among the frames at `peers` (indexes into FRAMES), on the
+ * values as printed: what a reader of the bulletin compares (docs/metrics.md, "Ranks").
+ */
 function rankAmong(
   peers: number[],
   summaries: RowSummary[],
@@ -82,11 +86,11 @@ function rankAmong(
   scoreRank: Array<number | null> | null,
 ): void {
   for (const k of RATE_KEYS) {
-    const r = competitionRanks(peers.map((i) => summaries[i].rates[k]));
+    const r = competitionRanks(peers.map((i) => printedRate(summaries[i].rates[k])));
     peers.forEach((i, j) => (rank[i][k] = r[j]));
   }
   if (scoreRank) {
-    const r = competitionRanks(peers.map((i) => scores[i]));
+    const r = competitionRanks(peers.map((i) => printedScore(scores[i])));
     peers.forEach((i, j) => (scoreRank[i] = r[j]));
   }
 }

@@ -1,5 +1,6 @@
 /**
- * Competition ranking ("1, 2, 2, 4"), highest first. Null values are not ranked.
+ * Competition ranking ("1, 2, 2, 4"), highest first. Null values are not ranked. Callers rank
+ * the values as printed (core/shared/printed.ts; docs/metrics.md, "Ranks").
  *
  * Values within a tiny relative tolerance count as tied: two units with the same real rate
  * (e.g. a weighted score summed in a different order) must not be split by float noise.

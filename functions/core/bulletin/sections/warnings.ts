@@ -5,7 +5,8 @@
  */
 import { CITIES, division, shortName, type Division } from '../../shared/divisions';
 import type { Config } from '../../shared/config';
-import { formatCount, formatPoints, formatPointsAbs, formatRate, rateTenths } from '../format';
+import { rateTenths } from '../../shared/printed';
+import { formatCount, formatPoints, formatPointsAbs, formatRate } from '../format';
 import { joinNames } from '../prose';
 import { previousRate, unitIndex } from '../cells';
 import { RATE_KEYS, RATE_NAMES, type RateKey, type RatesDoc, type UnitResult } from '../../metrics/rates-types';
