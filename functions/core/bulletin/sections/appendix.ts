@@ -32,7 +32,9 @@ export function appendix(doc: RatesDoc, label: string): BulletinModel['appendix'
         rows.push(row('unit', m.name, u, u?.scoreRank ?? null));
       }
     }
-    rows.push(row('subtotal', self ? c.name : `${c.name}小计`, city, null));
+    // A city-level unit that reports for itself (济源, 航空港区) is also one of the reporting units:
+    // its row carries its place among them, like every county's.
+    rows.push(row('subtotal', self ? c.name : `${c.name}小计`, city, self ? (idx('county', c.code)?.scoreRank ?? null) : null));
   }
   rows.push(row('total', '全省合计', provinceUnit(doc), null));
   return {
