@@ -183,7 +183,8 @@ describe('tb run: two months end to end on the embedded servers', () => {
 
 describe('tb run as a command', () => {
   it('exits 0 with a rejected file and prints per-file lines and the headline rates', async () => {
-    const cwd = mkdtempSync(join(tmpdir(), 'tb-run-cwd-'));
+    const cwd = join(out, '..', 'cli-cwd');
+    mkdirSync(cwd);
     const { stdout } = await runTb(['run', '--input', input, '--out', join(out, '..', 'cli-out'), '--no-send'], cwd);
     expect(readdirSync(join(cwd, '.data'))).toContain('store'); // its store, not the repository's
     expect(stdout).toContain('✗ 411121 舞阳县');
