@@ -152,8 +152,8 @@ describe('a file over the size limit', () => {
       throw new Error('must not download');
     };
     const receipt = await processUpload(
-      { store, repo: p.repo, config: p.config, rawBucket: p.servers.buckets.raw, curated: null, now: () => new Date() },
-      { messageId: null, bucket: p.servers.buckets.raw, key: 'incoming/2026-10/411121/大.xlsx', size: p.config.ingest.maxBytes + 1, eTag: 'x', versionId: null, sequencer: '1', eventTime: new Date().toISOString() },
+      { store, repo: p.repo, config: p.config, rawBucket: p.servers.buckets.raw, curated: null, now: () => new Date('2026-11-05T02:00:00Z') },
+      { messageId: null, bucket: p.servers.buckets.raw, key: 'incoming/2026-10/411121/大.xlsx', size: p.config.ingest.maxBytes + 1, eTag: 'x', versionId: null, sequencer: '1', eventTime: '2026-11-05T01:59:59.000Z' },
     );
     expect(downloads).toBe(0);
     expect(receipt).toMatchObject({ status: 'rejected', counts: { errors: 1 } });

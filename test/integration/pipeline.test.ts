@@ -1,8 +1,6 @@
-import { execFile } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { tableFromIPC } from 'apache-arrow';
 import PostalMime from 'postal-mime';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -11,6 +9,7 @@ import { setLogSink } from '../../functions/adapters/log';
 import { parquetToIpcStream } from '../../functions/adapters/columnar/parquet';
 import { parseConfig } from '../../functions/core/shared/config';
 import type { RatesDoc } from '../../functions/core/metrics/rates-types';
+import { runTb } from '../helpers/cli';
 import { csvGb18030, xlsx } from '../helpers/files';
 import { pdfPages } from '../helpers/pdf-text';
 
@@ -70,7 +69,7 @@ beforeAll(async () => {
     mail: { province: ['leader@example.gov.cn'], cities: { '411100': ['luohe@example.gov.cn', 'luohe-office@example.gov.cn'], '410100': ['zz@example.gov.cn'] } },
   });
   summaries = await runMonths({ input, out, dataDir: join(root, 'data'), config, send: true, log: () => {} });
-}, 120_000);
+});
 
 describe('tb run: two months end to end on the embedded servers', () => {
   it('reports accepted, rejected and skipped files per month', () => {
@@ -184,14 +183,14 @@ describe('tb run: two months end to end on the embedded servers', () => {
 
 describe('tb run as a command', () => {
   it('exits 0 with a rejected file and prints per-file lines and the headline rates', async () => {
-    const { stdout } = await promisify(execFile)('npx', ['tsx', 'cli/tb.ts', 'run', '--input', input, '--out', join(out, '..', 'cli-out'), '--no-send'], {
-      cwd: process.cwd(),
-      env: { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
-    });
+    const cwd = join(out, '..', 'cli-cwd');
+    mkdirSync(cwd);
+    const { stdout } = await runTb(['run', '--input', input, '--out', join(out, '..', 'cli-out'), '--no-send'], cwd);
+    expect(readdirSync(join(cwd, '.data'))).toContain('store'); // its store, not the repository's
     expect(stdout).toContain('✗ 411121 舞阳县');
     expect(stdout).toContain('未接收：舞阳县 2026年10月 第 2 行“批次”：“签约二批”不是有效批次');
     expect(stdout).toContain('全省 签约落地率 50.0%  开工率 25.0%  投资完成率 66.9%（低于时序进度 16.4 个百分点）');
     expect(stdout).toContain('各市分册 PDF：19 份');
     expect(stdout).toMatch(/完成：2 个月/);
-  }, 120_000);
+  });
 });

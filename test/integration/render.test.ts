@@ -12,7 +12,8 @@ import type { BulletinModel } from '../../functions/core/bulletin/view-model';
 import { buildCityEdition } from '../../functions/core/bulletin/city-edition';
 import { chartBars, chartSize } from '../../functions/core/bulletin/chart-data';
 import { renderChartSvg } from '../../functions/adapters/render/charts';
-import { ChromiumRenderer, footerTemplate, woffToSfnt } from '../../functions/adapters/render/pdf-renderer';
+import { ChromiumRenderer, DEFAULT_RENDER_TIMEOUT_MS, footerTemplate, woffToSfnt } from '../../functions/adapters/render/pdf-renderer';
+import { setLogSink } from '../../functions/adapters/log';
 import {
   clearTemplateCache,
   fontsDir,
@@ -49,9 +50,12 @@ describe('bulletin rendering', () => {
   let pdf: Buffer;
   let pages: string[];
   let city: { model: BulletinModel; html: string; pages: string[] };
+  /** Attempts time out by the renderer's own timer (undefined); the timeout tests take over. */
+  let deadline: (attempt: number) => Promise<unknown> | undefined = () => undefined;
 
   beforeAll(async () => {
-    renderer = await ChromiumRenderer.launch();
+    // One browser for every test of the file: launching one costs seconds on a busy machine.
+    renderer = await ChromiumRenderer.launch({ deadline: (attempt) => deadline(attempt) });
     const m = model();
     html = await renderBulletinHtml(m);
     pdf = await renderer.render(html, { footer: m.footer });
@@ -182,30 +186,49 @@ describe('bulletin rendering', () => {
     expect(hits).toEqual([]);
   });
 
-  it('a render that hangs is timed out and tried once more', async () => {
-    const r = await ChromiumRenderer.launch({ timeoutMs: 4000 });
+  it('a render that hangs is timed out and tried once more, on a fresh page', async () => {
+    // The first print hangs (as a wedged renderer would); its attempt is timed out as soon as it
+    // hangs, not after a wait. The retry runs on the renderer's own timer.
+    const inner = renderer as unknown as { print: (page: unknown, ...rest: unknown[]) => Promise<Buffer> };
+    const realPrint = inner.print;
+    const printedOn: unknown[] = [];
+    let hangs!: () => void;
+    const hung = new Promise<void>((resolve) => (hangs = resolve));
+    inner.print = function (this: unknown, page: unknown, ...rest: unknown[]) {
+      printedOn.push(page);
+      if (printedOn.length === 1) {
+        hangs();
+        return new Promise<Buffer>(() => {});
+      }
+      return realPrint.call(this, page, ...rest);
+    };
+    deadline = (attempt) => (attempt === 1 ? hung : undefined);
+    const events: unknown[] = [];
+    setLogSink((line) => events.push(JSON.parse(line)));
     try {
-      // The first print hangs (as a wedged renderer would); the retry gets a fresh page.
-      const inner = r as unknown as { print: (...a: unknown[]) => Promise<Buffer> };
-      const real = inner.print.bind(r);
-      let calls = 0;
-      inner.print = (...a: unknown[]) => (++calls === 1 ? new Promise<Buffer>(() => {}) : real(...a));
-      const started = Date.now();
-      const out = await (r as ChromiumRenderer).render('<p>第二次</p>');
+      const out = await renderer.render('<p>第二次</p>');
       expect(out.subarray(0, 4).toString('latin1')).toBe('%PDF');
-      expect(calls).toBe(2);
-      expect(Date.now() - started).toBeGreaterThanOrEqual(4000);
+      expect(printedOn).toHaveLength(2);
+      expect(printedOn[1]).not.toBe(printedOn[0]); // the hung page is not used again
+      expect(events).toEqual([{ level: 'error', msg: 'render-retry', attempt: 1, error: `PDF render timed out after ${DEFAULT_RENDER_TIMEOUT_MS} ms` }]);
     } finally {
-      await r.close();
+      delete (inner as { print?: unknown }).print; // the prototype's again
+      deadline = () => undefined;
+      setLogSink((line) => console.log(line));
     }
   });
 
   it('gives up with a clear error after the retry also times out', async () => {
-    const slow = await ChromiumRenderer.launch({ timeoutMs: 1 });
+    const attempts: number[] = [];
+    deadline = (attempt) => {
+      attempts.push(attempt);
+      return Promise.resolve(); // timed out at once
+    };
     try {
-      await expect(slow.render(html)).rejects.toThrow(/PDF render timed out after 1 ms \(2 attempts\)/);
+      await expect(renderer.render(html)).rejects.toThrow(`PDF render timed out after ${DEFAULT_RENDER_TIMEOUT_MS} ms (2 attempts)`);
+      expect(attempts).toEqual([1, 2]);
     } finally {
-      await slow.close();
+      deadline = () => undefined;
     }
   });
 });

@@ -2,11 +2,9 @@
  * `tb report`: locally for real (the store a `tb run` left, reopened), and against a deployed stack
  * with the AWS SDK mocked (CloudFormation to find the function, Lambda to invoke it).
  */
-import { execFile } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { CloudFormationClient, DescribeStacksCommand, ListStackResourcesCommand } from '@aws-sdk/client-cloudformation';
 import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
@@ -17,6 +15,7 @@ import { setLogSink } from '../../functions/adapters/log';
 import { parseConfig } from '../../functions/core/shared/config';
 
 import type { ReportResult } from '../../functions/report/report-month';
+import { runTb } from '../helpers/cli';
 import { ledgerTable, xlsx } from '../helpers/files';
 import { objectKeys } from '../../functions/core/shared/storage-keys';
 
@@ -38,7 +37,7 @@ describe('tb report, locally', () => {
     await p.drain();
     await p.compute({ month: MONTH });
     await p.close();
-  }, 120_000);
+  });
 
   afterAll(() => rmSync(root, { recursive: true, force: true }));
 
@@ -57,36 +56,33 @@ describe('tb report, locally', () => {
     expect(again.mails.map((m) => m.status)).toEqual(['skipped']);
     const forced = await reportLocal({ event: { month: MONTH, city: '411100', send: true, force: true }, config, out, dataDir, log: () => {} });
     expect(forced.mails.map((m) => m.status)).toEqual(['sent']);
-  }, 120_000);
+  });
 
   it('says what is missing: a month never computed, a store never created', async () => {
     const out = join(root, 'out2');
     await expect(reportLocal({ event: { month: '2026-08' }, config, out, dataDir, log: () => {} })).rejects.toThrow('2026-08 尚未计算');
     await expect(reportLocal({ event: { month: MONTH }, config, out, dataDir: join(root, 'nope'), log: () => {} })).rejects.toThrow(/本地数据不存在/);
-  }, 60_000);
+  });
 
   it('as a command: re-renders every edition and prints where they are', async () => {
     const out = join(root, 'out3');
-    const { stdout } = await promisify(execFile)('npx', ['tsx', 'cli/tb.ts', 'report', '--month', MONTH, '--data-dir', dataDir, '--out', out, '--no-send'], {
-      cwd: process.cwd(),
-      env: { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
-    });
+    const { stdout } = await runTb(['report', '--month', MONTH, '--data-dir', dataDir, '--out', out, '--no-send'], root);
     expect(stdout).toContain('重新生成 20 份通报');
     expect(stdout).toContain(`通报 PDF：${join(out, MONTH, `bulletin-${MONTH}.pdf`)}`);
     expect(stdout).toContain('各市分册 PDF：19 份');
     expect(readdirSync(join(out, MONTH)).filter((f) => f.endsWith('.pdf'))).toHaveLength(20);
     expect(existsSync(join(out, 'outbox')) ? readdirSync(join(out, 'outbox')) : []).toEqual([]);
-  }, 120_000);
+  });
 
   it('as a command: refuses --force without --send and a bad month', async () => {
     const run = (args: string[]) =>
-      promisify(execFile)('npx', ['tsx', 'cli/tb.ts', 'report', ...args], { cwd: process.cwd() }).then(
+      runTb(['report', ...args], root).then(
         () => '',
         (e: { stderr: string }) => e.stderr,
       );
     expect(await run(['--month', MONTH, '--force', '--data-dir', dataDir])).toContain('--force 需要与 --send 一起使用');
     expect(await run(['--month', '2026/10'])).toContain('月份格式应为 YYYY-MM');
-  }, 60_000);
+  });
 });
 
 describe('tb report --stack / --function (deployed)', () => {

@@ -70,6 +70,12 @@ export interface ChromiumRendererOptions {
   timeoutMs?: number;
   /** Attempts after a timeout (default 1: a hung render is tried once more). */
   retries?: number;
+  /**
+   * For tests: called as attempt `n` (1, 2, …) starts; a promise returned times that attempt out
+   * when it settles, instead of the `timeoutMs` timer (undefined: the timer). Lets a test time a
+   * hung render out at a moment it chooses, without waiting on the clock.
+   */
+  deadline?: (attempt: number) => Promise<unknown> | undefined;
 }
 
 export interface RenderOptions {
@@ -90,6 +96,7 @@ export class ChromiumRenderer implements PdfRenderer {
     private readonly fontDir: string | null,
     private readonly timeoutMs: number,
     private readonly retries: number,
+    private readonly deadline?: ChromiumRendererOptions['deadline'],
   ) {}
 
   static async launch(opts: ChromiumRendererOptions = {}): Promise<ChromiumRenderer> {
@@ -100,7 +107,7 @@ export class ChromiumRenderer implements PdfRenderer {
     });
     try {
       const browser = await launchBrowser(fontDir);
-      return new ChromiumRenderer(browser, fontDir, opts.timeoutMs ?? DEFAULT_RENDER_TIMEOUT_MS, opts.retries ?? 1);
+      return new ChromiumRenderer(browser, fontDir, opts.timeoutMs ?? DEFAULT_RENDER_TIMEOUT_MS, opts.retries ?? 1, opts.deadline);
     } catch (err) {
       if (fontDir) await rm(fontDir, { recursive: true, force: true });
       throw err;
@@ -116,7 +123,7 @@ export class ChromiumRenderer implements PdfRenderer {
   async render(html: string, opts: RenderOptions = {}): Promise<Buffer> {
     for (let attempt = 1; ; attempt++) {
       try {
-        return await this.attempt(html, opts);
+        return await this.attempt(html, opts, attempt);
       } catch (err) {
         if (!(err instanceof RenderTimeoutError) || attempt > this.retries) {
           if (err instanceof RenderTimeoutError && attempt > 1) err.message += ` (${attempt} attempts)`;
@@ -128,11 +135,14 @@ export class ChromiumRenderer implements PdfRenderer {
     }
   }
 
-  private async attempt(html: string, opts: RenderOptions): Promise<Buffer> {
+  private async attempt(html: string, opts: RenderOptions, n: number): Promise<Buffer> {
     let timer: NodeJS.Timeout | undefined;
     let page: Page | undefined;
     const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new RenderTimeoutError(`PDF render timed out after ${this.timeoutMs} ms`)), this.timeoutMs);
+      const expire = () => reject(new RenderTimeoutError(`PDF render timed out after ${this.timeoutMs} ms`));
+      const deadline = this.deadline?.(n);
+      if (deadline) void deadline.then(expire, expire);
+      else timer = setTimeout(expire, this.timeoutMs);
     });
     const work = (async () => {
       page = await this.acquire();

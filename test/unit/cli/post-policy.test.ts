@@ -16,8 +16,14 @@ async function signed(expires = 900) {
   return Object.entries(post.fields) as [string, string][];
 }
 
+/** When the form was signed, from its own X-Amz-Date (20261202T011300Z): the check runs "then", not by the wall clock. */
+function signedAt(fields: [string, string][]): Date {
+  const d = fields.find(([k]) => k.toLowerCase() === 'x-amz-date')![1];
+  return new Date(`${d.slice(0, 4)}-${d.slice(4, 6)}-${d.slice(6, 8)}T${d.slice(9, 11)}:${d.slice(11, 13)}:${d.slice(13, 15)}Z`);
+}
+
 const check = (fields: [string, string][], over: Partial<Parameters<typeof checkPostPolicy>[0]> = {}) =>
-  checkPostPolicy({ bucket: 'tb-raw', fields, fileSize: 500, credentials, region: 'us-east-1', now: new Date(), ...over });
+  checkPostPolicy({ bucket: 'tb-raw', fields, fileSize: 500, credentials, region: 'us-east-1', now: signedAt(fields), ...over });
 
 describe('checkPostPolicy (S3 POST policy rules)', () => {
   it('accepts the form the presigner made, for a file inside the size range', async () => {
@@ -51,7 +57,11 @@ describe('checkPostPolicy (S3 POST policy rules)', () => {
     expect(check(fields.map(([k, v]): [string, string] => [k, k === 'Policy' ? widened : v]))).toMatchObject({ ok: false, code: 'SignatureDoesNotMatch' });
     expect(check(fields, { credentials: { ...credentials, secretAccessKey: 'other' } })).toMatchObject({ ok: false, code: 'SignatureDoesNotMatch' });
     expect(check(fields, { credentials: { ...credentials, accessKeyId: 'OTHER' } })).toMatchObject({ ok: false, code: 'InvalidAccessKeyId' });
-    expect(check(fields, { now: new Date(Date.now() + 16 * 60_000) })).toMatchObject({ ok: false, code: 'AccessDenied', message: expect.stringContaining('Policy expired') });
+    // Signed for 900 s: good until the last millisecond before its expiration, refused from then on.
+    const expiration = Date.parse(JSON.parse(Buffer.from(policy, 'base64').toString()).expiration);
+    expect(expiration - signedAt(fields).getTime()).toBe(900_000);
+    expect(check(fields, { now: new Date(expiration - 1) })).toEqual({ ok: true, key });
+    expect(check(fields, { now: new Date(expiration) })).toMatchObject({ ok: false, code: 'AccessDenied', message: expect.stringContaining('Policy expired') });
     expect(check(fields.filter(([k]) => k !== 'Policy'))).toMatchObject({ ok: false, code: 'AccessDenied' });
     expect(check(fields.filter(([k]) => k !== 'key'))).toMatchObject({ ok: false, code: 'InvalidArgument' });
   });

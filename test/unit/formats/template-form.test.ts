@@ -1,5 +1,5 @@
 import ExcelJS from 'exceljs';
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { parseConfig } from '../../../functions/core/shared/config';
 import { checkUpload } from '../../../functions/core/ingest/check-upload';
 import { COLUMNS } from '../../../functions/core/ledger/columns';
@@ -47,8 +47,17 @@ const row = (n: number): (string | number | null)[] => {
 };
 
 describe('the blank ledger form', () => {
+  // Generating a form (1,000 input rows with their checks) takes exceljs most of a second: each
+  // of the two forms is made once for the file. The bytes are only read, never changed.
+  let forMonth: Uint8Array; // 源汇区, 2026-10
+  let blank: Uint8Array; // no unit, no month
+  beforeAll(async () => {
+    forMonth = await templateWorkbook({ month: '2026-10', unitCode: '411102' });
+    blank = await templateWorkbook();
+  });
+
   it('has a title, a units row, the canonical headers of the ingest schema and a sample row', async () => {
-    const ws = await load(await templateWorkbook({ month: '2026-10', unitCode: '411102' }));
+    const ws = await load(forMonth);
     expect(ws.getCell('A1').value).toBe('源汇区“三个一批”项目建设进展情况月报表（2026年10月）');
     expect(ws.getCell('A2').value).toBe('填报单位：源汇区');
     expect(ws.getRow(2).values).toContain('单位：万元');
@@ -59,7 +68,7 @@ describe('the blank ledger form', () => {
   });
 
   it('offers drop-down lists for 批次 and 项目状态 from the ingest vocabulary', async () => {
-    const ws = await load(await templateWorkbook());
+    const ws = await load(blank);
     const col = (field: string) => COLUMNS.findIndex((c) => c.field === field) + 2;
     const dv = (field: string, r = TEMPLATE_SAMPLE_ROW + 1) => ws.getCell(r, col(field)).dataValidation;
     expect(dv('batch')).toMatchObject({ type: 'list', formulae: [`"${BATCHES.join(',')}"`] });
@@ -70,7 +79,7 @@ describe('the blank ledger form', () => {
   });
 
   it('is read by the ingest as it is: the sample row is skipped, so a blank form has no data', async () => {
-    const bytes = await templateWorkbook({ month: '2026-10', unitCode: '411102' });
+    const bytes = forMonth;
     const sheet = await readSheet('t.xlsx', bytes);
     expect(sheet.name).toBe('台账');
     const check = await checkUpload('incoming/2026-10/411102/t.xlsx', bytes, config);
@@ -80,7 +89,7 @@ describe('the blank ledger form', () => {
   });
 
   it('filled in, it is accepted with exactly the clerk rows', async () => {
-    const bytes = await filled(await templateWorkbook({ month: '2026-10', unitCode: '411102' }), [row(1), row(2)]);
+    const bytes = await filled(forMonth, [row(1), row(2)]);
     const check = await checkUpload('incoming/2026-10/411102/t.xlsx', bytes, config);
     expect(check.errors).toEqual([]);
     expect(check.status).toBe('accepted');
