@@ -59,7 +59,7 @@ function roleStatements(): Statement[] {
 
 beforeAll(() => {
   s = synth();
-}, 120_000);
+});
 
 afterAll(() => {
   for (const d of outdirs) rmSync(d, { recursive: true, force: true });

@@ -64,7 +64,7 @@ beforeAll(() => {
   template = Template.fromStack(stack);
   resources = template.toJSON().Resources;
   nag = new AwsSolutionsChecks(app, { verbose: true }).validateScope(stack);
-}, 180_000);
+});
 
 afterAll(() => {
   if (outdir) rmSync(outdir, { recursive: true, force: true });
