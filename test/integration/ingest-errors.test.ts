@@ -7,7 +7,7 @@ import { type Form, type Table, bombXlsx, countyForm, csvUtf8, formXlsx, handXls
 import { startPipeline } from '../helpers/pipeline';
 
 /**
- * One file per error class (LEDGER.md "Errors and warnings"), each made the way a clerk (or a
+ * One file per error class (docs/ledger-format.md, "Errors and warnings"), each made the way a clerk (or a
  * hostile sender) would make it, each through the whole pipeline: the receipt must say what is
  * wrong where the clerk can find it, and nothing stored may change.
  */

@@ -106,7 +106,7 @@ describe('tb run: two months end to end on the embedded servers', () => {
     expect(tableFromIPC(readFileSync(join(dir, 'ledger.arrow'))).numRows).toBe(9);
   });
 
-  it('renders the bulletin PDF whose text carries the province rates formatted as in METRICS.md', async () => {
+  it('renders the bulletin PDF whose text carries the province rates formatted as docs/metrics.md says', async () => {
     const pages = await pdfPages(readFileSync(join(out, '2026-10', 'bulletin-2026-10.pdf')));
     const text = squash(pages.join('\n'));
     for (const s of ['50.0%', '25.0%', '66.9%', '66.7%', '低于时序进度（83.3%）16.4个百分点', '2026年10月', '漯河']) {

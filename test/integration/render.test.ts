@@ -78,7 +78,7 @@ describe('bulletin rendering', () => {
     await d.destroy();
   });
 
-  it('masthead, 期号, the sections, and the hand-chosen figures formatted as in METRICS.md', () => {
+  it('masthead, 期号, the sections, and the hand-chosen figures formatted as docs/metrics.md says', () => {
     const all = squash(pages.join('\n'));
     for (const s of ['“三个一批”项目建设月度通报', '第10期', '2026年11月5日', '河南省“三个一批”项目建设活动领导小组办公室']) expect(all).toContain(squash(s));
     for (const s of ['一、总体情况', '二、各地进展情况', '三、预警', '四、数据质量', '五、有关要求', '附表']) expect(all).toContain(s);

@@ -68,7 +68,7 @@ describe('cell values as clerks type them', () => {
     expect(chineseNumeral('十十')).toBeNull();
   });
 
-  it('dates in every form LEDGER.md lists', () => {
+  it('dates in every form docs/ledger-format.md lists', () => {
     expect(value(parseDate(new Date(Date.UTC(2026, 9, 8))))).toBe('2026-10-08');
     expect(value(parseDate(46303))).toBe(excelSerialToIso(46303));
     expect(excelSerialToIso(45940)).toBe('2025-10-10');
