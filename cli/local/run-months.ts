@@ -95,7 +95,8 @@ export async function runMonths(opts: RunOptions): Promise<MonthSummary[]> {
         accepted: statuses.filter((r) => r.status === 'accepted').length,
         rejected: statuses.filter((r) => r.status === 'rejected').length,
         skippedFiles,
-        unreported: computed.unreportedUnits,
+        // 未报送: nothing arrived (a unit whose files were all refused is counted among the rejected files).
+        unreported: computed.unreportedUnits - (rates.rejected?.length ?? 0),
         rates,
         report: rep,
       };

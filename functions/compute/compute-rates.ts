@@ -41,10 +41,16 @@ export function createCompute(deps: ComputeDeps) {
   return async (event: ComputeEvent = {}): Promise<ComputeResult> => {
     const month = event.month ?? reportingMonth(deps.now());
     if (!isMonth(month)) throw new Error(`Invalid month "${month}" (expected YYYY-MM)`);
-    const [{ ledger, uploadIds }, prev] = await Promise.all([deps.repo.readCurrent(month), deps.repo.readLedger(previousMonth(month))]);
+    const [{ ledger, uploadIds }, prev, receipts] = await Promise.all([
+      deps.repo.readCurrent(month),
+      deps.repo.readLedger(previousMonth(month)),
+      deps.repo.listReceipts(month),
+    ]);
     // A previous month with no accepted upload at all is "no history", not "everything fell to zero".
     const previous = Object.keys(prev).length ? prev : null;
-    const doc = computeMonth({ month, ledger, previous, config: deps.config, computedAt: deps.now().toISOString() });
+    // 报送未通过: a unit that uploaded but has no accepted ledger (computeMonth keeps the unreported ones).
+    const rejectedUnits = receipts.filter((r) => r.unitCode && r.status === 'rejected' && !ledger[r.unitCode]).map((r) => r.unitCode!);
+    const doc = computeMonth({ month, ledger, previous, config: deps.config, rejectedUnits, computedAt: deps.now().toISOString() });
     const key = objectKeys.rates(month);
     await deps.store.putJson(deps.reportsBucket, key, doc);
     await deps.repo.putRates(doc);

@@ -33,8 +33,10 @@ export interface UploadLedger {
   getPointer(month: string, unit: string): Promise<Pointer | null>;
 }
 
-/** Compute's view: the month's current ledger in, the rates out. */
+/** Compute's view: the month's current ledger in (and who had every upload refused), the rates out. */
 export interface MonthLedgerStore {
+  /** Receipts of the month (compute needs only their unit and status). */
+  listReceipts(month: string): Promise<Receipt[]>;
   /** The month's ledger and, per unit, the upload its rows come from. */
   readCurrent(month: string): Promise<{ ledger: MonthLedger; uploadIds: Record<string, string> }>;
   readLedger(month: string): Promise<MonthLedger>;

@@ -244,8 +244,11 @@ describe('province status', () => {
     expect(unit('411121')).toMatchObject({ state: 'rejected', projects: null });
     expect(unit('410102')).toMatchObject({ state: 'missing', lastUploadAt: null });
     expect(res.json.counts).toMatchObject({ accepted: 2, rejected: 1 });
-    expect(res.json.unreported).toContain('411121');
+    // the lists say what the counts say: 未接收 apart from 未报送
+    expect(res.json.rejected).toEqual(['411121']);
     expect(res.json.unreported).toContain('410102');
+    expect(res.json.unreported).not.toContain('411121');
+    expect(res.json.unreported).toHaveLength(res.json.counts.missing);
     // default month = the reporting month
     expect((await call('GET', '/status', province)).json.month).toBe('2026-10');
   });

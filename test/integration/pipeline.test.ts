@@ -91,6 +91,8 @@ describe('tb run: two months end to end on the embedded servers', () => {
     expect(p.counts).toMatchObject({ projects: 9, signed: 4, signedLanded: 2, signedStarted: 1, terminated: 1 });
     expect(doc.unreported).toHaveLength(156);
     expect(doc.unreported).toContain('411121');
+    // of which 411121 uploaded and was refused: 报送未通过, not 未报送
+    expect(doc.rejected).toEqual(['411121']);
     const luohe = doc.units.find((u) => u.level === 'city' && u.code === '411100')!;
     expect(luohe.rates.start).toBe(0.25);
     expect(doc.units).toHaveLength(1 + 19 + 158);
@@ -135,7 +137,10 @@ describe('tb run: two months end to end on the embedded servers', () => {
     expect(luohe).toContain(squash('2026年10月漯河市“三个一批”项目建设进展情况'));
     expect(luohe).toContain('源汇区566.7%1→33.3%1→70.0%1→100.0%1→100.0%');
     expect(luohe).toContain('郾城区40.0%2→0.0%2↓164.3%');
-    expect(luohe).toContain(squash('舞阳县（未报送）'));
+    // 舞阳县 uploaded and was refused: the edition says so, and never that it did not report
+    expect(luohe).toContain(squash('舞阳县（报送未通过）'));
+    expect(luohe).toContain(squash('报送未通过（已退回修改）1 个：舞阳县。'));
+    expect(luohe).not.toContain(squash('舞阳县（未报送）'));
     expect(luohe).toContain(squash('<script>alert("x")</script>食品加工园'));
     const zz = squash((await pdfPages(readFileSync(join(out, '2026-10', 'bulletin-2026-10-410100.pdf')))).join('\n'));
     expect(zz).toContain(squash('郑州市未报送“三个一批”项目台账'));
@@ -190,6 +195,8 @@ describe('tb run as a command', () => {
     expect(stdout).toContain('✗ 411121 舞阳县');
     expect(stdout).toContain('未接收：舞阳县 2026年10月 第 2 行“批次”：“签约二批”不是有效批次');
     expect(stdout).toContain('全省 签约落地率 50.0%  开工率 25.0%  投资完成率 66.9%（低于时序进度 16.4 个百分点）');
+    // the counts add up: 2 accepted + 1 file refused + 155 that sent nothing = 158
+    expect(stdout).toContain('接收 2 个单位，退回 1 个文件，未报送 155 个单位');
     expect(stdout).toContain('各市分册 PDF：19 份');
     expect(stdout).toMatch(/完成：2 个月/);
   });

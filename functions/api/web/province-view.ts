@@ -49,8 +49,14 @@ function renderStatus(): void {
     stat('rejected', '未接收（已上传未通过）', count('rejected')),
     stat('missing', '未报送', count('missing')),
   );
-  const names = inCity.filter((u) => u.state !== 'accepted').map((u) => `${u.cityName.replace(/市$/, '')}${u.name}`);
-  $('p-unreported-list').textContent = names.length ? `${names.join('、')}（共 ${names.length} 个）` : '全部单位均已报送。';
+  // The same two groups as the stats above (and as the bulletin: 未报送 apart from 报送未通过).
+  const named = (st: ReportingState) => inCity.filter((u) => u.state === st).map((u) => `${u.cityName.replace(/市$/, '')}${u.name}`);
+  const lists = [
+    [REPORT_STATE.missing, named('missing')],
+    [REPORT_STATE.rejected, named('rejected')],
+  ] as const;
+  const text = lists.filter(([, n]) => n.length).map(([label, n]) => `${label} ${n.length} 个：${n.join('、')}`);
+  $('p-unreported-list').textContent = text.length ? text.join('；') : '全部单位均已报送。';
 
   const match = (u: UnitReporting) =>
     (!state || (state === 'unreported' ? u.state !== 'accepted' : u.state === state)) && (!q || u.name.includes(q) || u.code.includes(q));

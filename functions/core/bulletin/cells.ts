@@ -55,8 +55,28 @@ export function previousRate(unit: UnitResult, key: RateKey): string {
 }
 
 /** A unit as a ranking peer for one rate (why it has no value, when it has none). */
-export function peerOf(name: string, unit: UnitResult | undefined, value: number | null): Peer {
-  return { name, value, missing: !unit || !unit.reported ? 'unreported' : value === null ? 'no-base' : null };
+export function peerOf(name: string, unit: UnitResult | undefined, value: number | null, rejected = false): Peer {
+  return { name, value, missing: !unit || !unit.reported ? (rejected ? 'rejected' : 'unreported') : value === null ? 'no-base' : null };
+}
+
+/**
+ * Codes whose uploads were all refused (报送未通过): the reporting units of `rates.json`'s
+ * `rejected`, and a city-level unit when one of its units was refused and none accepted.
+ */
+export function rejectedCodes(doc: RatesDoc): ReadonlySet<string> {
+  const codes = new Set(doc.rejected ?? []);
+  for (const c of CITIES) {
+    const city = doc.units.find((u) => u.level === 'city' && u.code === c.code);
+    if (city && !city.reported && reportingUnitsOf(c.code).some((m) => codes.has(m.code))) codes.add(c.code);
+  }
+  return codes;
+}
+
+/** What a table prints in place of the figures of a unit without an accepted ledger. */
+export function statusText(unit: UnitResult | undefined, rejected: boolean): string {
+  if (!unit) return '无数据';
+  if (unit.reported) return '';
+  return rejected ? '报送未通过' : '未报送';
 }
 
 // ── units of a document ─────────────────────────────────────────────────────
@@ -66,6 +86,8 @@ export interface UnitEntry {
   code: string;
   name: string;
   unit: UnitResult | undefined;
+  /** It uploaded, and every upload was refused (报送未通过). */
+  rejected: boolean;
 }
 
 export interface CityEntry extends UnitEntry {
@@ -91,9 +113,10 @@ export function provinceUnit(doc: RatesDoc): UnitResult {
 export function cityEntries(doc: RatesDoc): CityEntry[] {
   const byCode = new Map(doc.units.filter((u) => u.level === 'city').map((u) => [u.code, u]));
   const known = new Set(CITIES.map((c) => c.code));
-  const entries: CityEntry[] = CITIES.map((c) => ({ code: c.code, name: shortName(c), fullName: c.name, unit: byCode.get(c.code) }));
+  const rejected = rejectedCodes(doc);
+  const entries: CityEntry[] = CITIES.map((c) => ({ code: c.code, name: shortName(c), fullName: c.name, unit: byCode.get(c.code), rejected: rejected.has(c.code) }));
   for (const u of doc.units) {
-    if (u.level === 'city' && !known.has(u.code)) entries.push({ code: u.code, name: displayName(u.code, u.name), fullName: u.name, unit: u });
+    if (u.level === 'city' && !known.has(u.code)) entries.push({ code: u.code, name: displayName(u.code, u.name), fullName: u.name, unit: u, rejected: false });
   }
   return entries;
 }

@@ -18,8 +18,8 @@ export interface Peer {
   name: string;
   /** A rate (fraction) or a score (0–100); null when the unit has none. */
   value: number | null;
-  /** Why the value is null: the unit did not report, or its denominator is 0. */
-  missing?: 'unreported' | 'no-base' | null;
+  /** Why the value is null: the unit sent nothing (未报送), its uploads were refused (报送未通过), or its denominator is 0. */
+  missing?: 'unreported' | 'rejected' | 'no-base' | null;
 }
 
 export type ValueKind = 'rate' | 'score';
@@ -193,10 +193,14 @@ export function noBaseClause(peers: readonly Peer[], opts: Pick<RankingOptions, 
   return `${joinNames(names)}${opts.noBase}`;
 }
 
-/** "航空港区未报送，未参与排名" for peers that did not report, or null. */
+/** "航空港区未报送，商水县报送未通过，未参与排名" for peers without an accepted ledger, or null. */
 export function unreportedClause(peers: readonly Peer[]): string | null {
-  const names = peers.filter((p) => p.missing === 'unreported').map((p) => p.name);
-  return names.length ? `${joinNames(names)}未报送，未参与排名` : null;
+  const named = (missing: Peer['missing'], what: string) => {
+    const names = peers.filter((p) => p.missing === missing).map((p) => p.name);
+    return names.length ? `${joinNames(names)}${what}` : null;
+  };
+  const parts = [named('unreported', '未报送'), named('rejected', '报送未通过')].filter(Boolean);
+  return parts.length ? `${parts.join('，')}，未参与排名` : null;
 }
 
 /** Joins clauses into one sentence: "a；b；c。", or '' when there are none. */

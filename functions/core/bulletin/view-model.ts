@@ -139,13 +139,24 @@ export interface WarningSection {
     /** A sentence when there is nothing to tabulate or more to say (reporting units), or "". */
     note: string;
   };
-  unreported: {
-    count: number;
-    groups: UnreportedGroup[];
-    /** Groups joined with "；", or "无". */
-    text: string;
+  /**
+   * 未报送 (nothing arrived) — `count`, `groups`, `text` — and, apart, 报送未通过 (`returned`:
+   * uploads arrived and every one was refused; the unit has its receipt with the errors).
+   */
+  unreported: UnreportedList & {
+    returned: UnreportedList;
+    /** （三）未报送台账单位 / （三）未报送、报送未通过台账单位 */
+    heading: string;
     sentence: string;
   };
+}
+
+/** Units grouped by city. */
+export interface UnreportedList {
+  count: number;
+  groups: UnreportedGroup[];
+  /** Groups joined with "；", or "无". */
+  text: string;
 }
 
 export interface UnreportedGroup {

@@ -165,6 +165,8 @@ export interface ComputeMonthInput {
   ledger: MonthLedger;
   previous: MonthLedger | null;
   config: Config;
+  /** Reporting units that uploaded for the month but had every upload refused (from the receipts). */
+  rejectedUnits?: readonly string[];
   computedAt?: string;
 }
 
@@ -204,6 +206,8 @@ export function computeMonth(input: ComputeMonthInput): RatesDoc {
     return unit;
   });
 
+  const unreported = FRAMES.flatMap((f, i) => (f.level === 'county' && !now.reported[i] ? [f.code] : [])).sort();
+  const rejected = new Set(input.rejectedUnits ?? []);
   const doc: RatesDoc = {
     schemaVersion: 1,
     month,
@@ -211,7 +215,8 @@ export function computeMonth(input: ComputeMonthInput): RatesDoc {
     config: { landingCriterion: config.landingCriterion },
     units,
     byPhase: byPhase(ledger, config.landingCriterion),
-    unreported: FRAMES.flatMap((f, i) => (f.level === 'county' && !now.reported[i] ? [f.code] : [])).sort(),
+    unreported,
+    rejected: unreported.filter((code) => rejected.has(code)),
     quality: qualityOf(month, ledger, previous),
   };
   if (input.computedAt !== undefined) doc.computedAt = input.computedAt;

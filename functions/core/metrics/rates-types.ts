@@ -91,7 +91,14 @@ export interface RatesDoc {
   config: { landingCriterion: 'landed' | 'started' };
   units: UnitResult[];
   byPhase: PhaseResult[];
+  /** Reporting units with no accepted upload for the month (未报送 or 报送未通过), in code order. */
   unreported: string[];
+  /**
+   * Added field: the part of `unreported` that did upload, every upload refused (报送未通过, 退回
+   * with a receipt listing the errors); the rest of `unreported` sent nothing (未报送). Absent in
+   * documents computed before it existed: read as empty.
+   */
+  rejected?: string[];
   quality: QualityFinding[];
   /** Added field: when the document was computed (ISO). */
   computedAt?: string;

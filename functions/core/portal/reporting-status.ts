@@ -34,8 +34,10 @@ export interface ReportingStatus {
   month: string;
   counts: { units: number; accepted: number; rejected: number; missing: number };
   units: UnitReporting[];
-  /** Codes of the units that have not reported (rejected or missing), in code order. */
+  /** Codes of the units that sent nothing (未报送: state missing), in code order; as many as counts.missing. */
   unreported: string[];
+  /** Codes of the units whose every upload was refused (未接收 / 报送未通过: state rejected); as many as counts.rejected. */
+  rejected: string[];
   cities: { code: string; name: string }[];
 }
 
@@ -82,7 +84,8 @@ export function reportingStatus(month: string, receipts: ReceiptLike[], pointers
     month,
     counts: { units: rows.length, accepted: count('accepted'), rejected: count('rejected'), missing: count('missing') },
     units: rows,
-    unreported: rows.filter((r) => r.state !== 'accepted').map((r) => r.code),
+    unreported: rows.filter((r) => r.state === 'missing').map((r) => r.code),
+    rejected: rows.filter((r) => r.state === 'rejected').map((r) => r.code),
     cities: CITIES.map((c) => ({ code: c.code, name: shortName(c) })),
   };
 }

@@ -46,11 +46,14 @@ describe('reportingStatus', () => {
     expect(unit('411104')).toMatchObject({ state: 'accepted', latestRejected: true, lastUploadAt: '2026-11-04T02:00:00.000Z' });
   });
 
-  it('lists the unreported (未报送 before the bulletin) in code order, with the cities for filters', () => {
-    expect(s.unreported).toContain('411103');
+  it('lists 未报送 and 未接收 apart, in code order, each as long as its count, with the cities for filters', () => {
     expect(s.unreported).toContain('410102');
+    expect(s.unreported).not.toContain('411103');
+    expect(s.rejected).toEqual(['411103']);
     expect(s.unreported).not.toContain('411102');
     expect(s.unreported).toEqual([...s.unreported].sort());
+    expect(s.unreported).toHaveLength(s.counts.missing);
+    expect(s.rejected).toHaveLength(s.counts.rejected);
     expect(s.cities).toHaveLength(19);
     expect(s.cities[0]).toEqual({ code: '410100', name: '郑州' });
   });

@@ -1,26 +1,27 @@
 /** 附表 (province only): every reporting unit with its rates and score, by city. Pure. */
 import { CITIES } from '../../shared/divisions';
 import { DASH, formatCount, formatRank, formatScore } from '../format';
-import { membersOf, provinceUnit, rateCell, rateColumns, unitIndex } from '../cells';
+import { membersOf, provinceUnit, rateCell, rateColumns, rejectedCodes, statusText, unitIndex } from '../cells';
 import { RATE_KEYS, type RatesDoc, type UnitResult } from '../../metrics/rates-types';
 import type { AppendixRow, BulletinModel } from '../view-model';
 
 /** 附表: every reporting unit by city, each city closed by its subtotal row, the province last. */
 export function appendix(doc: RatesDoc, label: string): BulletinModel['appendix'] {
   const idx = unitIndex(doc);
+  const rejected = rejectedCodes(doc);
   const rates = (u: UnitResult | undefined) =>
     RATE_KEYS.map((key) => {
       const c = rateCell(u, key);
       return { key, value: c.value, gradeClass: c.gradeClass };
     });
-  const row = (kind: AppendixRow['kind'], name: string, u: UnitResult | undefined, rank: number | null): AppendixRow => ({
+  const row = (kind: AppendixRow['kind'], name: string, u: UnitResult | undefined, rank: number | null, refused = false): AppendixRow => ({
     kind,
     name,
     projects: u && u.reported ? formatCount(u.counts.projects) : DASH,
     rates: rates(u),
     score: formatScore(u?.score),
     rank: formatRank(rank),
-    status: !u ? '无数据' : u.reported ? '' : '未报送',
+    status: statusText(u, refused),
   });
   const rows: AppendixRow[] = [];
   for (const c of CITIES) {
@@ -29,12 +30,12 @@ export function appendix(doc: RatesDoc, label: string): BulletinModel['appendix'
     if (!self) {
       for (const m of members) {
         const u = idx('county', m.code);
-        rows.push(row('unit', m.name, u, u?.scoreRank ?? null));
+        rows.push(row('unit', m.name, u, u?.scoreRank ?? null, rejected.has(m.code)));
       }
     }
     // A city-level unit that reports for itself (济源, 航空港区) is also one of the reporting units:
     // its row carries its place among them, like every county's.
-    rows.push(row('subtotal', self ? c.name : `${c.name}小计`, city, self ? (idx('county', c.code)?.scoreRank ?? null) : null));
+    rows.push(row('subtotal', self ? c.name : `${c.name}小计`, city, self ? (idx('county', c.code)?.scoreRank ?? null) : null, rejected.has(c.code)));
   }
   rows.push(row('total', '全省合计', provinceUnit(doc), null));
   return {

@@ -14,6 +14,6 @@ export function commonNotes(doc: RatesDoc, config: Config, label: string): strin
     `时序进度为月份数除以 12（${label}为 ${formatRate(doc.timeProgress)}）。`,
     `分级：签约落地率、开工率、投产率、达效率 ${formatRate(g.green)} 及以上为绿、${formatRate(g.yellow)} 至 ${formatRate(g.green)} 为黄、低于 ${formatRate(g.yellow)} 为红；` +
       `投资完成率达到时序进度为绿、低于时序进度不足 ${redGap} 个百分点为黄、低于 ${redGap} 个百分点及以上为红。`,
-    `综合得分为各项比率的加权平均（权重：${weights.join('、')}；无数据的比率不计入），满分 100；“—”表示无数据（分母为 0 或未报送），不参与排名；位次后的 ↑、↓、→ 表示较上月上升、下降、不变。`,
+    `综合得分为各项比率的加权平均（权重：${weights.join('、')}；无数据的比率不计入），满分 100；“—”表示无数据（分母为 0，或未报送、报送未通过），不参与排名；位次后的 ↑、↓、→ 表示较上月上升、下降、不变。`,
   ];
 }

@@ -18,7 +18,7 @@ import {
   sentence,
   type Peer,
 } from '../prose';
-import { COUNT_RATES, moveClass, peerOf, rateCell, rateColumns, type UnitEntry } from '../cells';
+import { COUNT_RATES, moveClass, peerOf, rateCell, rateColumns, statusText, type UnitEntry } from '../cells';
 import { RATE_KEYS, type RateKey, type RateMap, type UnitResult } from '../../metrics/rates-types';
 import type { BulletinModel, UnitRow } from '../view-model';
 
@@ -121,12 +121,12 @@ export function unitsSection(
  */
 export function progressParagraphs(entries: readonly UnitEntry[], peers: PeerScope, timeProgress: number, config: Config): string[] {
   const rankOpts = { scope: peers.scope, everyone: peers.everyone, countNoun: peers.countNoun };
-  const ratePeers = (key: RateKey) => entries.map((e) => peerOf(e.name, e.unit, e.unit?.rates[key] ?? null));
-  const scorePeers = entries.map((e) => peerOf(e.name, e.unit, e.unit?.score ?? null));
+  const ratePeers = (key: RateKey) => entries.map((e) => peerOf(e.name, e.unit, e.unit?.rates[key] ?? null, e.rejected));
+  const scorePeers = entries.map((e) => peerOf(e.name, e.unit, e.unit?.score ?? null, e.rejected));
   return [
     leadersSentence(COUNT_RATES.map((key) => ({ key, peers: ratePeers(key) })), rankOpts, peers.lead),
     investmentSentence(
-      entries.map((e) => ({ ...peerOf(e.name, e.unit, e.unit?.rates.investmentCompletion ?? null), grade: e.unit?.grade?.investmentCompletion ?? null })),
+      entries.map((e) => ({ ...peerOf(e.name, e.unit, e.unit?.rates.investmentCompletion ?? null, e.rejected), grade: e.unit?.grade?.investmentCompletion ?? null })),
       { timeProgress, redGapPoints: formatPointsAbs(config.grades.investmentRedGap), everyone: peers.everyone, countNoun: peers.countNoun },
     ),
     laggardsSentence(COUNT_RATES.map((key) => ({ key, peers: ratePeers(key) })), rankOpts, '从薄弱环节看，'),
@@ -173,7 +173,7 @@ function unitRow(e: UnitEntry, scoreRank: number | null, previousScoreRank: numb
     code: e.code,
     name: e.name,
     reported: unit.reported,
-    status: unit.reported ? '' : '未报送',
+    status: statusText(unit, e.rejected),
     projects: aggregates || unit.reported ? formatCount(unit.counts.projects) : DASH,
     reportedUnits:
       aggregates && unit.reportingUnits !== undefined && unit.reportedUnits !== undefined ? `${unit.reportedUnits}/${unit.reportingUnits}` : DASH,

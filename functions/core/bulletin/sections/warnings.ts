@@ -10,7 +10,7 @@ import { formatCount, formatPoints, formatPointsAbs, formatRate } from '../forma
 import { joinNames } from '../prose';
 import { previousRate, unitIndex } from '../cells';
 import { RATE_KEYS, RATE_NAMES, type RateKey, type RatesDoc, type UnitResult } from '../../metrics/rates-types';
-import type { UnreportedGroup, WarningSection } from '../view-model';
+import type { UnreportedGroup, UnreportedList, WarningSection } from '../view-model';
 
 type FallRow = WarningSection['falls']['rows'][number];
 
@@ -90,8 +90,25 @@ export function fallRows(units: readonly NamedUnit[], threshold: number): FallRo
     .map(({ u, k }) => fallRow(u.name, u.unit!, k));
 }
 
-/** The units that did not report, grouped by city (`sentence` is the edition's to write). */
-export function unreportedGroups(codes: readonly string[], doc: RatesDoc): WarningSection['unreported'] {
+/**
+ * The units without an accepted ledger, `codes` (of `rates.json`'s `unreported`), as two lists:
+ * 未报送 (nothing arrived) and 报送未通过 (refused; `rates.json`'s `rejected`). `sentence` is the
+ * edition's to write.
+ */
+export function unreportedLists(codes: readonly string[], doc: RatesDoc): WarningSection['unreported'] {
+  const refused = new Set(doc.rejected ?? []);
+  const missing = unreportedGroups(codes.filter((c) => !refused.has(c)), doc);
+  const returned = unreportedGroups(codes.filter((c) => refused.has(c)), doc);
+  return {
+    ...missing,
+    returned,
+    heading: returned.count ? '（三）未报送、报送未通过台账单位' : '（三）未报送台账单位',
+    sentence: '',
+  };
+}
+
+/** Units grouped by city, cities in the official order, units in code order. */
+function unreportedGroups(codes: readonly string[], doc: RatesDoc): UnreportedList {
   const unitsByCode = unitIndex(doc);
   const cityOrder = new Map(CITIES.map((c, i) => [c.code, i]));
   const groups = new Map<string, { cityName: string; order: number; self: boolean; units: Array<{ code: string; name: string }> }>();
@@ -117,16 +134,26 @@ export function unreportedGroups(codes: readonly string[], doc: RatesDoc): Warni
       return { cityName: gr.cityName, units, text: gr.self ? gr.cityName : `${gr.cityName}：${joinNames(units)}` };
     });
   const count = new Set(codes).size;
-  return { count, groups: list, text: list.length ? list.map((x) => x.text).join('；') : '无', sentence: '' };
+  return { count, groups: list, text: list.length ? list.map((x) => x.text).join('；') : '无' };
 }
 
 /**
- * "本月（郑州市）应报送台账的县（市、区）N 个，已报送 M 个，未报送 K 个：…。" or "…，全部按时报送。".
- * `who`: "" (province) or the city; `unreported.list`: the names as the edition lists them.
+ * "本月（郑州市）应报送台账的县（市、区）N 个，已接收 M 个。未报送 K 个：…。报送未通过（已退回修改）
+ * J 个：…。" or "…，已接收 N 个，全部按时报送。". `who`: "" (province) or the city; each `list`:
+ * the names as the edition lists them.
  */
-export function reportingSentence(who: string, expected: number, reported: number, unreported: { count: number; list: string }): string {
+export function reportingSentence(
+  who: string,
+  expected: number,
+  accepted: number,
+  missing: { count: number; list: string },
+  returned: { count: number; list: string },
+): string {
+  const head = `本月${who}应报送台账的县（市、区）${formatCount(expected)} 个，已接收 ${formatCount(accepted)} 个`;
+  if (!missing.count && !returned.count) return `${head}，全部按时报送。`;
   return (
-    `本月${who}应报送台账的县（市、区）${formatCount(expected)} 个，已报送 ${formatCount(reported)} 个` +
-    (unreported.count ? `，未报送 ${unreported.count} 个：${unreported.list}。` : '，全部按时报送。')
+    `${head}。` +
+    (missing.count ? `未报送 ${missing.count} 个：${missing.list}。` : '') +
+    (returned.count ? `报送未通过（已退回修改）${returned.count} 个：${returned.list}。` : '')
   );
 }

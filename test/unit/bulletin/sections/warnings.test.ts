@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parseConfig } from '../../../../functions/core/shared/config';
+import { buildCityEdition } from '../../../../functions/core/bulletin/city-edition';
 import { build, luohe } from '../../../helpers/bulletin-build';
 import { makeDoc, testConfig } from '../../../helpers/bulletin-fixture';
 
@@ -14,7 +15,8 @@ describe('三、预警', () => {
     expect(w.red.rows.find((r) => r.metric === '签约落地率')!.units).toBe('无');
     expect(w.falls.rows).toEqual([{ unit: '开封', metric: '开工率', now: '55.0%', before: '63.2%', change: '-8.2' }]);
     expect(w.unreported.text).toBe('郑州市：中原区、金水区；漯河市：舞阳县；航空港区');
-    expect(w.unreported.sentence).toBe('本月应报送台账的县（市、区）8 个，已报送 4 个，未报送 4 个：郑州市：中原区、金水区；漯河市：舞阳县；航空港区。');
+    expect(w.unreported.sentence).toBe('本月应报送台账的县（市、区）8 个，已接收 4 个。未报送 4 个：郑州市：中原区、金水区；漯河市：舞阳县；航空港区。');
+    expect(w.unreported.heading).toBe('（三）未报送台账单位');
     // The threshold is configuration: at 4 points the 5.0-point fall is listed too, at 10 none is.
     const at = (fallThreshold: number) =>
       build(doc, parseConfig({ ...testConfig, bulletin: { ...testConfig.bulletin, fallThreshold } })).warnings.falls.rows.map((r) => r.change);
@@ -33,6 +35,31 @@ describe('三、预警', () => {
     expect(m.warnings.red.rows.find((r) => r.metric === '开工率')!.units).toBe('召陵区 45.0%');
     expect(m.warnings.red.rows.find((r) => r.metric === '投资完成率')!.units).toBe('召陵区 70.0%');
     expect(m.warnings.falls.rows).toEqual([{ unit: '源汇区', metric: '投产率', now: '60.0%', before: '68.0%', change: '-8.0' }]);
-    expect(m.warnings.unreported.sentence).toBe('本月漯河市应报送台账的县（市、区）5 个，已报送 4 个，未报送 1 个：舞阳县。');
+    expect(m.warnings.unreported.sentence).toBe('本月漯河市应报送台账的县（市、区）5 个，已接收 4 个。未报送 1 个：舞阳县。');
+  });
+
+  it('a unit whose uploads were all refused is 报送未通过, not 未报送: in the sentence, the lists, the tables, the prose and the requirements', () => {
+    const doc = makeDoc();
+    doc.rejected = ['410102', '410173']; // 中原区 uploaded and was refused; so did 航空港区 (reports for itself)
+    const m = build(doc);
+    const u = m.warnings.unreported;
+    expect(u.text).toBe('郑州市：金水区；漯河市：舞阳县');
+    expect(u.returned.text).toBe('郑州市：中原区；航空港区');
+    expect(u.heading).toBe('（三）未报送、报送未通过台账单位');
+    expect(u.sentence).toBe('本月应报送台账的县（市、区）8 个，已接收 4 个。未报送 2 个：郑州市：金水区；漯河市：舞阳县。报送未通过（已退回修改）2 个：郑州市：中原区；航空港区。');
+    expect(m.requirements[2]).toContain('报送未通过的单位要按回执逐项修改后重新报送');
+    const rows = m.appendix!.rows;
+    expect(rows.find((r) => r.name === '中原区')!.status).toBe('报送未通过');
+    expect(rows.find((r) => r.name === '金水区')!.status).toBe('未报送');
+    expect(rows.find((r) => r.name === '郑州航空港经济综合实验区')!.status).toBe('报送未通过');
+    expect(m.units.table.rows.find((r) => r.name === '航空港区')!.status).toBe('报送未通过');
+    expect(m.units.paragraphs.join('')).toContain('航空港区报送未通过，未参与排名');
+    expect(m.email.lines.join('')).toContain('报送未通过（已退回修改）2 个');
+    // a city whose counties did not all fail keeps 未报送 for those that sent nothing
+    const zz = buildCityEdition(doc, testConfig, '410100', { issuedOn: '2026-11-05' });
+    expect(zz.warnings.unreported.sentence).toContain('未报送 1 个：金水区。报送未通过（已退回修改）1 个：中原区。');
+    expect(zz.units.paragraphs.join('')).toMatch(/金水区[^，]*未报送，中原区报送未通过，未参与排名/);
+    const hk = buildCityEdition(doc, testConfig, '410173', { issuedOn: '2026-11-05' });
+    expect(hk.warnings.unreported.sentence).toBe('郑州航空港经济综合实验区本月报送的台账未通过，已退回修改。');
   });
 });
