@@ -85,6 +85,18 @@ const CASES: Case[] = [
     error: { code: 'unit-mismatch', row: 7, column: '行政区划代码', value: '410103', message: `第 7 行“行政区划代码”为 410103，与本次上传的单位代码 ${UNIT} 不一致` },
   },
   { name: 'month in the title disagrees with the key', key: key('九月.xlsx'), bytes: () => formXlsx(form({ month: '2026-09' })), error: { code: 'month-mismatch', row: 1, value: '中原区“三个一批”项目建设进展情况月报表（2026年9月）', message: '标题写的是 2026年9月，但本次上传的是 2026年10月的报表' } },
+  {
+    // The September form picked for October (the portal opens on the reporting month): no month in
+    // the title, but the header's 1-9月累计 says which month the figures are.
+    name: 'month in the header disagrees with the key',
+    key: key('表头九月.xlsx'),
+    bytes: () => {
+      const f = form({ month: '2026-09' });
+      f.table[0][0] = '中原区“三个一批”项目建设进展情况月报表';
+      return formXlsx(f);
+    },
+    error: { code: 'month-mismatch', row: 4, column: '完成投资/1-9月累计', value: '完成投资/1-9月累计', message: '表头“完成投资/1-9月累计”是 9 月的累计数，但本次上传的是 2026年10月的报表：请上传本月的台账，或在上报页面选择正确的月份' },
+  },
   { name: 'not a reporting unit', key: key('x.xlsx', '410100'), bytes: () => formXlsx(form()), error: { code: 'bad-key', message: /^单位代码 410100（郑州市）不是报送单位/ } },
 ];
 

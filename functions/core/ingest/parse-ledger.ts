@@ -137,8 +137,20 @@ export class LedgerParser {
       }
     }
     const ytd = columns.get('ytdCompleted');
-    if (ytd?.match.statedMonth !== undefined && ytd.match.statedMonth !== parseMonth(ctx.month).month) {
-      warnings.push(issue('ytd-month', `列“${ytd.header}”与报送月份（${parseMonth(ctx.month).month}月）不一致，请确认填的是截至本月的累计数`, headerRow, ytd.header));
+    // "1-10月累计完成投资" in a November upload: the October ledger picked for the wrong month (the
+    // portal opens on the reporting month), as sure a sign as a title stating another month (which,
+    // when it says so too, is the one error reported).
+    const titleWrong = errors.some((e) => e.code === 'month-mismatch');
+    if (!titleWrong && ytd?.match.statedMonth !== undefined && ytd.match.statedMonth !== parseMonth(ctx.month).month) {
+      errors.push(
+        issue(
+          'month-mismatch',
+          `表头“${ytd.header}”是 ${ytd.match.statedMonth} 月的累计数，但本次上传的是 ${monthLabel(ctx.month)}的报表：请上传本月的台账，或在上报页面选择正确的月份`,
+          headerRow,
+          ytd.header,
+          ytd.header,
+        ),
+      );
     }
     if (errors.some((e) => e.code === 'missing-column')) {
       this.done = 'missing-column';

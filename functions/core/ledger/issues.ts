@@ -36,7 +36,6 @@ export type IssueCode =
   | 'missing-column'
   | 'duplicate-column'
   | 'month-mismatch'
-  | 'ytd-month'
   | 'no-data'
   | 'too-many-rows'
   // A data row (the parser).
