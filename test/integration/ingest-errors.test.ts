@@ -97,6 +97,13 @@ const CASES: Case[] = [
     },
     error: { code: 'month-mismatch', row: 4, column: '完成投资/1-9月累计', value: '完成投资/1-9月累计', message: '表头“完成投资/1-9月累计”是 9 月的累计数，但本次上传的是 2026年10月的报表：请上传本月的台账，或在上报页面选择正确的月份' },
   },
+  {
+    // 金水区's ledger saved as 中原区's: every project code carries 410105, the title says 金水区.
+    name: 'another unit’s ledger under this unit’s name',
+    key: key('中原区-10月.xlsx'),
+    bytes: () => formXlsx(form({ unit: '410105', unitName: '金水区' })),
+    error: { code: 'other-unit-ledger', row: null, value: '410105', message: '本文件 6 个项目中有 6 个的项目代码属于金水区（410105），像是金水区的台账，而本次上传的是中原区（410102）的报表：请确认上传的是本单位的台账' },
+  },
   { name: 'not a reporting unit', key: key('x.xlsx', '410100'), bytes: () => formXlsx(form()), error: { code: 'bad-key', message: /^单位代码 410100（郑州市）不是报送单位/ } },
 ];
 

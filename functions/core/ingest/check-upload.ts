@@ -2,6 +2,7 @@ import type { Config } from '../shared/config';
 import type { Issue, IssueCode } from '../ledger/issues';
 import type { LedgerRow } from '../ledger/ledger-row';
 import { rowChecks } from '../metrics/quality/row-checks';
+import { checkLedgerOwner } from './ledger-owner';
 import { type RawSheet, type ReadOptions, UnreadableFileError, readSheet } from '../../formats/readers';
 import { HEADER_SCAN_ROWS, hasLedgerHeader } from './find-header';
 import { parseLedger } from './parse-ledger';
@@ -94,6 +95,8 @@ export async function checkUpload(key: string, bytes: Uint8Array, config: Config
 
   const where = { sheetName: sheet.name, headerRow: parsed.headerRow };
   if (parsed.errors.length) return { ...rejected(parsed.errors, parsed.warnings, parsed.skippedRows), ...where };
+  const owner = checkLedgerOwner(parsed.rows, unitCode, parsed.headers.projectCode ?? '项目代码');
+  if (owner.errors.length) return { ...rejected(owner.errors, parsed.warnings, parsed.skippedRows), ...where };
 
   const rowWarnings: Issue[] = [];
   for (const row of parsed.rows) {
@@ -111,7 +114,7 @@ export async function checkUpload(key: string, bytes: Uint8Array, config: Config
     fileName,
     rows: parsed.rows,
     errors: [],
-    warnings: [...parsed.warnings, ...rowWarnings],
+    warnings: [...parsed.warnings, ...owner.warnings, ...rowWarnings],
     skippedRows: parsed.skippedRows,
     ...where,
   };

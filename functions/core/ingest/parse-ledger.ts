@@ -1,5 +1,5 @@
 import { type Cell, cellText } from '../ledger/cell-values';
-import { COLUMNS, REQUIRED_COLUMNS } from '../ledger/columns';
+import { COLUMNS, type LedgerField, REQUIRED_COLUMNS } from '../ledger/columns';
 import { type Issue, issue } from '../ledger/issues';
 import type { LedgerRow } from '../ledger/ledger-row';
 import { monthLabel, parseMonth } from '../shared/months';
@@ -27,6 +27,8 @@ export interface LedgerParseResult {
   headerRow: number | null;
   /** Rows skipped as blank, 合计/小计, column numbers or notes. */
   skippedRows: number;
+  /** The header of each mapped column as written in the file, for messages about whole columns. */
+  headers: Partial<Record<LedgerField, string>>;
 }
 
 /** The values of the upload's unit and the project code, among a row's values. */
@@ -248,7 +250,8 @@ export class LedgerParser {
         warnings.push(...checkSumRows(this.sumRows, money));
       }
     }
-    return { rows: st ? this.rows : [], errors, warnings, headerRow: this.headerRow, skippedRows: this.skipped };
+    const headers = st ? Object.fromEntries(st.ordered.map((c) => [c.def.field, c.header])) : {};
+    return { rows: st ? this.rows : [], errors, warnings, headerRow: this.headerRow, skippedRows: this.skipped, headers };
   }
 
   /**

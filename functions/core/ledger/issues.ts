@@ -42,6 +42,9 @@ export type IssueCode =
   | 'required-empty'
   | InvalidValueCode
   | 'unit-mismatch'
+  // The project codes: most of another reporting unit (an error), a few (warnings).
+  | 'other-unit-ledger'
+  | 'code-other-unit'
   | 'duplicate-code'
   // The 合计 row against the sum of the project rows (sum-row-check.ts).
   | 'sum-mismatch'
