@@ -35,7 +35,7 @@ async function sampleMonth() {
   const config = parseConfig(JSON.parse(readFileSync(resolve('tb.config.json'), 'utf8')));
   const pipeline = await LocalPipeline.start({ dataDir: dir, config });
   try {
-    for (const { month, files } of listInput(resolve('samples'))) {
+    for (const { month, files } of listInput(resolve('samples')).months) {
       if (month !== MONTH && month !== PREVIOUS) continue;
       for (const f of files) if (f.unitCode) await pipeline.upload(objectKeys.upload(month, f.unitCode, f.fileName), readFileSync(f.path));
       await pipeline.drain();

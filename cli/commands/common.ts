@@ -1,4 +1,5 @@
 import { appendFileSync, mkdirSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { setLogSink } from '../../functions/adapters/log';
 import type { Config } from '../../functions/core/shared/config';
@@ -9,8 +10,18 @@ export function loadProgramConfig(program: Command): Config {
   return loadConfigFile(program.opts().config, program.getOptionValueSource('config') === 'cli');
 }
 
-/** The handlers' JSON logs (CloudWatch in AWS) go to .data/pipeline.log; the terminal gets the summary. */
-export function logToFile(path = '.data/pipeline.log'): void {
-  mkdirSync('.data', { recursive: true });
-  setLogSink((line) => appendFileSync(path, line + '\n'));
+/**
+ * The local data folder (`--data-dir`, else TB_DATA_DIR, else `.data`): the embedded store in
+ * `store/`, the handlers' logs in `pipeline.log`. Tests give each run its own.
+ */
+export function dataPaths(program: Command): { root: string; store: string; log: string } {
+  const root = resolve(program.opts().dataDir as string);
+  return { root, store: join(root, 'store'), log: join(root, 'pipeline.log') };
+}
+
+/** The handlers' JSON logs (CloudWatch in AWS) go to DATA/pipeline.log; the terminal gets the summary. */
+export function logToFile(program: Command): void {
+  const { root, log } = dataPaths(program);
+  mkdirSync(root, { recursive: true });
+  setLogSink((line) => appendFileSync(log, line + '\n'));
 }

@@ -1,19 +1,23 @@
+import { existsSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
-import { runMonths } from '../local/run-months';
-import { loadProgramConfig, logToFile } from './common';
+import { UserError } from '../errors';
+import { listInput } from '../local/input-files';
+import { dataPaths, loadProgramConfig, logToFile } from './common';
 
 async function run(program: Command, input: string, out: string, opts: { send: boolean }) {
+  const inputDir = resolve(input);
+  if (!existsSync(inputDir) || !statSync(inputDir).isDirectory()) throw new UserError(`输入文件夹不存在：${input}（--input 应为含 YYYY-MM 月份子文件夹的目录，如 samples）`);
   const config = loadProgramConfig(program);
+  // The folder's mistakes are said before anything heavy is loaded.
+  if (listInput(inputDir).months.length === 0) {
+    throw new UserError(`${input} 中没有月份文件夹（应为 YYYY-MM，如 2026-10，内含各单位的台账文件）`);
+  }
   const started = Date.now();
-  logToFile();
-  const summaries = await runMonths({
-    input: resolve(input),
-    out: resolve(out),
-    dataDir: resolve('.data/store'),
-    config,
-    send: opts.send,
-  });
+  logToFile(program);
+  // Loaded here, not at start-up: `tb --help` need not load Chromium, the AWS SDK and the servers.
+  const { runMonths } = await import('../local/run-months');
+  const summaries = await runMonths({ input: inputDir, out: resolve(out), dataDir: dataPaths(program).store, config, send: opts.send });
   console.log(`\n完成：${summaries.length} 个月，用时 ${((Date.now() - started) / 1000).toFixed(1)} 秒；结果在 ${out}/`);
 }
 

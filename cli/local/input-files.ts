@@ -10,16 +10,21 @@ export interface InputFile {
   path: string;
 }
 
-/** Month folders in order, and their files; a file without a leading 6-digit code gets unitCode null. */
-export function listInput(dir: string): { month: string; files: InputFile[] }[] {
-  const months = readdirSync(dir)
-    .filter((m) => isMonth(m) && statSync(join(dir, m)).isDirectory())
+/**
+ * Month folders in order, and their files (a file without a leading 6-digit code gets unitCode
+ * null); `skipped`: the folders that are not months (`October`, `2026-13`), for the operator to see.
+ */
+export function listInput(dir: string): { months: { month: string; files: InputFile[] }[]; skipped: string[] } {
+  const folders = readdirSync(dir)
+    .filter((m) => !m.startsWith('.') && statSync(join(dir, m)).isDirectory())
     .sort();
-  return months.map((month) => ({
+  const months = folders.filter(isMonth);
+  const skipped = folders.filter((m) => !isMonth(m));
+  return { skipped, months: months.map((month) => ({
     month,
     files: readdirSync(join(dir, month))
       .filter((f) => !f.startsWith('.') && statSync(join(dir, month, f)).isFile())
       .sort()
       .map((fileName) => ({ month, fileName, path: join(dir, month, fileName), unitCode: /^(\d{6})(?!\d)/.exec(fileName)?.[1] ?? null })),
-  }));
+  })) };
 }

@@ -1,4 +1,4 @@
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { buildMimeMessage, mailerFromEnv } from '../../functions/adapters/mail/mailer';
 import { handlebarsTemplates } from '../../functions/adapters/render/templates';
@@ -12,9 +12,11 @@ import type { RatesDoc } from '../../functions/core/metrics/rates-types';
 import type { Receipt } from '../../functions/core/ingest/receipt';
 
 import { type ReportEvent, type ReportResult, createReport } from '../../functions/report/report-month';
+import { UserError } from '../errors';
 import { copyCuratedMonth } from './curated-out';
 import { listInput } from './input-files';
 import { Progress } from './progress';
+import { padDisplay } from './text-width';
 import { LocalPipeline } from './runtime';
 import { objectKeys } from '../../functions/core/shared/storage-keys';
 
@@ -45,9 +47,12 @@ const STATUS_MARK: Record<Receipt['status'], string> = { accepted: '✓', reject
  */
 export async function runMonths(opts: RunOptions): Promise<MonthSummary[]> {
   const log = opts.log ?? ((l: string) => console.log(l));
-  const months = listInput(opts.input);
-  if (months.length === 0) throw new Error(`No month folders (YYYY-MM) in ${opts.input}`);
+  const { months, skipped } = listInput(opts.input);
+  for (const name of skipped) log(`  ? ${name}  跳过：文件夹名不是月份（应为 YYYY-MM，如 2026-10）`);
+  if (months.length === 0) throw new UserError(`${opts.input} 中没有月份文件夹（应为 YYYY-MM，如 2026-10，内含各单位的台账文件）`);
+  // A fresh store has sent nothing: the outbox starts empty too (mails of an earlier run are not this run's).
   const outbox = join(opts.out, 'outbox');
+  rmSync(outbox, { recursive: true, force: true });
   mkdirSync(outbox, { recursive: true });
 
   const pipeline = await LocalPipeline.start({ dataDir: opts.dataDir, config: opts.config });
@@ -59,7 +64,13 @@ export async function runMonths(opts: RunOptions): Promise<MonthSummary[]> {
     for (const { month, files } of months) {
       log(`\n== ${month}: ${files.length} 个文件 ==`);
       const skippedFiles: string[] = [];
-      const progress = new Progress(`ingested`, files.length);
+      const progress = new Progress('已处理', files.length);
+      /** This folder's receipts, as the uploads are ingested (one line each). */
+      const receipts: Receipt[] = [];
+      const take = (drained: Awaited<ReturnType<LocalPipeline['drain']>>) => {
+        receipts.push(...drained.receipts);
+        failures += printReceipts(drained.receipts, drained.failures, log);
+      };
       let done = 0;
       for (const f of files) {
         if (!f.unitCode) {
@@ -69,63 +80,72 @@ export async function runMonths(opts: RunOptions): Promise<MonthSummary[]> {
           await pipeline.upload(objectKeys.upload(month, f.unitCode, f.fileName), readFileSync(f.path));
         }
         // Ingest runs on the S3 event as uploads land; count a file done once its receipt exists.
-        if (++done % 10 === 0 || done === files.length) {
-          const drained = await pipeline.drain();
-          failures += printReceipts(drained.receipts, drained.failures, log, opts.out);
-        }
+        if (++done % 10 === 0 || done === files.length) take(await pipeline.drain());
         progress.tick(done);
       }
-      const drained = await pipeline.drain();
-      failures += printReceipts(drained.receipts, drained.failures, log, opts.out);
+      take(await pipeline.drain());
 
-      const computed = await pipeline.compute({ month });
-      const rates = await pipeline.store.getJson<RatesDoc>(pipeline.servers.buckets.reports, objectKeys.rates(month));
       const monthDir = join(opts.out, month);
       mkdirSync(monthDir, { recursive: true });
-      writeFileSync(join(monthDir, 'rates.json'), JSON.stringify(rates, null, 2));
-      // The month's columnar ledger (Arrow IPC + Parquet) for analysts: OUT/curated/month=YYYY-MM/.
-      await copyCuratedMonth(pipeline.store, pipeline.servers.buckets.curated, month, opts.out);
+      // OUT shows what the store knows: a receipt superseded by a later upload says so.
+      const stored = await pipeline.repo.listReceipts(month);
+      const invalid = receipts.filter((r) => !r.month || !r.unitCode);
+      writeReceipts(monthDir, [...stored, ...invalid]);
 
-      const rep = await reporting.report({ month, send: opts.send });
-      const saved = await saveReportFiles(pipeline, rep, monthDir);
-
-      const statuses = await pipeline.repo.listReceipts(month);
-      const summary: MonthSummary = {
-        month,
-        accepted: statuses.filter((r) => r.status === 'accepted').length,
-        rejected: statuses.filter((r) => r.status === 'rejected').length,
-        skippedFiles,
-        // 未报送: nothing arrived (a unit whose files were all refused is counted among the rejected files).
-        unreported: computed.unreportedUnits - (rates.rejected?.length ?? 0),
-        rates,
-        report: rep,
-      };
-      summaries.push(summary);
-      printMonth(summary, log);
-      printReport(rep, saved, log);
+      let summary: MonthSummary;
+      try {
+        const computed = await pipeline.compute({ month });
+        const rates = await pipeline.store.getJson<RatesDoc>(pipeline.servers.buckets.reports, objectKeys.rates(month));
+        writeFileSync(join(monthDir, 'rates.json'), JSON.stringify(rates, null, 2));
+        // The month's columnar ledger (Arrow IPC + Parquet) for analysts: OUT/curated/month=YYYY-MM/.
+        await copyCuratedMonth(pipeline.store, pipeline.servers.buckets.curated, month, opts.out);
+        const rep = await reporting.report({ month, send: opts.send });
+        const saved = await saveReportFiles(pipeline, rep, monthDir);
+        summary = {
+          month,
+          accepted: stored.filter((r) => r.status === 'accepted').length,
+          // Every refused file: those of a reporting unit, and those whose key named none.
+          rejected: stored.filter((r) => r.status === 'rejected').length + invalid.length,
+          skippedFiles,
+          // 未报送: nothing arrived (a unit whose files were all refused is among the rejected files).
+          unreported: computed.unreportedUnits - (rates.rejected?.length ?? 0),
+          rates,
+          report: rep,
+        };
+        summaries.push(summary);
+        printMonth(summary, log);
+        printReport(rep, saved, log);
+      } catch (e) {
+        // One month that cannot be computed or rendered (a month before bulletin.issueBaseMonth,
+        // say) does not stop the others: it is reported, and the run fails at the end.
+        failures++;
+        log(`  ! ${month} 计算或生成通报失败：${(e as Error).message}`);
+      }
     }
   } finally {
     await reporting.close();
     await pipeline.close();
   }
   // Rejected files are the clerks' business; an upload the pipeline could not process is ours.
-  if (failures) throw new Error(`${failures} upload(s) failed in the pipeline itself (see the lines marked !)`);
+  if (failures) throw new Error(`${failures} 处流水线错误（见标 ! 的行）`);
   return summaries;
 }
 
-/** Prints one line per upload, copies receipts to OUT; returns the number of pipeline failures. */
-function printReceipts(receipts: Receipt[], failures: { key: string; error: string }[], log: (l: string) => void, out: string): number {
+/** Prints one line per upload; returns the number of pipeline failures. */
+function printReceipts(receipts: Receipt[], failures: { key: string; error: string }[], log: (l: string) => void): number {
   for (const r of receipts) {
     const unit = r.unitCode ? `${r.unitCode} ${division(r.unitCode)?.name ?? ''}` : r.file.name;
-    log(`  ${STATUS_MARK[r.status]} ${unit.padEnd(14)} ${r.summary}`);
-    if (r.month && r.unitCode) {
-      const dir = join(out, r.month, 'receipts');
-      mkdirSync(dir, { recursive: true });
-      writeFileSync(join(dir, `${r.unitCode}-${r.uploadId}.json`), JSON.stringify(r, null, 2));
-    }
+    log(`  ${STATUS_MARK[r.status]} ${padDisplay(unit, 18)} ${r.summary}`);
   }
   for (const f of failures) log(`  ! ${f.key}  处理失败（流水线错误）：${f.error}`);
   return failures.length;
+}
+
+/** OUT/{month}/receipts/{unit}-{uploadId}.json, or invalid-{uploadId}.json for a key that named no unit. */
+function writeReceipts(monthDir: string, receipts: Receipt[]): void {
+  const dir = join(monthDir, 'receipts');
+  mkdirSync(dir, { recursive: true });
+  for (const r of receipts) writeFileSync(join(dir, `${r.unitCode ?? 'invalid'}-${r.uploadId}.json`), JSON.stringify(r, null, 2));
 }
 
 function printMonth(s: MonthSummary, log: (l: string) => void) {

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import chromium from '@sparticuz/chromium';
 import puppeteer, { type Browser, type ElementHandle, type Page } from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Serve, startServe } from '../../cli/commands/serve';
+import { type Serve, startServe } from '../../cli/commands/serve-run';
 import { setLogSink } from '../../functions/adapters/log';
 import { parseConfig } from '../../functions/core/shared/config';
 import { ledgerTable, xlsx } from '../helpers/files';

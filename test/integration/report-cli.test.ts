@@ -2,14 +2,14 @@
  * `tb report`: locally for real (the store a `tb run` left, reopened), and against a deployed stack
  * with the AWS SDK mocked (CloudFormation to find the function, Lambda to invoke it).
  */
-import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CloudFormationClient, DescribeStacksCommand, ListStackResourcesCommand } from '@aws-sdk/client-cloudformation';
 import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { findReportFunction, reportLocal, reportRemote } from '../../cli/commands/report';
+import { findReportFunction, reportLocal, reportRemote } from '../../cli/commands/report-run';
 import { LocalPipeline } from '../../cli/local/runtime';
 import { setLogSink } from '../../functions/adapters/log';
 import { parseConfig } from '../../functions/core/shared/config';
@@ -56,6 +56,8 @@ describe('tb report, locally', () => {
     expect(again.mails.map((m) => m.status)).toEqual(['skipped']);
     const forced = await reportLocal({ event: { month: MONTH, city: '411100', send: true, force: true }, config, out, dataDir, log: () => {} });
     expect(forced.mails.map((m) => m.status)).toEqual(['sent']);
+    // the forced resend is a second message in the outbox: the first is kept, as a mailbox would
+    expect(readdirSync(join(out, 'outbox')).sort()).toEqual(['2026-10-411100-luohe_example.gov.cn-2.eml', '2026-10-411100-luohe_example.gov.cn.eml']);
   });
 
   it('says what is missing: a month never computed, a store never created', async () => {
@@ -66,7 +68,8 @@ describe('tb report, locally', () => {
 
   it('as a command: re-renders every edition and prints where they are', async () => {
     const out = join(root, 'out3');
-    const { stdout } = await runTb(['report', '--month', MONTH, '--data-dir', dataDir, '--out', out, '--no-send'], root);
+    // --data-dir names the data folder; the store is its store/ (dataDir here).
+    const { stdout } = await runTb(['report', '--month', MONTH, '--data-dir', root, '--out', out, '--no-send'], root);
     expect(stdout).toContain('重新生成 20 份通报');
     expect(stdout).toContain(`通报 PDF：${join(out, MONTH, `bulletin-${MONTH}.pdf`)}`);
     expect(stdout).toContain('各市分册 PDF：19 份');
@@ -74,14 +77,44 @@ describe('tb report, locally', () => {
     expect(existsSync(join(out, 'outbox')) ? readdirSync(join(out, 'outbox')) : []).toEqual([]);
   });
 
-  it('as a command: refuses --force without --send and a bad month', async () => {
-    const run = (args: string[]) =>
-      runTb(['report', ...args], root).then(
-        () => '',
-        (e: { stderr: string }) => e.stderr,
+  it('every operator mistake: one line saying what is wrong and what to do, exit 2, no stack trace (unless --verbose)', async () => {
+    const fail = (args: string[], cwd = root) =>
+      runTb(args, cwd).then(
+        () => ({ code: 0, stderr: '' }),
+        (e: { code: number; stderr: string }) => ({ code: e.code, stderr: e.stderr }),
       );
-    expect(await run(['--month', MONTH, '--force', '--data-dir', dataDir])).toContain('--force 需要与 --send 一起使用');
-    expect(await run(['--month', '2026/10'])).toContain('月份格式应为 YYYY-MM');
+    writeFileSync(join(root, 'bad.json'), '{"grades":{"green":7},"mail":{"from":""}}');
+    writeFileSync(join(root, 'broken.json'), '{"grades":');
+    mkdirSync(join(root, 'empty'), { recursive: true });
+    mkdirSync(join(root, 'months', 'October'), { recursive: true });
+    const cases: Array<[string[], string]> = [
+      [['report', '--month', MONTH, '--force', '--data-dir', root], '--force 需要与 --send 一起使用'],
+      [['report', '--month', '2026/10'], '月份格式应为 YYYY-MM'],
+      [['report', '--month', '2026-13'], '月份格式应为 YYYY-MM'],
+      [['report', '--month', MONTH, '--city', '999999', '--data-dir', root], '--city 应为省辖市（示范区）代码'],
+      [['report', '--month', '2026-08', '--data-dir', root], '2026-08 尚未计算'],
+      [['report', '--month', MONTH, '--data-dir', join(root, 'nowhere')], '本地数据不存在'],
+      [['--config', join(root, 'missing.json'), 'report', '--month', MONTH, '--data-dir', root], '配置文件不存在'],
+      [['--config', join(root, 'bad.json'), 'report', '--month', MONTH, '--data-dir', root], 'grades.green'],
+      [['--config', join(root, 'broken.json'), 'report', '--month', MONTH, '--data-dir', root], '不是有效的 JSON'],
+      [['run', '--input', join(root, 'no-such-folder')], '输入文件夹不存在'],
+      [['run', '--input', join(root, 'empty')], '中没有月份文件夹'],
+      [['run', '--input', join(root, 'months')], '中没有月份文件夹'],
+      [['serve', '--unit', '999999'], '--unit 应为报送单位代码'],
+    ];
+    for (const [args, says] of cases) {
+      const { code, stderr } = await fail(args);
+      const lines = stderr.trim().split('\n');
+      expect(code, args.join(' ')).toBe(2);
+      expect(lines, args.join(' ')).toHaveLength(1);
+      expect(lines[0], args.join(' ')).toMatch(/^错误：/);
+      expect(lines[0], args.join(' ')).toContain(says);
+    }
+    // the config's several bad fields, on the one line
+    expect((await fail(['--config', join(root, 'bad.json'), 'report', '--month', MONTH])).stderr).toMatch(/grades\.green.*；.*mail\.from/);
+    // --verbose adds the stack
+    const verbose = await fail(['--verbose', 'report', '--month', '2026-13']);
+    expect(verbose.stderr).toMatch(/\n\s+at /);
   });
 });
 

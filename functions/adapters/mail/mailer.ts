@@ -93,16 +93,23 @@ export class OutboxMailer implements Mailer {
     this.dir = resolve(dir);
   }
 
-  /** Where a message of this name is written. */
-  pathFor(name: string): string {
-    return join(this.dir, `${safeFileName(name)}.eml`);
+  /** Where the first message of this name is written; a later one (a forced resend) gets `-2`, `-3`, …. */
+  pathFor(name: string, copy = 1): string {
+    return join(this.dir, `${safeFileName(name)}${copy > 1 ? `-${copy}` : ''}.eml`);
   }
 
   async send(msg: OutgoingMessage): Promise<{ messageId: string }> {
     await mkdir(this.dir, { recursive: true });
-    const path = this.pathFor(msg.name);
-    await writeFile(path, msg.raw);
-    return { messageId: messageIdOf(msg.raw) ?? `outbox:${path}` };
+    // Like a real mailbox, the outbox keeps every message sent: a resend never replaces the first.
+    for (let copy = 1; ; copy++) {
+      const path = this.pathFor(msg.name, copy);
+      try {
+        await writeFile(path, msg.raw, { flag: 'wx' });
+        return { messageId: messageIdOf(msg.raw) ?? `outbox:${path}` };
+      } catch (e) {
+        if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
+      }
+    }
   }
 }
 
