@@ -147,10 +147,10 @@ export async function serveCommand(program: Command, o: { port: number; fresh: b
   // Whichever signal comes first (Ctrl+C, or `kill` / a process manager's SIGTERM, also through
   // npx): close the HTTP server and both embedded servers, then exit; a second signal exits at once.
   let stopping = false;
-  const stop = (signal: NodeJS.Signals) => {
+  const stop = (why: string) => {
     if (stopping) process.exit(130);
     stopping = true;
-    console.log(`\n收到 ${signal}，正在停止…`);
+    console.log(`\n${why}，正在停止…`);
     serve.close().then(
       () => process.exit(0),
       (e) => {
@@ -159,6 +159,11 @@ export async function serveCommand(program: Command, o: { port: number; fresh: b
       },
     );
   };
-  process.on('SIGINT', stop);
-  process.on('SIGTERM', stop);
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) process.on(signal, () => stop(`收到 ${signal}`));
+  // Started through npx, a SIGTERM goes to npm, which exits without passing it on: this process is
+  // then re-parented. Noticing that is the only way to stop with it instead of keeping the ports.
+  const parent = process.ppid;
+  setInterval(() => {
+    if (process.ppid !== parent) stop('启动本服务的进程（如 npx）已退出');
+  }, 1000).unref();
 }
