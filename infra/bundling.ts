@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { type BundlingOptions, type ICommandHooks, OutputFormat, SourceMapMode } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { BULLETIN_FACES, FOOTER_FACE, fontSubsets } from '../functions/adapters/render/fonts';
 import { PAGE_BUILD } from '../functions/adapters/web-assets';
 
 /**
@@ -11,8 +12,6 @@ import { PAGE_BUILD } from '../functions/adapters/web-assets';
 /** Where the report function finds its templates and fonts at run time (`reportAssetCommands` puts them there). */
 export const LAMBDA_TEMPLATES_DIR = '/var/task/templates';
 export const LAMBDA_FONTS_DIR = '/var/task/fonts';
-export const FONT_PACKAGE = '@fontsource/noto-sans-sc';
-export const FONT_WEIGHTS = [400, 700] as const;
 
 /** The free identifiers of CommonJS modules, mapped to the ones `ESM_BANNER` declares. */
 const BANNER_DEFINES: Record<string, string> = { __dirname: '__tbDirname', __filename: '__tbFilename' };
@@ -105,25 +104,30 @@ function inInput(projectRoot: string, inputDir: string, file: string): string {
 
 /**
  * Shell commands (run after esbuild, inside the bundling environment) that copy the templates and
- * the Noto Sans SC font files next to the report bundle. Robust to a missing or empty `templates/`.
+ * the bulletin's faces (functions/adapters/render/fonts.ts) next to the report bundle, as
+ * `fonts/{face dir}/{its CSS}` and `fonts/{face dir}/files/…`: only the slices its CSS lists.
+ * Robust to a missing or empty `templates/`.
  */
 export function reportAssetCommands(projectRoot: string, inputDir: string, outputDir: string): string[] {
-  const fontSrc = inInput(projectRoot, inputDir, packageDir(projectRoot, FONT_PACKAGE));
   const templatesSrc = path.posix.join(toPosix(inputDir), 'templates');
   const out = toPosix(outputDir);
   const q = posixQuote;
-  const css = FONT_WEIGHTS.map((w) => q(`${fontSrc}/${w}.css`)).join(' ');
-  const woff2 = FONT_WEIGHTS.map((w) => `${q(`${fontSrc}/files`)}/noto-sans-sc-*-${w}-normal.woff2`).join(' ');
-  // The PDF footer is drawn by Chromium outside the page and cannot use web fonts: the renderer
-  // installs the regular-weight WOFF subsets it needs through fontconfig at launch.
-  const footerWoff = `${q(`${fontSrc}/files`)}/noto-sans-sc-*-400-normal.woff`;
-  return [
-    `mkdir -p ${q(`${out}/templates`)} ${q(`${out}/fonts/files`)}`,
+  const commands = [
+    `mkdir -p ${q(`${out}/templates`)}`,
     `if [ -d ${q(templatesSrc)} ]; then cp -R ${q(`${templatesSrc}/.`)} ${q(`${out}/templates/`)}; fi`,
-    `cp ${css} ${q(`${out}/fonts/`)}`,
-    `cp ${woff2} ${q(`${out}/fonts/files/`)}`,
-    `cp ${footerWoff} ${q(`${out}/fonts/files/`)}`,
   ];
+  for (const face of BULLETIN_FACES) {
+    const dir = packageDir(projectRoot, face.package);
+    const src = inInput(projectRoot, inputDir, dir);
+    const files = fontSubsets(face, dir).map((s) => s.file);
+    // The PDF footer is drawn by Chromium outside the page and cannot use web fonts: the renderer
+    // installs the WOFF (not WOFF2) slices it needs through fontconfig at launch.
+    if (face === FOOTER_FACE) files.push(...files.map((f) => f.replace(/\.woff2$/, '.woff')));
+    const dest = `${out}/fonts/${face.dir}`;
+    commands.push(`mkdir -p ${q(`${dest}/files`)}`, `cp ${q(`${src}/${face.css}`)} ${q(`${dest}/`)}`);
+    commands.push(`cp ${files.map((f) => q(`${src}/files/${f}`)).join(' ')} ${q(`${dest}/files/`)}`);
+  }
+  return commands;
 }
 
 /**

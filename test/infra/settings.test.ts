@@ -10,6 +10,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { parseConfig } from '../../functions/core/shared/config';
 import { collectPackageClosure } from '../../infra/chromium-layer';
 import { reportAssetCommands } from '../../infra/bundling';
+import { BULLETIN_FACES, fontSubsets } from '../../functions/adapters/render/fonts';
 import { loadPipelineConfig, REPO_ROOT, resolveSettings, senderDomain, type Settings } from '../../infra/settings';
 import { ThreeBatchesStack } from '../../infra/stack';
 
@@ -160,15 +161,17 @@ describe('bundling helpers', () => {
   it('copies fonts and an absent templates folder without failing', () => {
     const out = runHooks(false);
     expect(readdirSync(path.join(out, 'templates'))).toEqual([]);
-    expect(existsSync(path.join(out, 'fonts/400.css'))).toBe(true);
-    expect(existsSync(path.join(out, 'fonts/700.css'))).toBe(true);
-    const files = readdirSync(path.join(out, 'fonts/files'));
-    expect(files.some((f) => f.endsWith('-400-normal.woff2'))).toBe(true);
-    expect(files.some((f) => f.endsWith('-700-normal.woff2'))).toBe(true);
-    expect(files.some((f) => /-(100|200|300|500|600|800|900)-normal/.test(f))).toBe(false);
-    // The footer's fontconfig fonts: regular-weight WOFF only.
-    expect(files.some((f) => f.endsWith('-400-normal.woff'))).toBe(true);
-    expect(files.some((f) => f.endsWith('-700-normal.woff'))).toBe(false);
+    // every face: its CSS and exactly the slices the CSS lists (no other weight of the package)
+    for (const face of BULLETIN_FACES) {
+      expect(existsSync(path.join(out, 'fonts', face.dir, face.css)), face.css).toBe(true);
+      const files = readdirSync(path.join(out, 'fonts', face.dir, 'files'));
+      for (const s of fontSubsets(face, path.join(out, 'fonts', face.dir))) expect(files).toContain(s.file);
+    }
+    const sans = readdirSync(path.join(out, 'fonts/noto-sans-sc/files'));
+    expect(sans.some((f) => /-(100|200|300|500|600|800|900)-normal/.test(f))).toBe(false);
+    // The footer's fontconfig fonts: its face's WOFF only.
+    expect(sans.some((f) => f.endsWith('-400-normal.woff'))).toBe(true);
+    expect(sans.some((f) => f.endsWith('-700-normal.woff'))).toBe(false);
   });
 
   it('copies nested templates as they are', () => {

@@ -10,6 +10,7 @@ import { AwsSolutionsChecks } from 'cdk-nag';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseConfig } from '../../functions/core/shared/config';
 import { ENV } from '../../functions/adapters/env';
+import { BULLETIN_FACES, fontSubsets } from '../../functions/adapters/render/fonts';
 import { PREFIX, TABLE } from '../../functions/core/shared/storage-keys';
 import { loadPipelineConfig, REPO_ROOT, resolveSettings } from '../../infra/settings';
 import { ThreeBatchesStack } from '../../infra/stack';
@@ -323,15 +324,14 @@ describe('functions', () => {
     expect(bundle).not.toMatch(/node_modules\/@sparticuz\/chromium\/build/);
     expect(existsSync(path.join(dir, 'index.mjs.map'))).toBe(true);
     expect(existsSync(path.join(dir, 'templates'))).toBe(true);
-    for (const css of ['400.css', '700.css']) expect(existsSync(path.join(dir, 'fonts', css))).toBe(true);
-    const woff2 = readdirSync(path.join(dir, 'fonts/files')).filter((f) => f.endsWith('.woff2'));
-    expect(woff2.length).toBeGreaterThan(0);
-    expect(woff2.every((f) => /^noto-sans-sc-.+-(400|700)-normal\.woff2$/.test(f))).toBe(true);
-    // every font file the CSS references is there
-    const css = readFileSync(path.join(dir, 'fonts/400.css'), 'utf8');
-    const referenced = [...css.matchAll(/url\(\.\/files\/([^)]+\.woff2)\)/g)].map((m) => m[1]);
-    expect(referenced.length).toBeGreaterThan(0);
-    expect(referenced.filter((f) => !woff2.includes(f!))).toEqual([]);
+    // every face of the bulletin, and every slice its CSS references (what TB_FONTS_DIR points at)
+    for (const face of BULLETIN_FACES) {
+      const faceDir = path.join(dir, 'fonts', face.dir);
+      const woff2 = readdirSync(path.join(faceDir, 'files')).filter((f) => f.endsWith('.woff2'));
+      const referenced = fontSubsets(face, faceDir).map((s) => s.file);
+      expect(referenced.length).toBeGreaterThan(0);
+      expect(referenced.filter((f) => !woff2.includes(f))).toEqual([]);
+    }
     // templates are copied as they are in the repo
     const repoTemplates = readdirSync(path.join(REPO_ROOT, 'templates'));
     expect(repoTemplates.length).toBeGreaterThan(0);

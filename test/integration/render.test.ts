@@ -1,7 +1,7 @@
 /**
  * model → HTML → PDF with the real Chromium; the PDF's text read back with pdfjs.
  */
-import { copyFile, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { copyFile, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -14,14 +14,8 @@ import { chartBars, chartSize } from '../../functions/core/bulletin/chart-data';
 import { renderChartSvg } from '../../functions/adapters/render/charts';
 import { ChromiumRenderer, DEFAULT_RENDER_TIMEOUT_MS, footerTemplate, woffToSfnt } from '../../functions/adapters/render/pdf-renderer';
 import { setLogSink } from '../../functions/adapters/log';
-import {
-  clearTemplateCache,
-  fontsDir,
-  fontSubsets,
-  renderBulletinHtml,
-  renderEmailHtml,
-  subsetsFor,
-} from '../../functions/adapters/render/templates';
+import { BULLETIN_FACES, FACES, faceDir, fontSubsets, subsetsFor } from '../../functions/adapters/render/fonts';
+import { clearTemplateCache, renderBulletinHtml, renderEmailHtml } from '../../functions/adapters/render/templates';
 import { EVIL_PROJECT, makeDoc, testConfig, unit } from '../helpers/bulletin-fixture';
 import { getDocument } from 'pdfjs-dist/legacy/build/pdf.mjs';
 import { pdfPages } from '../helpers/pdf-text';
@@ -133,21 +127,23 @@ describe('bulletin rendering', () => {
     expect(html).not.toMatch(/https?:\/\//i);
     expect(html.match(/<svg /g)).toHaveLength(6);
     expect(html).not.toMatch(/<canvas|<img|<link|<iframe/i);
-    expect(html).toContain("font-family:'Noto Sans SC'");
-    const faces = html.match(/@font-face/g)?.length ?? 0;
-    expect(faces).toBeGreaterThan(4);
-    expect(faces).toBeLessThan(fontSubsets(400).length); // far fewer than 2 × ~100
+    // every face of the hierarchy is embedded (小标宋, 仿宋, 黑体, 楷体), each with only some of its slices
+    for (const face of BULLETIN_FACES) {
+      const rules = html.match(new RegExp(`font-family:'${face.family}';font-style:normal;font-weight:${face.weight};`, 'g'))?.length ?? 0;
+      expect(rules, `${face.family} ${face.weight}`).toBeGreaterThan(0);
+      expect(rules, `${face.family} ${face.weight}`).toBeLessThan(fontSubsets(face).length);
+    }
     expect(html).toMatch(/font-weight:400;[^}]*src:url\(data:font\/woff2;base64,/);
-    expect(html).toMatch(/font-weight:700;/);
-    expect(html.length).toBeLessThan(4_000_000);
+    // the title and the 楷体 headings need a handful of slices, not the page's: far below 6 × the body's
+    expect(html.length).toBeLessThan(8_000_000);
   });
 
   it('embeds a subset exactly when a page character needs it', () => {
-    expect(subsetsFor('A', 400).length).toBeGreaterThanOrEqual(1);
-    expect(subsetsFor('', 400)).toEqual([]);
-    const zheng = subsetsFor('郑', 400);
+    expect(subsetsFor('A', FACES.body).length).toBeGreaterThanOrEqual(1);
+    expect(subsetsFor('', FACES.body)).toEqual([]);
+    const zheng = subsetsFor('郑', FACES.body);
     for (const s of zheng) expect(html).toContain(`unicode-range:${s.unicodeRange};`);
-    const emoji = subsetsFor('\u{1F1E9}', 400); // a regional indicator: not on the page
+    const emoji = subsetsFor('\u{1F1E9}', FACES.chart); // a regional indicator: not on the page
     expect(emoji).toHaveLength(1);
     expect(html).not.toContain(`unicode-range:${emoji[0].unicodeRange};`);
   });
@@ -158,7 +154,7 @@ describe('bulletin rendering', () => {
     expect(all).toContain(squash('2026年10月漯河市“三个一批”项目建设进展情况'));
     expect(all).toContain(squash('二、各县（市、区）进展情况'));
     for (const n of ['源汇区', '郾城区', '召陵区', '临颍县', '舞阳县']) expect(all).toContain(n);
-    expect(all).toContain(squash('“签约一批”项目开工率 60.0%，高于全省 3.0 个百分点，居全省第 8 位'));
+    expect(all).toContain(squash('“签约一批”项目开工率 60.0%，高于全省 3.0 个百分点，居全省第8位'));
     expect(all).toContain(squash('召陵区 45.0%'));
     expect(all).not.toContain('中原区'); // another city's unit
     expect(city.html.match(/<svg /g)).toHaveLength(6);
@@ -287,14 +283,14 @@ describe('template and font directories from the environment', () => {
       await writeFile(join(tmp, 'templates', 'bulletin.hbs'), '<html><style>{{css}}</style><p>{{model.masthead.issueLabel}}|{{model.units.table.rows.0.name}}</p></html>');
       await writeFile(join(tmp, 'templates', 'bulletin.css'), 'p{color:red}');
       await writeFile(join(tmp, 'templates', 'email.hbs'), '{{model.email.table.rows.1.value}}');
-      // fonts: only the latin subset of each weight
-      await mkdir(join(tmp, 'fonts', 'files'), { recursive: true });
-      for (const w of [400, 700]) {
-        const latin = fontSubsets(w).find((s) => s.file.endsWith('-latin-' + w + '-normal.woff2'))!;
-        await copyFile(join(fontsDir(), 'files', latin.file), join(tmp, 'fonts', 'files', latin.file));
+      // fonts: for each face, only the slice that holds the digits (what TB_FONTS_DIR holds in Lambda, reduced)
+      for (const face of BULLETIN_FACES) {
+        const slice = subsetsFor('0', face)[0];
+        await mkdir(join(tmp, 'fonts', face.dir, 'files'), { recursive: true });
+        await copyFile(join(faceDir(face), 'files', slice.file), join(tmp, 'fonts', face.dir, 'files', slice.file));
         await writeFile(
-          join(tmp, 'fonts', `${w}.css`),
-          `@font-face {\n  font-family: 'Noto Sans SC';\n  src: url(./files/${latin.file}) format('woff2');\n  unicode-range: ${latin.unicodeRange};\n}\n`,
+          join(tmp, 'fonts', face.dir, face.css),
+          `${await readFile(join(tmp, 'fonts', face.dir, face.css), 'utf8').catch(() => '')}@font-face {\n  font-family: '${face.family}';\n  src: url(./files/${slice.file}) format('woff2');\n  unicode-range: ${slice.unicodeRange};\n}\n`,
         );
       }
       process.env.TB_TEMPLATES_DIR = join(tmp, 'templates');
@@ -303,7 +299,9 @@ describe('template and font directories from the environment', () => {
       const out = await renderBulletinHtml(model());
       expect(out).toContain('<p>第 10 期|济源</p>');
       expect(out).toContain('p{color:red}');
-      expect(out.match(/@font-face/g)).toHaveLength(2);
+      // one rule per face whose text has a digit: 第 10 期 is body text; the test page has no headings
+      expect(out.match(/@font-face/g)!.length).toBeGreaterThanOrEqual(1);
+      expect(out).toContain(`unicode-range:${subsetsFor('0', FACES.body)[0].unicodeRange}`);
       expect(await renderEmailHtml(model())).toBe('57.0%');
     } finally {
       process.env.TB_TEMPLATES_DIR = saved.t;

@@ -11,7 +11,7 @@
  *
  * The footer ("第 X 页 共 Y 页" and the 期号) is drawn by Chromium's header/footer machinery, which
  * cannot use the page's web fonts and does not wait for font loads; it only sees fontconfig fonts.
- * So at launch we install the Noto Sans SC subsets covering the footer's characters into a private
+ * So at launch we install the FOOTER_FACE subsets covering the footer's characters into a private
  * fontconfig directory (WOFF → OpenType, a lossless unwrapping) and point the browser at it.
  */
 import { mkdtemp, rm, writeFile, mkdir, readFile } from 'node:fs/promises';
@@ -25,7 +25,7 @@ import { BULLETIN_TITLE } from '../../core/bulletin/masthead';
 import { CITIES } from '../../core/shared/divisions';
 import { logEvent } from '../log';
 import type { PdfRenderer } from '../../core/ports';
-import { FONT_FAMILY, fontsDir, subsetsFor } from './templates';
+import { FOOTER_FACE, faceDir, subsetsFor } from './fonts';
 import { escapeMarkup } from '../../core/shared/markup';
 
 /** Every character a footer may print: page numbers, the title and 期号, a city edition's name. */
@@ -33,8 +33,8 @@ export const FOOTER_TEXT_CHARS = `第页共期 0123456789（）　${BULLETIN_TIT
 
 export const DEFAULT_RENDER_TIMEOUT_MS = 60_000;
 
-/** A4 with room for the footer; close to GB/T 9704 proportions but wider text for the tables. */
-export const PAGE_MARGIN = { top: '20mm', bottom: '20mm', left: '20mm', right: '20mm' } as const;
+/** A4 with the margins of GB/T 9704-2012: 版心 156 × 225 mm; the page number sits in the bottom margin. */
+export const PAGE_MARGIN = { top: '37mm', bottom: '35mm', left: '28mm', right: '26mm' } as const;
 
 /**
  * The footer on every page: `text` (the title and 期号) on the left, "第 X 页 共 Y 页" on the right.
@@ -42,8 +42,8 @@ export const PAGE_MARGIN = { top: '20mm', bottom: '20mm', left: '20mm', right: '
  */
 export function footerTemplate(text = ''): string {
   return (
-    `<div style="width:100%;box-sizing:border-box;padding:0 ${PAGE_MARGIN.left} 0 ${PAGE_MARGIN.right};display:flex;justify-content:space-between;` +
-    `font-size:8pt;color:#333;font-family:'${FONT_FAMILY}',sans-serif;">` +
+    `<div style="width:100%;box-sizing:border-box;padding:0 ${PAGE_MARGIN.right} 0 ${PAGE_MARGIN.left};display:flex;justify-content:space-between;` +
+    `font-size:10pt;color:#222;font-family:'${FOOTER_FACE.family}',sans-serif;">` +
     `<span>${escapeMarkup(text)}</span>` +
     `<span>第 <span class="pageNumber"></span> 页 共 <span class="totalPages"></span> 页</span></div>`
   );
@@ -234,8 +234,8 @@ async function closeQuietly(page: Page): Promise<void> {
  * directory with a fonts.conf that also includes the existing configuration. Returns the directory.
  */
 async function prepareFooterFonts(): Promise<string> {
-  const dir = fontsDir();
-  const subsets = subsetsFor(FOOTER_TEXT_CHARS, 400, dir);
+  const dir = faceDir(FOOTER_FACE);
+  const subsets = subsetsFor(FOOTER_TEXT_CHARS, FOOTER_FACE, dir);
   const tmp = await mkdtemp(join(tmpdir(), 'tb-fonts-'));
   try {
     await mkdir(join(tmp, 'fonts'));

@@ -20,23 +20,13 @@ import Handlebars from 'handlebars';
 import type { LinkInfo } from '../../core/bulletin/email';
 import type { BulletinModel } from '../../core/bulletin/view-model';
 import { renderChartSvg } from './charts';
+import { FACES, type FontFace, clearFontCache, fontFaceCss } from './fonts';
 import type { BulletinTemplates } from '../../core/ports';
 import { readEnv } from '../env';
-
-export const FONT_FAMILY = 'Noto Sans SC';
-export const FONT_WEIGHTS = [400, 700] as const;
 
 /** `TB_TEMPLATES_DIR`, else `<repo>/templates` relative to this module. */
 export function templatesDir(): string {
   return readEnv().templatesDir ?? fileURLToPath(new URL('../../../templates/', import.meta.url));
-}
-
-/** `TB_FONTS_DIR` (holding `400.css`, `700.css`, `files/`), else the installed @fontsource package. */
-export function fontsDir(): string {
-  const configured = readEnv().fontsDir;
-  if (configured) return configured;
-  const require = createRequire(import.meta.url);
-  return dirname(require.resolve('@fontsource/noto-sans-sc/400.css'));
 }
 
 // ── templates ───────────────────────────────────────────────────────────────
@@ -72,110 +62,7 @@ function compile(dir: string): Compiled {
 /** Drops compiled templates and font tables (tests that switch directories). */
 export function clearTemplateCache(): void {
   compiledByDir.clear();
-  fontTables.clear();
-  fontFiles.clear();
-}
-
-// ── fonts ───────────────────────────────────────────────────────────────────
-
-export interface FontSubset {
-  weight: number;
-  /** File name under `files/` (woff2). */
-  file: string;
-  /** The unicode-range text as in the CSS. */
-  unicodeRange: string;
-  /** Inclusive code point ranges, sorted. */
-  ranges: Array<[number, number]>;
-}
-
-const fontTables = new Map<string, FontSubset[]>();
-/** Font files as base64, read and encoded once per process (every edition of a month shares them). */
-const fontFiles = new Map<string, Promise<string>>();
-
-/** Parses "U+4e00-4e5f,U+4e8?,U+ff01" into inclusive code point ranges. */
-export function parseUnicodeRange(text: string): Array<[number, number]> {
-  const out: Array<[number, number]> = [];
-  for (const raw of text.split(',')) {
-    const part = raw.trim().replace(/^u\+/i, '');
-    if (!part) continue;
-    if (part.includes('?')) {
-      out.push([parseInt(part.replace(/\?/g, '0'), 16), parseInt(part.replace(/\?/g, 'f'), 16)]);
-      continue;
-    }
-    const [a, b] = part.split('-');
-    const lo = parseInt(a, 16);
-    const hi = b === undefined ? lo : parseInt(b, 16);
-    if (Number.isFinite(lo) && Number.isFinite(hi)) out.push([lo, hi]);
-  }
-  return out.sort((x, y) => x[0] - y[0]);
-}
-
-/** The subsets of one weight as declared by the package's `{weight}.css`. */
-export function fontSubsets(weight: number, dir = fontsDir()): FontSubset[] {
-  const key = `${dir}\u0000${weight}`;
-  const cached = fontTables.get(key);
-  if (cached) return cached;
-  const css = readFileSync(join(dir, `${weight}.css`), 'utf8');
-  const subsets: FontSubset[] = [];
-  for (const block of css.split('@font-face').slice(1)) {
-    const file = /url\(\s*['"]?(?:\.\/)?files\/([^)'"]+\.woff2)['"]?\s*\)/.exec(block)?.[1];
-    const range = /unicode-range:\s*([^;}]+)/.exec(block)?.[1]?.trim();
-    if (!file || !range) continue;
-    subsets.push({ weight, file, unicodeRange: range, ranges: parseUnicodeRange(range) });
-  }
-  if (!subsets.length) throw new Error(`no @font-face subsets found in ${join(dir, `${weight}.css`)}`);
-  fontTables.set(key, subsets);
-  return subsets;
-}
-
-function covers(subset: FontSubset, cps: number[]): boolean {
-  // cps sorted ascending; ranges sorted: a merge walk.
-  let i = 0;
-  for (const [lo, hi] of subset.ranges) {
-    while (i < cps.length && cps[i] < lo) i++;
-    if (i < cps.length && cps[i] <= hi) return true;
-    if (i >= cps.length) return false;
-  }
-  return false;
-}
-
-/** Distinct code points of `text`, sorted. */
-export function codePoints(text: string): number[] {
-  const set = new Set<number>();
-  for (const ch of text) set.add(ch.codePointAt(0)!);
-  return [...set].sort((a, b) => a - b);
-}
-
-/** The subsets of `weight` that cover at least one character of `text`. */
-export function subsetsFor(text: string, weight: number, dir = fontsDir()): FontSubset[] {
-  const cps = codePoints(text);
-  return fontSubsets(weight, dir).filter((s) => covers(s, cps));
-}
-
-function readFontFile(dir: string, file: string): Promise<string> {
-  const path = join(dir, 'files', file);
-  let p = fontFiles.get(path);
-  if (!p) {
-    p = readFile(path).then((b) => b.toString('base64'));
-    fontFiles.set(path, p);
-    p.catch(() => fontFiles.delete(path));
-  }
-  return p;
-}
-
-/** @font-face rules embedding, per weight, only the subsets needed for `text`. */
-export async function fontFaceCss(text: string, weights: readonly number[] = FONT_WEIGHTS, dir = fontsDir()): Promise<string> {
-  const rules: string[] = [];
-  for (const weight of weights) {
-    for (const s of subsetsFor(text, weight, dir)) {
-      const data = await readFontFile(dir, s.file);
-      rules.push(
-        `@font-face{font-family:'${FONT_FAMILY}';font-style:normal;font-weight:${weight};font-display:block;` +
-          `src:url(data:font/woff2;base64,${data}) format('woff2');unicode-range:${s.unicodeRange};}`,
-      );
-    }
-  }
-  return rules.join('\n');
+  clearFontCache();
 }
 
 // ── rendering ───────────────────────────────────────────────────────────────
@@ -185,9 +72,9 @@ export async function renderBulletinHtml(model: BulletinModel): Promise<string> 
   const t = compile(templatesDir());
   const css = (fonts: string) => new Handlebars.SafeString(`${fonts}\n${t.bulletinCss}`);
   const charts = model.units.charts.map((c) => new Handlebars.SafeString(renderChartSvg(c)));
-  // First pass without fonts to learn which characters the page holds; then embed what they need.
+  // First pass without fonts to learn which characters the page holds in which face; then embed what they need.
   const draft = t.bulletin({ model, charts, css: css('') });
-  const fonts = await fontFaceCss(visibleText(draft));
+  const fonts = await fontFaceCss(textByFace(draft));
   return t.bulletin({ model, charts, css: css(fonts) });
 }
 
@@ -218,6 +105,24 @@ function visibleText(html: string): string {
 }
 
 const NAMED_ENTITIES: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'", nbsp: '\u00a0' };
+
+/**
+ * Which part of the page each face prints (bulletin.css gives the faces to these elements): the
+ * title face the 红头 and the heading, 黑体 the h2 and the captions, 楷体 the h3, the chart face the
+ * charts; the body faces everything (cheaper to take it whole than to follow the cascade, and the
+ * body face is every family's fallback, so nothing is ever left without a glyph).
+ */
+function textByFace(html: string): (face: FontFace) => string {
+  const pick = (re: RegExp) => [...html.matchAll(re)].map((m) => visibleText(m[0])).join('');
+  const parts = new Map<FontFace, string>([
+    [FACES.title, pick(/<(h1|div class="masthead-(?:title|edition)")[^>]*>[\s\S]*?<\/(h1|div)>/g)],
+    [FACES.heading, pick(/<(h2|caption|figcaption|div class="appendix-label")[^>]*>[\s\S]*?<\/(h2|caption|figcaption|div)>/g)],
+    [FACES.kai, pick(/<h3[^>]*>[\s\S]*?<\/h3>/g)],
+    [FACES.chart, pick(/<figure class="chart"[\s\S]*?<\/figure>/g)],
+  ]);
+  const all = visibleText(html);
+  return (face) => parts.get(face) ?? all;
+}
 
 /** The templates as the report stage's port. */
 export const handlebarsTemplates: BulletinTemplates = {

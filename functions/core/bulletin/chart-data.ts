@@ -130,11 +130,14 @@ export function chartOption(spec: ChartSpec): Record<string, unknown> {
           value: b.value,
           itemStyle: { color: b.color },
           // A literal label: the printed figure, never a template (names carry no `{`).
-          label: { show: true, position: 'right', formatter: b.label.replace(/[{}]/g, ''), fontFamily: FONT, fontSize: 8, color: '#333', distance: 3 },
+          // On white: a reference line crossing the figure passes behind it, not through it.
+          label: { show: true, position: 'right', formatter: b.label.replace(/[{}]/g, ''), fontFamily: FONT, fontSize: 8, color: '#333', distance: 3, backgroundColor: '#ffffff', padding: [0, 1] },
         })),
         markLine: {
           silent: true,
           symbol: 'none',
+          // Under the bars' figures (drawn on white), so the line never runs through a number.
+          z: 1,
           data: spec.lines.map((l, i) => ({
             xAxis: l.value,
             lineStyle: { type: l.style, color: l.color, width: 1 },

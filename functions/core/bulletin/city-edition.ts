@@ -175,7 +175,7 @@ export function buildCityEdition(doc: RatesDoc, config: Config, cityCode: string
   });
 }
 
-/** 从主要指标看，郑州市“签约一批”项目落地率 …，高于全省 …，居全省第 7 位；…；综合得分 … 分，居全省第 8 位。 */
+/** 从主要指标看，郑州市“签约一批”项目落地率 …，高于全省 …，居全省第7位；…；综合得分 … 分，居全省第8位。 */
 function comparisonParagraph(fullName: string, city: UnitResult, province: UnitResult, timeProgress: number, scorePhrase: string): string {
   const parts = RATE_KEYS.filter((k) => k !== 'investmentCompletion').map((k) => compareClause(city, province, k));
   parts.push(
@@ -184,19 +184,19 @@ function comparisonParagraph(fullName: string, city: UnitResult, province: UnitR
   return `从主要指标看，${fullName}${parts.join('；')}${scorePhrase ? `；${scorePhrase}` : ''}。`;
 }
 
-/** "（较上月上升 1 位）" or "". */
+/** "（较上月上升1位）" or "". */
 function moveSuffix(now: number | null | undefined, before: number | null | undefined): string {
   const p = formatRankMovePhrase(now, before);
   return p ? `（${p}）` : '';
 }
 
-/** "居全省第 7 位（较上月上升 1 位）" or "" without a rank. */
+/** "居全省第7位（较上月上升1位）" or "" without a rank. */
 function rankPhrase(now: number | null | undefined, before: number | null | undefined): string {
   if (now === null || now === undefined) return '';
-  return `居全省第 ${now} 位${moveSuffix(now, before)}`;
+  return `居全省第${now}位${moveSuffix(now, before)}`;
 }
 
-/** "“签约一批”项目开工率 64.1%，较上月提高 0.5 个百分点，高于全省 4.1 个百分点，居全省第 7 位". */
+/** "“签约一批”项目开工率 64.1%，较上月提高 0.5 个百分点，高于全省 4.1 个百分点，居全省第7位". */
 function compareClause(city: UnitResult, province: UnitResult, key: RateKey): string {
   const v = city.rates[key];
   const name = PROSE_METRIC[key];

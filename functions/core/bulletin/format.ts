@@ -139,13 +139,13 @@ export function formatRankMove(now: Num, before: Num): { text: string; move: Ran
   return d > 0 ? { text: `↑${d}`, move: 'up' } : { text: `↓${-d}`, move: 'down' };
 }
 
-/** The same move in words: "上升 2 位" / "下降 1 位" / "持平" / "" (unknown). */
+/** The same move in words: "较上月上升2位" / "较上月下降1位" / "持平" / "" (unknown). */
 export function formatRankMovePhrase(now: Num, before: Num): string {
   const { move } = formatRankMove(now, before);
   if (!move) return '';
   if (move === 'same') return '与上月持平';
   const d = Math.abs(Math.round(before as number) - Math.round(now as number));
-  return `较上月${move === 'up' ? '上升' : '下降'} ${d} 位`;
+  return `较上月${move === 'up' ? '上升' : '下降'}${d}位`;
 }
 
 /**

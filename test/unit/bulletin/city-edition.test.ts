@@ -17,8 +17,8 @@ describe('city editions', () => {
     expect(m.appendix).toBeNull();
     const start = m.overview.indicatorTable.rows.find((r) => r.key === 'start')!;
     expect(start).toMatchObject({ value: '60.0%', province: '57.0%', diff: '+3.0', rank: '8', gradeClass: 'grade-yellow' });
-    expect(m.overview.paragraphs[1]).toContain('“签约一批”项目开工率 60.0%，高于全省 3.0 个百分点，居全省第 8 位');
-    expect(m.overview.paragraphs[1]).toMatch(/综合得分 60\.0 分，居全省第 8 位。$/); // computed: the fixture has no scoreRank
+    expect(m.overview.paragraphs[1]).toContain('“签约一批”项目开工率 60.0%，高于全省 3.0 个百分点，居全省第8位');
+    expect(m.overview.paragraphs[1]).toMatch(/综合得分 60\.0 分，居全省第8位。$/); // computed: the fixture has no scoreRank
     expect(m.email.table.rows.find((r) => r.name === '开工率')).toEqual({ name: '开工率', value: '60.0%', change: '—', compare: '57.0%', rank: '8' });
   });
 

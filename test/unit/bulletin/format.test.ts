@@ -160,8 +160,8 @@ describe('rank moves', () => {
     expect(formatRankMove(4, 4)).toEqual({ text: '→', move: 'same' });
     expect(formatRankMove(null, 4)).toEqual({ text: '', move: null });
     expect(formatRankMove(4, undefined)).toEqual({ text: '', move: null });
-    expect(formatRankMovePhrase(3, 5)).toBe('较上月上升 2 位');
-    expect(formatRankMovePhrase(7, 6)).toBe('较上月下降 1 位');
+    expect(formatRankMovePhrase(3, 5)).toBe('较上月上升2位');
+    expect(formatRankMovePhrase(7, 6)).toBe('较上月下降1位');
     expect(formatRankMovePhrase(4, 4)).toBe('与上月持平');
     expect(formatRankMovePhrase(4, null)).toBe('');
   });

@@ -97,13 +97,13 @@ function checkEdition(model: BulletinModel): number {
   return found.length;
 }
 
-/** "居全省第 7 位" in a city edition's overview: its place among the 19, as the province table prints it. */
+/** "居全省第7位" in a city edition's overview: its place among the 19, as the province table prints it. */
 function checkCityPlaces(city: BulletinModel, province: BulletinModel): number {
   const rows = province.units.table.rows;
   const name = city.city!.shortName;
   let n = 0;
   for (const clause of city.overview.paragraphs.join('').split('；')) {
-    const place = /居全省第 (\d+) 位/.exec(clause);
+    const place = /居全省第(\d+)位/.exec(clause);
     if (!place) continue;
     const metric = METRICS.find(([, word]) => clause.includes(word))?.[0] ?? (clause.includes('投资完成率') ? 'investmentCompletion' : null);
     expect(metric, clause).not.toBeNull();

@@ -57,6 +57,10 @@ export function countyCountNoun(units: Peer[]): string {
 
 /** Colours of the reference lines on the charts. */
 export const REF_COLOR = { province: '#c8161d', city: '#333333' } as const;
+/** 时序进度's line: blue and dotted, so that it never reads as 全省's red dashed one beside it. */
+const TIME_PROGRESS_COLOR = '#1f5fa8';
+/** How a chart's note names a line: its colour and its dash. */
+const COLOR_NAME: Record<string, string> = { [REF_COLOR.province]: '红色', [REF_COLOR.city]: '黑色', [TIME_PROGRESS_COLOR]: '蓝色' };
 
 /** A unit whose value the charts mark with a dashed line (全省, 全市). */
 export interface ChartRef {
@@ -212,12 +216,14 @@ export function unitCharts(
       .map((r) => referenceLine(r.name, key === 'score' ? r.unit.score : r.unit.rates[key], kind, 'dashed', r.color))
       .filter((l): l is NonNullable<typeof l> => !!l);
     if (key === 'investmentCompletion') {
-      const tp = referenceLine('时序进度', timeProgress, 'rate', 'dotted', '#1f5fa8');
+      const tp = referenceLine('时序进度', timeProgress, 'rate', 'dotted', TIME_PROGRESS_COLOR);
       if (tp) lines.push(tp);
     }
     const missing = units.filter((u) => !u.unit || (key === 'score' ? u.unit.score : u.unit.rates[key]) === null).map((u) => u.name);
-    const unlabelled = lines.slice(2).map((l) => `${l.style === 'dotted' ? '点线' : '虚线'}为${l.label}`);
-    const noteParts = [...unlabelled, missing.length ? `无数据未列入：${joinNames(missing)}` : ''].filter(Boolean);
+    // With two lines or more, the note tells them apart (two close values, 全省 83.7% and 时序进度
+    // 83.3%, would otherwise be two lines side by side with nothing to say which is which).
+    const legend = lines.length > 1 ? lines.map((l) => `${COLOR_NAME[l.color] ?? ''}${l.style === 'dotted' ? '点线' : '虚线'}为${l.label}`).join('，') : '';
+    const noteParts = [legend, missing.length ? `无数据未列入：${joinNames(missing)}` : ''].filter(Boolean);
     const title = key === 'score' ? `${who}综合得分` : `${who}${CHART_TITLE[key]}`;
     return {
       id: `chart-${key}`,

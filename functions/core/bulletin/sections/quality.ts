@@ -26,7 +26,7 @@ export const QUALITY_LABEL: Record<QualityCheck, string> = {
 export function qualitySection(findings: readonly QualityFinding[], limit: number, restWhere: string, scope: string): QualitySection {
   const total = findings.length;
   if (!total) {
-    return { total, summary: `本月数据质量检查（Q1—Q8）未发现${scope}台账存在问题。`, groups: [], rest: '' };
+    return { total, summary: `本月数据质量检查未发现${scope}台账存在问题。`, groups: [], rest: '' };
   }
   const cityOrder = new Map(CITIES.map((c, i) => [c.code, i]));
   const sorted = [...findings].sort((a, b) => {
@@ -37,7 +37,8 @@ export function qualitySection(findings: readonly QualityFinding[], limit: numbe
   const units = new Set(sorted.map((f) => f.unitCode));
   const byCheck = new Map<QualityCheck, number>();
   for (const f of sorted) byCheck.set(f.check, (byCheck.get(f.check) ?? 0) + 1);
-  const checks = [...byCheck.entries()].sort((a, b) => cmp(a[0], b[0])).map(([c, n]) => `${QUALITY_LABEL[c]}（${c}）${n} 条`);
+  // The checks by their names: Q1…Q8 are the pipeline's codes, not words of a 通报.
+  const checks = [...byCheck.entries()].sort((a, b) => cmp(a[0], b[0])).map(([c, n]) => `${QUALITY_LABEL[c]} ${n} 条`);
   const summary = `本月数据质量检查共发现${scope}台账问题 ${total} 条，涉及 ${units.size} 个单位，其中${checks.join('、')}。请有关单位逐条核实，在下月报送台账时更正。`;
 
   const groups: QualityGroup[] = [];

@@ -94,6 +94,7 @@ describe('二、各县（市、区）进展 (city editions)', () => {
     expect(m.units.charts[1].lines.map((l) => l.label)).toEqual(['全市 60.0%', '全省 57.0%']);
     // three lines on 投资完成率: two labelled on the chart, the third named under it
     expect(m.units.charts[2].lines.map((l) => l.label)).toEqual(['全市 78.3%', '全省 57.0%', '时序进度 83.3%']);
-    expect(m.units.charts[2].note).toBe('点线为时序进度 83.3%。无数据未列入：舞阳县');
+    // three lines: the note tells them apart by colour and dash
+    expect(m.units.charts[2].note).toBe('黑色虚线为全市 78.3%，红色虚线为全省 57.0%，蓝色点线为时序进度 83.3%。无数据未列入：舞阳县');
   });
 });
