@@ -8,7 +8,7 @@
  */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { type Image, createCanvas, loadImage } from '@napi-rs/canvas';
+import { createCanvas, loadImage } from '@napi-rs/canvas';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { pdfPagesAsPng } from '../../cli/visual/pdf-pages';
 import { setLogSink } from '../../functions/adapters/log';
@@ -40,8 +40,8 @@ afterAll(async () => {
   await renderer?.close();
 });
 
-async function pixels(png: Buffer | Image): Promise<{ width: number; height: number; data: Uint8ClampedArray }> {
-  const img = png instanceof Buffer ? await loadImage(png) : png;
+async function pixels(png: Buffer): Promise<{ width: number; height: number; data: Uint8ClampedArray }> {
+  const img = await loadImage(png);
   const canvas = createCanvas(img.width, img.height);
   const ctx = canvas.getContext('2d');
   ctx.drawImage(img, 0, 0);
