@@ -38,6 +38,11 @@ export interface RankingOptions {
   countNoun?: (units: Peer[]) => string;
   /** Why a unit with a zero denominator has no value ("暂无签约类项目"). */
   noBase?: string;
+  /**
+   * 薄弱环节: only values printed below this are laggards (the green threshold: a unit at 85% is
+   * not weak because others are at 95%). None: the bottom is named whatever it is.
+   */
+  weakBelow?: number;
 }
 
 /** The metric names of the seeds: what each rate measures, by batch. */
@@ -170,8 +175,9 @@ export function leadersClause(peers: readonly Peer[], opts: RankingOptions): str
 
 /**
  * The laggards of one metric, with their values: "…居后3位的是焦作（37.2%）、南阳（42.9%）、航空港区
- * （46.2%）", worst first; never a unit already among the leaders. Null when there are too few peers
- * to have both ends, or when everyone is equal.
+ * （46.2%）", worst first; never a unit already among the leaders, and (`weakBelow`) only units
+ * below the threshold. Null when there are too few peers to have both ends, when everyone is
+ * equal, or when nobody at the bottom is weak.
  */
 export function laggardsClause(peers: readonly Peer[], opts: RankingOptions): string | null {
   const kind = opts.kind ?? 'rate';
@@ -180,9 +186,13 @@ export function laggardsClause(peers: readonly Peer[], opts: RankingOptions): st
   if (n < 3 || ranked.every((r) => r.p === ranked[0].p)) return null;
   const k = namedCount(n, opts.k ?? 3);
   const leaders = new Set(ranked.filter((r) => r.rank <= k).map((r) => r.i));
-  const bottom = ranked.filter((r) => r.rankFromBottom <= k && !leaders.has(r.i)).sort(byRankFromBottom);
+  const weak = opts.weakBelow === undefined ? () => true : (r: Ranked) => r.p < printed(opts.weakBelow!, kind);
+  const candidates = ranked.filter((r) => r.rankFromBottom <= k && !leaders.has(r.i));
+  const bottom = candidates.filter(weak).sort(byRankFromBottom);
   if (!bottom.length) return null;
-  const where = k === 1 ? `居${opts.scope}末位的是` : `居${opts.scope}后${k}位的是`;
+  // Fewer weak units than places: as many places as are named (they are the last ones).
+  const places = bottom.length === candidates.length ? k : bottom.length;
+  const where = places === 1 ? `居${opts.scope}末位的是` : `居${opts.scope}后${places}位的是`;
   return `${opts.metric}${where}${joinNames(bottom.map((r) => `${r.peer.name}（${show(r.value, kind)}）`))}`;
 }
 

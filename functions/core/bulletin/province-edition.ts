@@ -146,6 +146,16 @@ function countyFallsNote(doc: RatesDoc, threshold: number): string {
     .sort((a, b) => a.d - b.d || cmp(a.u.code, b.u.code));
   if (!falls.length) return `县（市、区）中没有指标较上月下降超过 ${formatPointsAbs(threshold)} 个百分点。`;
   const units = new Set(falls.map((f) => f.u.code)).size;
-  const top = falls.slice(0, 8).map((f) => `${division(f.u.code)?.name ?? f.u.name}${RATE_NAMES[f.k]}（${formatChangePhrase(f.d)}）`);
+  // Falls printed alike are said once for the group: "A开工率、B投产率（均下降 33.3 个百分点）",
+  // not the same bracket five times in a row.
+  const groups: Array<{ phrase: string; names: string[] }> = [];
+  for (const f of falls.slice(0, 8)) {
+    const phrase = formatChangePhrase(f.d);
+    const name = `${division(f.u.code)?.name ?? f.u.name}${RATE_NAMES[f.k]}`;
+    const last = groups[groups.length - 1];
+    if (last && last.phrase === phrase) last.names.push(name);
+    else groups.push({ phrase, names: [name] });
+  }
+  const top = groups.map((g) => `${joinNames(g.names)}（${g.names.length > 1 ? '均' : ''}${g.phrase}）`);
   return `县（市、区）中，有 ${units} 个单位共 ${falls.length} 项指标较上月下降超过 ${formatPointsAbs(threshold)} 个百分点，降幅较大的是${joinNames(top)}，详见各市分册。`;
 }

@@ -155,6 +155,20 @@ describe('laggards', () => {
     expect(laggardsClause(ps, opts)).toBe('“签约一批”项目开工率居全省后3位的是H（10.0%）、D（30.0%）、E（30.0%）、F（30.0%）、G（30.0%）');
   });
 
+  it('薄弱环节 are below the threshold: units at 85–91% are not named, a lone weak one is the last place', () => {
+    const strong = peers([['A', 0.97], ['B', 0.95], ['C', 0.93], ['D', 0.91], ['E', 0.88], ['F', 0.85]]);
+    expect(laggardsClause(strong, { ...opts, weakBelow: 0.75 })).toBeNull();
+    const one = peers([['A', 0.97], ['B', 0.95], ['C', 0.93], ['D', 0.91], ['E', 0.88], ['F', 0.6]]);
+    expect(laggardsClause(one, { ...opts, weakBelow: 0.75 })).toBe('“签约一批”项目开工率居全省末位的是F（60.0%）');
+    const two = peers([['A', 0.97], ['B', 0.95], ['C', 0.93], ['D', 0.91], ['E', 0.7], ['F', 0.6]]);
+    expect(laggardsClause(two, { ...opts, weakBelow: 0.75 })).toBe('“签约一批”项目开工率居全省后2位的是F（60.0%）、E（70.0%）');
+    // printed alike is alike: 74.96% prints 75.0%, not below the 75.0% threshold
+    const edge = peers([['A', 0.97], ['B', 0.95], ['C', 0.93], ['D', 0.91], ['E', 0.88], ['F', 0.7496]]);
+    expect(laggardsClause(edge, { ...opts, weakBelow: 0.75 })).toBeNull();
+    // without a threshold the bottom is named whatever it is
+    expect(laggardsClause(strong, opts)).toBe('“签约一批”项目开工率居全省后3位的是F（85.0%）、E（88.0%）、D（91.0%）');
+  });
+
   it('scores read in 分', () => {
     const ps = peers([['A', 85.25], ['B', 80], ['C', 79.5], ['D', 60], ['E', 55.04], ['F', 50]]);
     const o = { ...opts, metric: '综合得分', kind: 'score' as const };

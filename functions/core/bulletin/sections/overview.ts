@@ -142,6 +142,10 @@ export function phaseSection(doc: RatesDoc): { table: Overview['phaseTable']; pa
   if (!phases.length) return { table: null, paragraph: '' };
   const names: Record<RateKey, string> = { ...RATE_NAMES, start: '开工率', production: '投产率', efficiency: '达效率' };
   const line = (p: (typeof phases)[number], label: string) => {
+    // A phase just listed has nothing started, in production or at capacity yet: "0.0%" three
+    // times would read as a failure; it is a beginning.
+    const started = p.counts.signedStarted + p.counts.startBatchInProduction + p.counts.productionBatchAtCapacity;
+    if (started === 0 && p.counts.projects > 0) return `${label}${formatCount(p.counts.projects)} 个项目刚列入台账，尚未开工、投产`;
     const list = ratesList(p.rates, ['start', 'production', 'efficiency'], names);
     return list ? `${label}“三个一批”项目${list}` : `${label}项目暂无可计算的开工率、投产率、达效率`;
   };

@@ -133,10 +133,11 @@ export function progressParagraphs(entries: readonly UnitEntry[], peers: PeerSco
       entries.map((e) => ({ ...peerOf(e.name, e.unit, e.unit?.rates.investmentCompletion ?? null, e.rejected), grade: e.unit?.grade?.investmentCompletion ?? null })),
       { timeProgress, redGapPoints: formatPointsAbs(config.grades.investmentRedGap), everyone: peers.everyone, countNoun: peers.countNoun },
     ),
-    laggardsSentence(COUNT_RATES.map((key) => ({ key, peers: ratePeers(key) })), rankOpts, '从薄弱环节看，'),
+    // 薄弱环节 are the rates below the green threshold, not merely the lowest three.
+    laggardsSentence(COUNT_RATES.map((key) => ({ key, peers: ratePeers(key) })), { ...rankOpts, weakBelow: config.grades.green }, '从薄弱环节看，'),
     sentence([
       leadersClause(scorePeers, { ...rankOpts, metric: '综合得分', kind: 'score' }),
-      laggardsClause(scorePeers, { ...rankOpts, scope: '', metric: '', kind: 'score' }),
+      laggardsClause(scorePeers, { ...rankOpts, scope: '', metric: '', kind: 'score', weakBelow: config.grades.green * 100 }),
     ]),
   ].filter(Boolean);
 }

@@ -70,4 +70,14 @@ describe('一、总体情况', () => {
     none.byPhase = [];
     expect(build(none).overview.phaseTable).toBeNull();
   });
+
+  it('a phase just listed (nothing started yet) is said to be new, not three times 0.0%', () => {
+    const doc = makeDoc();
+    const last = doc.byPhase[doc.byPhase.length - 1];
+    last.counts = { ...last.counts, signedStarted: 0, startBatchInProduction: 0, productionBatchAtCapacity: 0 };
+    last.rates = { ...last.rates, start: 0, production: 0, efficiency: 0 };
+    const text = build(doc).overview.paragraphs[2];
+    expect(text).toContain(`最近一期（第二期）${last.counts.projects} 个项目刚列入台账，尚未开工、投产。`);
+    expect(text).not.toContain('0.0%');
+  });
 });

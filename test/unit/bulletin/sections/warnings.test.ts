@@ -30,6 +30,15 @@ describe('三、预警', () => {
     expect(w.falls.note).toBe('县（市、区）中，有 1 个单位共 1 项指标较上月下降超过 5.0 个百分点，降幅较大的是源汇区投产率（下降 8.0 个百分点），详见各市分册。');
   });
 
+  it('falls printed alike are named once as a group, not the same bracket in a row', () => {
+    const doc = makeDoc();
+    const counties = doc.units.filter((u) => u.level === 'county' && u.reported).slice(0, 3);
+    for (const u of counties) u.change = { ...u.change, start: -1 / 3 };
+    const note = build(doc).warnings.falls.note;
+    expect(note.match(/下降 33\.3 个百分点/g)).toHaveLength(1);
+    expect(note).toContain('（均下降 33.3 个百分点）');
+  });
+
   it('a city edition: its own reporting units', () => {
     const m = luohe();
     expect(m.warnings.red.rows.find((r) => r.metric === '开工率')!.units).toBe('召陵区 45.0%');
