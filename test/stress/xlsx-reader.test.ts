@@ -1,21 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { UnreadableFileError, readSheet } from '../../functions/formats/readers';
+import { readSheet } from '../../functions/formats/readers';
 import { bombXlsx, handXlsx } from '../helpers/files';
+import { refusal } from '../helpers/refusal';
 
 /**
  * The xlsx reader against files of hundreds of megabytes (declared or real): seconds of inflating
  * each, so kept out of test/unit. Smaller hostile files stay in test/unit/formats/xlsx-reader.test.ts.
  */
-async function refusal(p: Promise<unknown>): Promise<UnreadableFileError> {
-  try {
-    await p;
-  } catch (e) {
-    if (e instanceof UnreadableFileError) return e;
-    throw e;
-  }
-  throw new Error('expected the file to be refused');
-}
-
 const row = (n: number, cells: string) => `<row r="${n}">${cells}</row>`;
 
 describe('xlsx reader: bombs and big sheets', () => {

@@ -3,21 +3,12 @@ import { crc32, deflateRawSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { parseConfig } from '../../../functions/core/shared/config';
 import { readUpload } from '../../../functions/core/ingest/check-upload';
-import { UnreadableFileError, readSheet } from '../../../functions/formats/readers';
+import { readSheet } from '../../../functions/formats/readers';
 import { isDateFormat } from '../../../functions/formats/readers/xlsx';
 import { bombXlsx, handXlsx, zip } from '../../helpers/files';
+import { refusal } from '../../helpers/refusal';
 
 const LIBREOFFICE = new URL('../../fixtures/libreoffice-411102-2026-10.xlsx', import.meta.url);
-
-async function refusal(p: Promise<unknown>): Promise<UnreadableFileError> {
-  try {
-    await p;
-  } catch (e) {
-    if (e instanceof UnreadableFileError) return e;
-    throw e;
-  }
-  throw new Error('expected the file to be refused');
-}
 
 const row = (n: number, cells: string) => `<row r="${n}">${cells}</row>`;
 const inl = (ref: string, text: string) => `<c r="${ref}" t="inlineStr"><is><t>${text}</t></is></c>`;
