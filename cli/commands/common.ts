@@ -1,9 +1,10 @@
-import { appendFileSync, mkdirSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { setLogSink } from '../../functions/adapters/log';
 import type { Config } from '../../functions/core/shared/config';
 import { loadConfigFile } from '../config-file';
+import { UserError } from '../errors';
 
 /** The --config file (required when given explicitly, defaults otherwise). */
 export function loadProgramConfig(program: Command): Config {
@@ -17,6 +18,13 @@ export function loadProgramConfig(program: Command): Config {
 export function dataPaths(program: Command): { root: string; store: string; log: string } {
   const root = resolve(program.opts().dataDir as string);
   return { root, store: join(root, 'store'), log: join(root, 'pipeline.log') };
+}
+
+/** A store an earlier `tb run` / `npm start` left (its S3 and DynamoDB folders), else the operator's mistake. */
+export function assertLocalStore(store: string): void {
+  if (!existsSync(join(store, 'dynamodb')) || !existsSync(join(store, 's3'))) {
+    throw new UserError(`本地数据不存在：${store}（请先运行 tb run 或 npm start，或用 --data-dir 指定数据目录）`);
+  }
 }
 
 /** The handlers' JSON logs (CloudWatch in AWS) go to DATA/pipeline.log; the terminal gets the summary. */

@@ -1,5 +1,4 @@
-import { existsSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import {
   CloudFormationClient,
   DescribeStacksCommand,
@@ -10,6 +9,7 @@ import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import type { Config } from '../../functions/core/shared/config';
 import type { ReportEvent, ReportResult } from '../../functions/report/report-month';
 import { UserError } from '../errors';
+import { assertLocalStore } from './common';
 import { localReporting, printReport, saveReportFiles } from '../local/run-months';
 import { LocalPipeline } from '../local/runtime';
 
@@ -30,9 +30,7 @@ export async function reportLocal(opts: {
   log?: Log;
 }): Promise<ReportResult> {
   const log = opts.log ?? ((l: string) => console.log(l));
-  if (!existsSync(join(opts.dataDir, 'dynamodb')) || !existsSync(join(opts.dataDir, 's3'))) {
-    throw new UserError(`本地数据不存在：${opts.dataDir}（请先运行 tb run 或 npm start，或用 --data-dir 指定数据目录）`);
-  }
+  assertLocalStore(opts.dataDir);
   const pipeline = await LocalPipeline.start({ dataDir: opts.dataDir, config: opts.config, fresh: false });
   const reporting = localReporting(pipeline, opts.config, join(opts.out, 'outbox'));
   try {
@@ -140,7 +138,8 @@ function printMails(rep: ReportResult, log: Log): void {
 }
 
 /** The command's work, once report.ts has checked its options (loaded only when it runs). */
-export async function runReport(o: { event: ReportEvent; stack?: string; functionName?: string; region?: string; config: () => Config; out: string; dataDir: string }): Promise<void> {
+/** `config`: the local run's (null for a deployed stack, which has its own). */
+export async function runReport(o: { event: ReportEvent; stack?: string; functionName?: string; region?: string; config: Config | null; out: string; dataDir: string }): Promise<void> {
   if (o.stack || o.functionName) {
     const region = o.region ? { region: o.region } : {};
     // The report renders 20 PDFs and mails them: allow the function its whole timeout (15 min max).
@@ -154,5 +153,6 @@ export async function runReport(o: { event: ReportEvent; stack?: string; functio
     }
     return;
   }
-  await reportLocal({ event: o.event, config: o.config(), out: o.out, dataDir: o.dataDir });
+  if (!o.config) throw new Error('a local report needs the pipeline configuration');
+  await reportLocal({ event: o.event, config: o.config, out: o.out, dataDir: o.dataDir });
 }

@@ -1,10 +1,9 @@
-import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
-import { CITIES } from '../../functions/core/shared/divisions';
+import { editionCodes } from '../../functions/core/shared/storage-keys';
 import { isMonth } from '../../functions/core/shared/months';
 import { UserError } from '../errors';
-import { dataPaths, loadProgramConfig, logToFile } from './common';
+import { assertLocalStore, dataPaths, loadProgramConfig, logToFile } from './common';
 
 interface ReportCommandOptions {
   month: string;
@@ -20,20 +19,22 @@ interface ReportCommandOptions {
 async function run(program: Command, o: ReportCommandOptions): Promise<void> {
   if (!isMonth(o.month)) throw new UserError(`月份格式应为 YYYY-MM（如 2026-10）：${o.month}`);
   if (o.force && !o.send) throw new UserError('--force 需要与 --send 一起使用');
-  if (o.city && o.city !== 'province' && !CITIES.some((c) => c.code === o.city)) throw new UserError(`--city 应为省辖市（示范区）代码（如 410100）或 province：${o.city}`);
+  if (o.city && !editionCodes().includes(o.city)) throw new UserError(`--city 应为省辖市（示范区）代码（如 410100）或 province：${o.city}`);
   const local = !o.stack && !o.function;
   // A bad --config is said before anything heavy is loaded.
   const config = local ? loadProgramConfig(program) : null;
   const { store } = dataPaths(program);
-  if (local && !existsSync(store)) throw new UserError(`本地数据不存在：${store}（请先运行 tb run 或 npm start，或用 --data-dir 指定数据目录）`);
-  if (local) logToFile(program);
+  if (local) {
+    assertLocalStore(store);
+    logToFile(program);
+  }
   const { runReport } = await import('./report-run');
   await runReport({
     event: { month: o.month, send: o.send === true, force: o.force === true, ...(o.city ? { city: o.city } : {}) },
     stack: o.stack,
     functionName: o.function,
     region: o.region,
-    config: () => config ?? loadProgramConfig(program),
+    config,
     out: resolve(o.out),
     dataDir: store,
   });

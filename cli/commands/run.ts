@@ -2,7 +2,7 @@ import { existsSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { UserError } from '../errors';
-import { listInput } from '../local/input-files';
+import { requireMonths } from '../local/input-files';
 import { dataPaths, loadProgramConfig, logToFile } from './common';
 
 async function run(program: Command, input: string, out: string, opts: { send: boolean }) {
@@ -10,9 +10,7 @@ async function run(program: Command, input: string, out: string, opts: { send: b
   if (!existsSync(inputDir) || !statSync(inputDir).isDirectory()) throw new UserError(`输入文件夹不存在：${input}（--input 应为含 YYYY-MM 月份子文件夹的目录，如 samples）`);
   const config = loadProgramConfig(program);
   // The folder's mistakes are said before anything heavy is loaded.
-  if (listInput(inputDir).months.length === 0) {
-    throw new UserError(`${input} 中没有月份文件夹（应为 YYYY-MM，如 2026-10，内含各单位的台账文件）`);
-  }
+  requireMonths(inputDir);
   const started = Date.now();
   logToFile(program);
   // Loaded here, not at start-up: `tb --help` need not load Chromium, the AWS SDK and the servers.

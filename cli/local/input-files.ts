@@ -1,6 +1,7 @@
 import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { isMonth } from '../../functions/core/shared/months';
+import { UserError } from '../errors';
 
 /** One file of `DIR/{YYYY-MM}/`, named for its reporting unit (`411102-源汇区.xlsx`, `419001.csv`). */
 export interface InputFile {
@@ -27,4 +28,11 @@ export function listInput(dir: string): { months: { month: string; files: InputF
       .sort()
       .map((fileName) => ({ month, fileName, path: join(dir, month, fileName), unitCode: /^(\d{6})(?!\d)/.exec(fileName)?.[1] ?? null })),
   })) };
+}
+
+/** listInput, refusing a folder without any month folder (the operator named the wrong one). */
+export function requireMonths(dir: string): ReturnType<typeof listInput> {
+  const listed = listInput(dir);
+  if (listed.months.length === 0) throw new UserError(`${dir} 中没有月份文件夹（应为 YYYY-MM，如 2026-10，内含各单位的台账文件）`);
+  return listed;
 }

@@ -12,9 +12,8 @@ import type { RatesDoc } from '../../functions/core/metrics/rates-types';
 import type { Receipt } from '../../functions/core/ingest/receipt';
 
 import { type ReportEvent, type ReportResult, createReport } from '../../functions/report/report-month';
-import { UserError } from '../errors';
 import { copyCuratedMonth } from './curated-out';
-import { listInput } from './input-files';
+import { requireMonths } from './input-files';
 import { Progress } from './progress';
 import { padDisplay } from './text-width';
 import { LocalPipeline } from './runtime';
@@ -47,9 +46,8 @@ const STATUS_MARK: Record<Receipt['status'], string> = { accepted: '✓', reject
  */
 export async function runMonths(opts: RunOptions): Promise<MonthSummary[]> {
   const log = opts.log ?? ((l: string) => console.log(l));
-  const { months, skipped } = listInput(opts.input);
+  const { months, skipped } = requireMonths(opts.input);
   for (const name of skipped) log(`  ? ${name}  跳过：文件夹名不是月份（应为 YYYY-MM，如 2026-10）`);
-  if (months.length === 0) throw new UserError(`${opts.input} 中没有月份文件夹（应为 YYYY-MM，如 2026-10，内含各单位的台账文件）`);
   // A fresh store has sent nothing: the outbox starts empty too (mails of an earlier run are not this run's).
   const outbox = join(opts.out, 'outbox');
   rmSync(outbox, { recursive: true, force: true });

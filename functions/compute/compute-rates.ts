@@ -44,12 +44,12 @@ export function createCompute(deps: ComputeDeps) {
     const [{ ledger, uploadIds }, prev, receipts] = await Promise.all([
       deps.repo.readCurrent(month),
       deps.repo.readLedger(previousMonth(month)),
-      deps.repo.listReceipts(month),
+      deps.repo.receiptStates(month),
     ]);
     // A previous month with no accepted upload at all is "no history", not "everything fell to zero".
     const previous = Object.keys(prev).length ? prev : null;
-    // 报送未通过: a unit that uploaded but has no accepted ledger (computeMonth keeps the unreported ones).
-    const rejectedUnits = receipts.filter((r) => r.unitCode && r.status === 'rejected' && !ledger[r.unitCode]).map((r) => r.unitCode!);
+    // 报送未通过: units with a refused upload; computeMonth keeps those without an accepted ledger.
+    const rejectedUnits = receipts.filter((r) => r.status === 'rejected' && r.unitCode).map((r) => r.unitCode!);
     const doc = computeMonth({ month, ledger, previous, config: deps.config, rejectedUnits, computedAt: deps.now().toISOString() });
     const key = objectKeys.rates(month);
     await deps.store.putJson(deps.reportsBucket, key, doc);

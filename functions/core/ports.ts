@@ -35,8 +35,8 @@ export interface UploadLedger {
 
 /** Compute's view: the month's current ledger in (and who had every upload refused), the rates out. */
 export interface MonthLedgerStore {
-  /** Receipts of the month (compute needs only their unit and status). */
-  listReceipts(month: string): Promise<Receipt[]>;
+  /** The unit and status of each receipt of the month (not the receipts: they hold every error). */
+  receiptStates(month: string): Promise<Array<Pick<Receipt, 'unitCode' | 'status'>>>;
   /** The month's ledger and, per unit, the upload its rows come from. */
   readCurrent(month: string): Promise<{ ledger: MonthLedger; uploadIds: Record<string, string> }>;
   readLedger(month: string): Promise<MonthLedger>;

@@ -1,12 +1,12 @@
 import { logEvent } from '../adapters/log';
-import { buildEditions, editionCodes } from '../core/bulletin/editions';
+import { buildEditions } from '../core/bulletin/editions';
 import type { SentMail } from '../core/delivery/send-log';
 import type { RatesDoc } from '../core/metrics/rates-types';
 import type { BulletinTemplates, Mailer, MimeInput, ObjectStore, PdfRenderer, Presign, SendLog } from '../core/ports';
 import type { Config } from '../core/shared/config';
 import { isMonth, previousMonth } from '../core/shared/months';
 import { shanghaiDate } from '../core/shared/shanghai-time';
-import { objectKeys } from '../core/shared/storage-keys';
+import { editionCodes, objectKeys } from '../core/shared/storage-keys';
 import { deliverEditions } from './deliver';
 import { renderEditions } from './render-editions';
 

@@ -30,7 +30,7 @@ function rows(unitCode: string, batch: LedgerRow['batch'], n: number, hit: numbe
 /** One unit's ledger whose four count rates are the given fractions, and investment completion the last. */
 function unitLedger(unitCode: string, rng: Rng): LedgerRow[] {
   const [landed, signed] = pick(rng);
-  const [started] = [Math.floor(landed * rng.next())];
+  const started = Math.floor(landed * rng.next());
   const [inProduction, startBatch] = pick(rng);
   const [atCapacity, productionBatch] = pick(rng);
   const [done, plan] = pick(rng);

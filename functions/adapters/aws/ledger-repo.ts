@@ -40,11 +40,12 @@ export class LedgerRepository implements UploadLedger, MonthLedgerStore, Receipt
   }
 
   /** The items of a month's partition whose sort key starts with `prefix`, in key order. */
-  private monthItems(month: string, prefix: string, projection?: string): Promise<Record<string, unknown>[]> {
+  private monthItems(month: string, prefix: string, projection?: string, names?: Record<string, string>): Promise<Record<string, unknown>[]> {
     return this.queryAll({
       KeyConditionExpression: 'pk = :pk AND begins_with(sk, :p)',
       ExpressionAttributeValues: { ':pk': tableKeys.month(month), ':p': prefix },
       ...(projection ? { ProjectionExpression: projection } : {}),
+      ...(names ? { ExpressionAttributeNames: names } : {}),
       ConsistentRead: true,
     });
   }
@@ -164,6 +165,13 @@ export class LedgerRepository implements UploadLedger, MonthLedgerStore, Receipt
   async listReceipts(month: string, unitCode?: string): Promise<Receipt[]> {
     const items = await this.monthItems(month, tableKeys.receiptPrefix(unitCode), 'receipt');
     return items.map((i) => JSON.parse(i.receipt as string) as Receipt);
+  }
+
+  /** Each receipt's unit and status only (the item's own attributes, not its full receipt). */
+  async receiptStates(month: string): Promise<Array<Pick<Receipt, 'unitCode' | 'status'>>> {
+    // `status` is a reserved word in DynamoDB expressions.
+    const items = await this.monthItems(month, tableKeys.receiptPrefix(), 'unitCode, #s', { '#s': 'status' });
+    return items.map((i) => ({ unitCode: (i.unitCode as string | null | undefined) ?? null, status: i.status as Receipt['status'] }));
   }
 
   /** One item per unit result, so a unit's history is a cheap key lookup. */

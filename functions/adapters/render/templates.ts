@@ -2,8 +2,8 @@
  * Templates adapter: loads and compiles the Handlebars templates under `templates/` and renders
  * the bulletin (HTML for Chromium) and the email body.
  *
- * The bulletin HTML is self-contained: its CSS is inlined and the Noto Sans SC font is embedded
- * as woff2 data URLs, restricted to the unicode-range subsets that cover characters actually on
+ * The bulletin HTML is self-contained: its CSS is inlined and its faces (fonts.ts) are embedded
+ * as woff2 data URLs, restricted to the unicode-range slices that cover characters actually on
  * the page. Nothing in the output references the network.
  *
  * Safety: every value from the model goes through Handlebars' `{{ }}` escaping. The only unescaped
@@ -12,9 +12,7 @@
  * SafeString — never model strings themselves.
  */
 import { readFileSync, readdirSync, existsSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
-import { createRequire } from 'node:module';
-import { basename, dirname, join } from 'node:path';
+import { basename, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Handlebars from 'handlebars';
 import type { LinkInfo } from '../../core/bulletin/email';

@@ -65,8 +65,9 @@ export function peerOf(name: string, unit: UnitResult | undefined, value: number
  */
 export function rejectedCodes(doc: RatesDoc): ReadonlySet<string> {
   const codes = new Set(doc.rejected ?? []);
+  const idx = unitIndex(doc);
   for (const c of CITIES) {
-    const city = doc.units.find((u) => u.level === 'city' && u.code === c.code);
+    const city = idx('city', c.code);
     if (city && !city.reported && reportingUnitsOf(c.code).some((m) => codes.has(m.code))) codes.add(c.code);
   }
   return codes;

@@ -14,8 +14,3 @@ export function buildEditions(doc: RatesDoc, config: Config, opts: BulletinOptio
   if (only === PROVINCE_EDITION) return [province];
   return [province, ...CITIES.map((c) => buildCityEdition(doc, config, c.code, opts))];
 }
-
-/** Codes that name an edition: `province` and the 19 city-level codes. */
-export function editionCodes(): string[] {
-  return [PROVINCE_EDITION, ...CITIES.map((c) => c.code)];
-}

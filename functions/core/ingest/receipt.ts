@@ -1,4 +1,4 @@
-import { division } from '../shared/divisions';
+import { division, unitName } from '../shared/divisions';
 import type { Issue } from '../ledger/issues';
 import { monthLabel } from '../shared/months';
 
@@ -43,7 +43,7 @@ export type ReceiptInput = Omit<Receipt, 'schemaVersion' | 'summary' | 'unitName
 };
 
 function who(unitCode: string | null, month: string | null): string {
-  const name = unitCode ? division(unitCode)?.name ?? unitCode : '';
+  const name = unitCode ? unitName(unitCode) : '';
   return [name, month ? monthLabel(month) : ''].filter(Boolean).join(' ');
 }
 

@@ -49,6 +49,11 @@ export function reportingUnitsOf(cityCode: string): Division[] {
   return REPORTING_UNITS.filter((d) => d.cityCode === cityCode);
 }
 
+/** The official name of a division, or its code when it is none (a code from a file). */
+export function unitName(code: string): string {
+  return division(code)?.name ?? code;
+}
+
 /** Short name used in bulletins: 郑州市 → 郑州, 郑州航空港经济综合实验区 → 航空港区. */
 export function shortName(d: Division): string {
   if (d.code === '410173') return '航空港区';

@@ -28,6 +28,7 @@
  * A re-upload writes its snapshot under a new pk, flips CURRENT# with a conditional update
  * (newer event wins; no transactions needed), then deletes the superseded snapshot.
  */
+import { CITIES } from './divisions';
 
 export const TABLE = { partitionKey: 'pk', sortKey: 'sk' } as const;
 
@@ -44,6 +45,11 @@ export const PREFIX = {
 
 /** The edition key of the province bulletin (city editions use the city-level code). */
 export const PROVINCE_EDITION = 'province';
+
+/** Codes that name an edition: `province` and the 19 city-level codes. */
+export function editionCodes(): string[] {
+  return [PROVINCE_EDITION, ...CITIES.map((c) => c.code)];
+}
 
 export const objectKeys = {
   /** Where a clerk's file lands (raw bucket). */

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { buildEditions, editionCodes } from '../../../functions/core/bulletin/editions';
+import { buildEditions } from '../../../functions/core/bulletin/editions';
+import { editionCodes } from '../../../functions/core/shared/storage-keys';
 import type { BulletinModel } from '../../../functions/core/bulletin/view-model';
 import { OPTS, build, luohe } from '../../helpers/bulletin-build';
 import { EVIL_PROJECT, makeDoc, testConfig, unit } from '../../helpers/bulletin-fixture';

@@ -1,5 +1,4 @@
 import type { LedgerRow } from '../../ledger/ledger-row';
-import { division } from '../../shared/divisions';
 import type { QualityCheck, QualityFinding } from '../rates-types';
 
 /**
@@ -25,9 +24,6 @@ export function wan(x: number): string {
   return `${Math.round(x * 100) / 100}万元`;
 }
 
-export function unitName(code: string): string {
-  return division(code)?.name ?? code;
-}
 
 function cmp(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;

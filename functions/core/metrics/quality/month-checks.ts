@@ -2,7 +2,8 @@ import type { LedgerRow, MonthLedger } from '../../ledger/ledger-row';
 import { statusLevel } from '../../ledger/ledger-row';
 import { monthLabel, parseMonth, previousMonth } from '../../shared/months';
 import type { QualityFinding } from '../rates-types';
-import { EPS, finding, project, sortFindings, unitName, wan } from './findings';
+import { unitName } from '../../shared/divisions';
+import { EPS, finding, project, sortFindings, wan } from './findings';
 
 /** Q1, Q2, Q4, Q5, Q6: the checks that compare a month with the one before, or units with each other. */
 
