@@ -88,7 +88,7 @@ export async function runMonths(opts: RunOptions): Promise<MonthSummary[]> {
       // OUT shows what the store knows: a receipt superseded by a later upload says so.
       const stored = await pipeline.repo.listReceipts(month);
       const invalid = receipts.filter((r) => !r.month || !r.unitCode);
-      writeReceipts(monthDir, [...stored, ...invalid]);
+      await writeReceipts(monthDir, [...stored, ...invalid], (key) => pipeline.store.getJson(pipeline.servers.buckets.raw, key));
 
       let summary: MonthSummary;
       try {
@@ -139,11 +139,18 @@ function printReceipts(receipts: Receipt[], failures: { key: string; error: stri
   return failures.length;
 }
 
-/** OUT/{month}/receipts/{unit}-{uploadId}.json, or invalid-{uploadId}.json for a key that named no unit. */
-function writeReceipts(monthDir: string, receipts: Receipt[]): void {
+/**
+ * OUT/{month}/receipts/{unit}-{uploadId}.json, or invalid-{uploadId}.json for a key that named no
+ * unit; beside a receipt whose lists were cut, {…}.issues.json with every issue.
+ */
+async function writeReceipts(monthDir: string, receipts: Receipt[], readIssues: (key: string) => Promise<unknown>): Promise<void> {
   const dir = join(monthDir, 'receipts');
   mkdirSync(dir, { recursive: true });
-  for (const r of receipts) writeFileSync(join(dir, `${r.unitCode ?? 'invalid'}-${r.uploadId}.json`), JSON.stringify(r, null, 2));
+  for (const r of receipts) {
+    const base = join(dir, `${r.unitCode ?? 'invalid'}-${r.uploadId}`);
+    writeFileSync(`${base}.json`, JSON.stringify(r, null, 2));
+    if (r.issuesKey) writeFileSync(`${base}.issues.json`, JSON.stringify(await readIssues(r.issuesKey), null, 2));
+  }
 }
 
 function printMonth(s: MonthSummary, log: (l: string) => void) {

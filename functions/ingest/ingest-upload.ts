@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { logEvent } from '../adapters/log';
 import { type IngestLimits, type UploadCheck, checkSize, checkUpload, rejectUpload } from '../core/ingest/check-upload';
-import { type Receipt, buildReceipt, supersede } from '../core/ingest/receipt';
+import { type Receipt, buildReceipt, listsAreCut, supersede } from '../core/ingest/receipt';
 import type { S3ObjectEvent } from '../core/ingest/s3-event';
 import { parseUploadKey } from '../core/ingest/upload-key';
 import { eventOrder, uploadIdOf } from '../core/ingest/upload-order';
@@ -118,8 +118,16 @@ export async function processUpload(deps: IngestDeps, e: S3ObjectEvent): Promise
     }
   }
 
+  // A receipt lists the first issues; all of them are kept beside it (written before it, so a
+  // receipt never names a list that is not there).
+  let issuesKey: string | null = null;
+  if (listsAreCut(check.errors, check.warnings)) {
+    issuesKey = objectKeys.receiptIssues(check.month, check.unitCode, uploadId);
+    await deps.store.putJson(deps.rawBucket, issuesKey, { uploadId, key: e.key, errors: check.errors, warnings: check.warnings });
+  }
   const receipt = buildReceipt({
     uploadId,
+    issuesKey,
     status,
     month: check.month,
     unitCode: check.unitCode,

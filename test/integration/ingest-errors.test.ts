@@ -3,7 +3,7 @@ import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LocalPipeline } from '../../cli/local/runtime';
 import type { Receipt } from '../../functions/core/ingest/receipt';
-import { type Form, type Table, bombXlsx, countyForm, csvUtf8, formXlsx, handXlsx, xlsx } from '../helpers/files';
+import { CANONICAL_HEADER, type Form, type Table, bombXlsx, countyForm, csvUtf8, formXlsx, handXlsx, ledgerRow, xlsx } from '../helpers/files';
 import { startPipeline } from '../helpers/pipeline';
 
 /**
@@ -61,7 +61,8 @@ const CASES: Case[] = [
     bytes: () => new TextEncoder().encode('项目代码,项目名称\n' + '1\n'.repeat(1250)),
     error: { code: 'too-many-rows', message: '文件超过 1250 行（含空行），远多于上限 50 行数据：请删除多余的空行，或核对是否误传了其他表格' },
   },
-  { name: 'CSV line wider than Excel', key: key('宽.csv'), bytes: () => new TextEncoder().encode('项目代码,项目名称\n1' + ','.repeat(20_000) + '\n'), error: { code: 'too-many-columns', message: /^文件第 2 行超过 16384 列（Excel 的列数上限），不是正常的台账/ } },
+  // With maxRows 50 the bound on cells (250 rows × 64) comes before Excel's width (unit tests: both).
+  { name: 'CSV of more cells than its rows allow', key: key('宽.csv'), bytes: () => new TextEncoder().encode('项目代码,项目名称\n1' + ','.repeat(20_000) + '\n'), error: { code: 'too-many-columns', message: /^文件的单元格超过 16,000 个（50 行数据、每行 64 列的上限）/ } },
   { name: 'CSV with an unclosed quote', key: key('引号.csv'), bytes: () => new TextEncoder().encode('项目代码,项目名称\n"2604-410102-04-01-000001,冷链\n'), error: { code: 'corrupt', message: /^CSV 文件格式有误（引号或分隔符不配对）/ } },
   { name: 'no header', key: key('无表头.csv'), bytes: () => csvUtf8([['会议纪要'], ['2026年10月工作安排']]), error: { code: 'no-header', message: /^未找到表头行/ } },
   { name: 'missing column', key: key('缺列.xlsx'), bytes: () => xlsx(withoutColumn(form(), 5)), error: { code: 'missing-column', row: 4, message: '缺少必填列“项目状态”（或 进展状态、建设状态）' } },
@@ -105,6 +106,24 @@ const CASES: Case[] = [
     error: { code: 'other-unit-ledger', row: null, value: '410105', message: '本文件 6 个项目中有 6 个的项目代码属于金水区（410105），像是金水区的台账，而本次上传的是中原区（410102）的报表：请确认上传的是本单位的台账' },
   },
   { name: 'not a reporting unit', key: key('x.xlsx', '410100'), bytes: () => formXlsx(form()), error: { code: 'bad-key', message: /^单位代码 410100（郑州市）不是报送单位/ } },
+  // Values no ledger holds, which DynamoDB would refuse or the marshaller throws on (issue 10, class 1).
+  ...(
+    [
+      ['400 digits', 5, '9'.repeat(400), 'invalid-money', /超出合理范围/],
+      ['an integer beyond 2^53', 6, 2 ** 60, 'invalid-money', /超出合理范围/],
+      ['1E+300 in a number cell', 7, 1e300, 'invalid-money', /超出合理范围/],
+      ['a 期次 of 21 digits', 3, '100000000000000000000', 'invalid-phase', /期次不超过 999/],
+      ['a project code longer than a sort key', 0, 'C'.repeat(1100), 'too-long', /过长（1,100 字，上限 64 字）/],
+      ['a name of 100,000 characters', 1, '名'.repeat(100_000), 'too-long', /过长（100,000 字，上限 200 字）/],
+      ['thousands separators out of place', 5, '1,2,3', 'invalid-money', /千位分隔符位置不对/],
+      ['a code of invisible characters only', 0, '\u200b\u202e', 'required-empty', /“项目代码”为空/],
+    ] as const
+  ).map(([name, col, value, code, message]): Case => ({
+    name,
+    key: key(`${name}.xlsx`),
+    bytes: () => xlsx([CANONICAL_HEADER, ledgerRow(UNIT, 1, { [col]: value })]),
+    error: { code, row: 2, column: CANONICAL_HEADER[col], message },
+  })),
 ];
 
 async function tableItems() {
@@ -152,6 +171,20 @@ describe('every error class is refused with the row, the column as written and t
       [9, '项目状态', null, 'required-empty'],
     ]);
     expect(r.summary).toBe('未接收：中原区 2026年10月 第 6 行“列入批次”：“签约二批”不是有效批次（应为 签约/开工/投产 或 签约一批/开工一批/投产一批）（共 4 处错误，请全部修改后重新上传）');
+    expect(await tableItems()).toEqual([]);
+  });
+
+  it('a file with more errors than a receipt lists: the first 100 in the receipt, all of them in S3', async () => {
+    const rows: Table = [CANONICAL_HEADER, ...Array.from({ length: 50 }, (_, i) => ledgerRow(UNIT, i + 1, { 5: '待定', 6: '待定', 7: '待定' }))];
+    await p.upload(key('150处错误.csv'), csvUtf8(rows));
+    const [r] = (await p.drain()).receipts;
+    expect([r.errors.length, r.counts.errors]).toEqual([100, 150]);
+    expect(r.issuesKey).toBe(`receipts/2026-10/${UNIT}/${r.uploadId}.issues.json`);
+    const all = await p.store.getJson<{ errors: Receipt['errors'] }>(p.servers.buckets.raw, r.issuesKey!);
+    expect(all.errors).toHaveLength(150);
+    expect(all.errors.at(-1)).toMatchObject({ row: 51, column: '本年累计完成投资', value: '待定' });
+    // The receipt the portal reads back from the table is the one ingest wrote.
+    expect(await p.repo.getReceipt('2026-10', UNIT, r.uploadId)).toEqual(r);
     expect(await tableItems()).toEqual([]);
   });
 });

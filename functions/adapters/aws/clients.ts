@@ -2,6 +2,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { S3Client } from '@aws-sdk/client-s3';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { readEnv } from '../env';
+import { enforceDynamoLimits } from './item-limits';
 
 /**
  * AWS SDK v3 clients. In Lambda they use the defaults; the local runtime points them at the
@@ -35,6 +36,7 @@ export function makeDocClient(endpoint = readEnv().dynamoEndpoint): DynamoDBDocu
     region: region(),
     ...(endpoint ? { endpoint, credentials: localCredentials } : {}),
   });
+  enforceDynamoLimits(client);
   return DynamoDBDocumentClient.from(client, {
     marshallOptions: { removeUndefinedValues: true, convertClassInstanceToMap: true },
   });

@@ -7,6 +7,7 @@ import { type RawSheet, type ReadOptions, UnreadableFileError, readSheet } from 
 import { HEADER_SCAN_ROWS, hasLedgerHeader } from './find-header';
 import { parseLedger } from './parse-ledger';
 import { parseUploadKey } from './upload-key';
+import { visibleText } from '../shared/visible-text';
 
 export interface UploadCheck {
   status: 'accepted' | 'rejected';
@@ -29,6 +30,11 @@ export interface IngestLimits {
 }
 
 const fileIssue = (code: IssueCode, message: string, value: string | null = null): Issue => ({ code, row: null, column: null, value, message });
+
+/** The file's name for people (receipts, portal): the key's last segment, as it shows (visibleText). */
+export function fileNameOf(key: string): string {
+  return visibleText(key.split('/').pop() ?? key);
+}
 
 /** Size check before the bytes are even fetched. */
 export function checkSize(size: number, config: Config): Issue | null {
@@ -59,7 +65,7 @@ export function rejectUpload(key: string, errors: Issue[], warnings: Issue[] = [
     status: 'rejected',
     month: parsedKey.ok ? parsedKey.key.month : null,
     unitCode: parsedKey.ok ? parsedKey.key.unitCode : null,
-    fileName: key.split('/').pop() ?? key,
+    fileName: fileNameOf(key),
     rows: [],
     errors,
     warnings,
@@ -73,7 +79,7 @@ export function rejectUpload(key: string, errors: Issue[], warnings: Issue[] = [
  */
 export async function checkUpload(key: string, bytes: Uint8Array, config: Config, limits: IngestLimits = {}): Promise<UploadCheck> {
   const parsedKey = parseUploadKey(key);
-  const fileName = key.split('/').pop() ?? key;
+  const fileName = fileNameOf(key);
   const rejected = (errors: Issue[], warnings: Issue[] = [], skippedRows = 0) => rejectUpload(key, errors, warnings, skippedRows);
   if (!parsedKey.ok) return rejected([fileIssue('bad-key', parsedKey.message)]);
   const { month, unitCode } = parsedKey.key;

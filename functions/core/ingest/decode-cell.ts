@@ -2,6 +2,7 @@ import {
   type Cell,
   type Parsed,
   cellText,
+  dateInRange,
   isBlank,
   isoDate,
   nfkc,
@@ -15,6 +16,7 @@ import {
 } from '../ledger/cell-values';
 import type { FieldType } from '../ledger/columns';
 import type { InvalidValueCode } from '../ledger/issues';
+import { MAX_CHARS, MONEY_MAX, MONEY_MAX_TEXT, PHASE_MAX } from '../ledger/limits';
 import type { MappedColumn } from './find-header';
 import { FIELD_IDS } from './row-values';
 
@@ -23,10 +25,18 @@ import { FIELD_IDS } from './row-values';
 /** A cell that means "nothing" for its column (empty, "—", "/", …). */
 export const BLANK = Symbol('blank');
 
-/** A cell that cannot be read as its column's type; `reason` completes the clerk's message. */
+/**
+ * A cell that cannot be read as its column's type; `reason` completes the clerk's message.
+ * `tooLong`: a text beyond its column's MAX_CHARS (code `too-long`, whatever the column's type).
+ */
 export class Failure {
-  constructor(readonly reason: string) {}
+  constructor(
+    readonly reason: string,
+    readonly tooLong = false,
+  ) {}
 }
+
+const tooLong = (t: string, max: number) => new Failure(`过长（${t.length.toLocaleString('en-US')} 字，上限 ${max} 字）`, true);
 
 export type Decoded = unknown;
 type Decoder = (c: Cell) => Decoded;
@@ -57,9 +67,11 @@ function decoderFor(col: MappedColumn): Decoder {
             n = p.value;
           }
         }
-        if (!Number.isFinite(n)) return new Failure('不是有效数字');
+        if (Number.isNaN(n)) return new Failure('不是有效数字');
         if (n < 0) return new Failure('不能为负数');
-        return roundMoney(factor === 1 ? n : n * factor);
+        // Infinity too: a text of 400 digits, or 1E+308 亿元.
+        const v = roundMoney(factor === 1 ? n : n * factor);
+        return v <= MONEY_MAX ? v : new Failure(`超出合理范围（单个项目不超过 ${MONEY_MAX_TEXT}）`);
       };
     }
     case 'batch':
@@ -67,18 +79,30 @@ function decoderFor(col: MappedColumn): Decoder {
     case 'status':
       return (c) => (isBlank(c) ? BLANK : fromParsed(parseStatus(c)));
     case 'phase':
-      return (c) => (isBlank(c) ? BLANK : fromParsed(parsePhase(c)));
+      return (c) => {
+        if (isBlank(c)) return BLANK;
+        const p = fromParsed(parsePhase(c));
+        return p instanceof Failure || p <= PHASE_MAX ? p : new Failure(`超出合理范围（期次不超过 ${PHASE_MAX}）`);
+      };
     case 'date':
       return (c) => (isBlank(c) ? BLANK : fromParsed(parseDate(c)));
     case 'code':
-    case 'unitCode':
+    case 'unitCode': {
+      const max = MAX_CHARS[col.def.field] ?? 64;
       return (c) => {
         if (isBlank(c)) return BLANK;
         const t = cellText(c)!;
-        return PRINTABLE_ASCII.test(t) ? t : nfkc(t).replace(/\s/g, '');
+        const code = PRINTABLE_ASCII.test(t) ? t : nfkc(t).replace(/\s/g, '');
+        return code.length > max ? tooLong(code, max) : code;
       };
-    case 'text':
-      return (c) => cellText(c) ?? BLANK;
+    }
+    case 'text': {
+      const max = MAX_CHARS[col.def.field] ?? 1000;
+      return (c) => {
+        const t = cellText(c);
+        return t === null ? BLANK : t.length > max ? tooLong(t, max) : t;
+      };
+    }
   }
 }
 
@@ -94,6 +118,8 @@ export interface Step {
   code: boolean;
   date: boolean;
   phase: boolean;
+  /** Longest text of a text or code column (MAX_CHARS). */
+  maxChars: number;
   /** Distinct texts of an enumeration or date column, decoded once each. */
   memo: Map<string, Decoded> | null;
   decode: Decoder;
@@ -114,6 +140,7 @@ export function stepFor(col: MappedColumn): Step {
     code: t === 'code' || t === 'unitCode',
     date: t === 'date',
     phase: t === 'phase',
+    maxChars: MAX_CHARS[col.def.field] ?? 1000,
     memo: memoized ? new Map() : null,
     decode: decoderFor(col),
     invalid: invalidCode(t),
@@ -135,19 +162,24 @@ function invalidCode(t: FieldType): InvalidValueCode | null {
 /** The hot path: fast cases inline, everything else through the column's decoder. */
 export function decodeCell(step: Step, c: Cell): Decoded {
   if (step.money) {
-    if (typeof c === 'number') return c >= 0 && c < Infinity ? roundMoney(c * step.factor) : step.decode(c);
-    if (typeof c === 'string') {
+    // In range or not, a value beyond MONEY_MAX takes the decoder's path (and its error).
+    if (typeof c === 'number') {
+      if (c >= 0 && c * step.factor <= MONEY_MAX) return roundMoney(c * step.factor);
+    } else if (typeof c === 'string') {
       const n = plainDecimal(c);
-      if (n >= 0) return roundMoney(n * step.factor);
+      if (n >= 0 && n * step.factor <= MONEY_MAX) return roundMoney(n * step.factor);
     }
     return step.decode(c);
   }
   // A code as codes are written (printable ASCII, longer than any "empty" marker) is itself.
-  if (step.code && typeof c === 'string' && c.length > 4 && PRINTABLE_ASCII.test(c)) return c;
-  if (step.date && c instanceof Date && !isNaN(c.getTime())) return isoDate(c);
-  if (step.phase && typeof c === 'number' && Number.isInteger(c) && c >= 1) return c;
+  if (step.code && typeof c === 'string' && c.length > 4 && c.length <= step.maxChars && PRINTABLE_ASCII.test(c)) return c;
+  if (step.date && c instanceof Date) {
+    const iso = isNaN(c.getTime()) ? '' : isoDate(c);
+    if (dateInRange(iso)) return iso;
+  }
+  if (step.phase && typeof c === 'number' && Number.isInteger(c) && c >= 1 && c <= PHASE_MAX) return c;
   if (typeof c === 'string') {
-    if (step.text) return cellText(c) ?? BLANK;
+    if (step.text) return step.decode(c);
     const memo = step.memo;
     if (memo !== null) {
       let v = memo.get(c);

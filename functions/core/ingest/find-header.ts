@@ -1,4 +1,5 @@
 import { cellText, nfkc } from '../ledger/cell-values';
+import { clipText } from '../shared/visible-text';
 import { type ColumnDef, type HeaderMatch, type LedgerField, type MoneyScale, SCALES, matchHeader, splitHeader } from '../ledger/columns';
 import { type Issue, issue } from '../ledger/issues';
 import type { CellRange, RawRow } from '../../formats/readers/sheet';
@@ -21,10 +22,14 @@ export interface MappedColumn {
 /** The header is looked for among this many rows (rows with any cell) from the top. */
 export const HEADER_SCAN_ROWS = 30;
 
-/** Headers are shown as written, but a line break inside a header cell is layout, not text. */
+/**
+ * Headers are shown as written, but a line break inside a header cell is layout, not text, and a
+ * header with a pathological note is cut for messages (it is repeated in every error of its column).
+ */
 function display(s: string): string {
-  return s.replace(/[ \t\u3000]*[\r\n]+[ \t\u3000]*/g, '');
+  return clipText(s.replace(/[ \t\u3000]*[\r\n]+[ \t\u3000]*/g, ''), MAX_HEADER_CHARS);
 }
+const MAX_HEADER_CHARS = 40;
 
 /** One column of a header block: the labels to try, in order, and the unit its header states. */
 interface ColumnLabel {
@@ -181,7 +186,7 @@ export function statedMonth(rowsAbove: RawRow[]): { text: string; month: string;
       const t = written === null ? null : nfkc(written);
       if (!t || /日期|时间/.test(t)) continue;
       const m = /(\d{4})年(?:1\s*[-—~～至到]\s*)?(\d{1,2})月/.exec(t);
-      if (m && Number(m[2]) >= 1 && Number(m[2]) <= 12) return { text: written!, month: `${m[1]}-${m[2].padStart(2, '0')}`, row: r.number };
+      if (m && Number(m[2]) >= 1 && Number(m[2]) <= 12) return { text: clipText(written!, 80), month: `${m[1]}-${m[2].padStart(2, '0')}`, row: r.number };
     }
   }
   return null;

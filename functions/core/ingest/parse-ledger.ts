@@ -3,6 +3,7 @@ import { COLUMNS, type LedgerField, REQUIRED_COLUMNS } from '../ledger/columns';
 import { type Issue, issue } from '../ledger/issues';
 import type { LedgerRow } from '../ledger/ledger-row';
 import { monthLabel, parseMonth } from '../shared/months';
+import { clipText } from '../shared/visible-text';
 import type { CellRange, RawRow, RawSheet } from '../../formats/readers/sheet';
 import { classify, mergeFills } from './classify-row';
 import { BLANK, Failure, type Step, decodeCell, stepFor } from './decode-cell';
@@ -38,7 +39,7 @@ const F_CODE = FIELD_IDS.projectCode;
 /** A cell's value as the clerk wrote it, for a message (truncated). */
 function show(c: Cell): string | null {
   const t = cellText(c);
-  return t === null ? null : t.length > 60 ? `${t.slice(0, 60)}…` : t;
+  return t === null ? null : clipText(t, 60);
 }
 
 /**
@@ -204,8 +205,9 @@ export class LedgerParser {
       if (v instanceof Failure) {
         vals[step.field] = null;
         const col = step.col;
-        // Only the types that can fail have a decoder that fails (step.invalid is set).
-        errors.push(issue(step.invalid!, `第 ${r.number} 行“${col.header}”：“${show(c)}”${v.reason}`, r.number, col.header, show(c)));
+        // Only the types that can fail have a decoder that fails (step.invalid is set), except for
+        // a text beyond its column's length, which any text or code column can be.
+        errors.push(issue(v.tooLong ? 'too-long' : step.invalid!, `第 ${r.number} 行“${col.header}”：“${show(c)}”${v.reason}`, r.number, col.header, show(c)));
         rowOk = false;
         continue;
       }

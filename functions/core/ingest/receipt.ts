@@ -1,6 +1,7 @@
 import { division, unitName } from '../shared/divisions';
 import type { Issue } from '../ledger/issues';
 import { monthLabel } from '../shared/months';
+import { clipText } from '../shared/visible-text';
 
 /** Upload receipt (docs/ledger-format.md): stored in S3 (objectKeys.receipt) and in the table. */
 export interface Receipt {
@@ -23,24 +24,48 @@ export interface Receipt {
   };
   processedAt: string;
   counts: { projects: number; errors: number; warnings: number; skippedRows: number };
-  /** At most MAX_LISTED issues each; counts hold the totals. */
+  /**
+   * The first MAX_LISTED issues of each kind, each field clipped (ISSUE_CLIP); counts hold the
+   * totals. When more were found, `issuesKey` names the S3 object (raw bucket) with all of them.
+   */
   errors: Issue[];
   warnings: Issue[];
+  issuesKey: string | null;
   /** The clerk-facing Chinese summary line. */
   summary: string;
   /** For superseded uploads: the upload that is current instead. */
   supersededBy: string | null;
 }
 
-export const MAX_LISTED = 500;
+/**
+ * A receipt is one DynamoDB item (at most 400 KB) and is shown whole in the portal: 100 issues of
+ * each kind with clipped fields stay under about 120 KB however pathological the file (a header
+ * of a megabyte repeated in every error of its column, a library's message quoting the XML).
+ */
+export const MAX_LISTED = 100;
+export const ISSUE_CLIP = { message: 300, column: 60, value: 100 } as const;
 
-export type ReceiptInput = Omit<Receipt, 'schemaVersion' | 'summary' | 'unitName' | 'counts' | 'errors' | 'warnings' | 'supersededBy'> & {
+export type ReceiptInput = Omit<Receipt, 'schemaVersion' | 'summary' | 'unitName' | 'counts' | 'errors' | 'warnings' | 'supersededBy' | 'issuesKey'> & {
   projects: number;
   skippedRows: number;
   errors: Issue[];
   warnings: Issue[];
   supersededBy?: string | null;
+  /** Where the full lists are kept, when either has more than MAX_LISTED issues. */
+  issuesKey?: string | null;
 };
+
+/** Whether the receipt of these issues lists only some of them (the full lists go to S3). */
+export function listsAreCut(errors: Issue[], warnings: Issue[]): boolean {
+  return errors.length > MAX_LISTED || warnings.length > MAX_LISTED;
+}
+
+const clipped = (i: Issue): Issue => ({
+  ...i,
+  message: clipText(i.message, ISSUE_CLIP.message),
+  column: i.column === null ? null : clipText(i.column, ISSUE_CLIP.column),
+  value: i.value === null ? null : clipText(i.value, ISSUE_CLIP.value),
+});
 
 function who(unitCode: string | null, month: string | null): string {
   const name = unitCode ? unitName(unitCode) : '';
@@ -63,15 +88,16 @@ export function receiptSummary(r: Pick<Receipt, 'status' | 'unitCode' | 'month' 
 }
 
 export function buildReceipt(input: ReceiptInput): Receipt {
-  const { projects, skippedRows, errors, warnings, supersededBy, ...rest } = input;
+  const { projects, skippedRows, errors, warnings, supersededBy, issuesKey, ...rest } = input;
   const counts = { projects, errors: errors.length, warnings: warnings.length, skippedRows };
   const base = {
     schemaVersion: 1 as const,
     ...rest,
     unitName: rest.unitCode ? division(rest.unitCode)?.name ?? null : null,
     counts,
-    errors: errors.slice(0, MAX_LISTED),
-    warnings: warnings.slice(0, MAX_LISTED),
+    errors: errors.slice(0, MAX_LISTED).map(clipped),
+    warnings: warnings.slice(0, MAX_LISTED).map(clipped),
+    issuesKey: issuesKey ?? null,
     supersededBy: supersededBy ?? null,
   };
   return { ...base, summary: receiptSummary(base) };

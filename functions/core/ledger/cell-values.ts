@@ -1,3 +1,4 @@
+import { visibleText } from '../shared/visible-text';
 import type { Batch, Status } from './ledger-row';
 
 /** A cell as the readers hand it over: already unwrapped from rich text, formulas, hyperlinks. */
@@ -19,14 +20,18 @@ const isSpaceCode = (c: number) =>
     (c === 0x85 || c === 0xa0 || c === 0x1680 || (c >= 0x2000 && c <= 0x200a) || c === 0x2028 || c === 0x2029 || c === 0x202f || c === 0x205f || c === 0x3000 || c === 0xfeff));
 const TRIM_RE = /^[\s\u3000]+|[\s\u3000]+$/g;
 
-/** Text as the clerk wrote it (trimmed), or null for empty. Never evaluated, never escaped here. */
+/**
+ * Text as the clerk sees it (trimmed, without invisible and display-controlling characters:
+ * visibleText), or null for empty. Never evaluated, never escaped here.
+ */
 export function cellText(c: Cell): string | null {
   if (c === null || c === undefined) return null;
   if (typeof c === 'string') {
-    if (c.length === 0) return null;
+    const v = visibleText(c);
+    if (v.length === 0) return null;
     // Hot path: most cells have nothing to trim.
-    if (!isSpaceCode(c.charCodeAt(0)) && !isSpaceCode(c.charCodeAt(c.length - 1))) return c;
-    const s = c.replace(TRIM_RE, '');
+    if (!isSpaceCode(v.charCodeAt(0)) && !isSpaceCode(v.charCodeAt(v.length - 1))) return v;
+    const s = v.replace(TRIM_RE, '');
     return s === '' ? null : s;
   }
   if (c instanceof Date) return isNaN(c.getTime()) ? null : isoDate(c);
@@ -81,6 +86,13 @@ export function plainDecimal(s: string): number {
   // "." alone is not a number.
   return n === 1 ? -1 : mantissa / POW10[n - 1 - point];
 }
+/**
+ * Thousands separators as Excel writes them: groups of exactly three digits after the first one to
+ * three, the same separator throughout (a comma, or a space as in "1 234"), a point for decimals.
+ * "1,2,3" or "12,5" (a decimal comma?) is refused, never guessed.
+ */
+const GROUPED = [/^[-+]?\d{1,3}(?:,\d{3})+(?:\.\d*)?$/, /^[-+]?\d{1,3}(?: \d{3})+(?:\.\d*)?$/];
+
 /** Money or other non-negative number: numbers, text numbers, full-width digits, 1,234.5. */
 export function parseNumber(c: Cell): Parsed<number> {
   if (typeof c === 'number') return Number.isFinite(c) ? ok(c) : fail('不是有效数字');
@@ -88,9 +100,12 @@ export function parseNumber(c: Cell): Parsed<number> {
   const t = cellText(c);
   if (t === null) return fail('为空');
   if (PLAIN_NUMBER.test(t)) return ok(Number(t));
-  const s = nfkc(t).replace(/[,，\s]/g, '');
-  if (!PLAIN_NUMBER.test(s)) return fail('不是数字');
-  return ok(Number(s));
+  // Full-width digits and commas (NFKC), any kind of space as a plain one.
+  const s = nfkc(t).replace(/\s+/g, ' ');
+  if (PLAIN_NUMBER.test(s)) return ok(Number(s));
+  if (GROUPED.some((re) => re.test(s))) return ok(Number(s.replace(/[, ]/g, '')));
+  if (/\d,\d/.test(s)) return fail('的千位分隔符位置不对（应每三位一组，如 1,234.5；小数点请用“.”）');
+  return fail('不是数字');
 }
 
 /** Rounds money to 1e-6 万元 so unit scaling (亿元 ×10,000) leaves no binary dust. */
@@ -199,12 +214,22 @@ export function parseDate(c: Cell): Parsed<string> {
   return parseDateUncached(c);
 }
 
+/** Dates a ledger can hold: 1990–2100 (a date outside is a typo, e.g. a year of 2206 or 0202). */
+export function dateInRange(iso: string): boolean {
+  return iso >= '1990' && iso < '2101';
+}
+const OUT_OF_RANGE = '不是有效日期（应在 1990 年至 2100 年之间）';
+
 function parseDateUncached(c: Cell): Parsed<string> {
-  if (c instanceof Date) return isNaN(c.getTime()) ? fail('不是有效日期') : ok(isoDate(c));
+  if (c instanceof Date) {
+    if (isNaN(c.getTime())) return fail('不是有效日期');
+    const iso = isoDate(c);
+    return dateInRange(iso) ? ok(iso) : fail(OUT_OF_RANGE);
+  }
   if (typeof c === 'number') {
     // A number in a date column is an Excel serial; one outside 1990–2100 is a typo (e.g. 2026).
     const iso = excelSerialToIso(c);
-    return iso && iso >= '1990' && iso < '2101' ? ok(iso) : fail('不是有效日期');
+    return iso && dateInRange(iso) ? ok(iso) : fail('不是有效日期');
   }
   const t = cellText(c);
   if (t === null) return fail('为空');

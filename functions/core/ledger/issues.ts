@@ -41,6 +41,7 @@ export type IssueCode =
   // A data row (the parser).
   | 'required-empty'
   | InvalidValueCode
+  | 'too-long'
   | 'unit-mismatch'
   // The project codes: most of another reporting unit (an error), a few (warnings).
   | 'other-unit-ledger'

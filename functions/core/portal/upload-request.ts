@@ -1,6 +1,7 @@
 import type { Config } from '../shared/config';
 import { addMonths, isMonth, monthLabel, monthsBetween, reportingMonth, shanghaiMonth } from '../shared/months';
 import { objectKeys } from '../shared/storage-keys';
+import { visibleText } from '../shared/visible-text';
 
 /**
  * What the portal decides before a clerk's browser may upload (pure): which months are open, a
@@ -99,7 +100,8 @@ export function uploadIdFrom(random: Uint8Array): string {
 
 /** The clerk's file name inside a portal key (`{uploadId}-{name}`); other keys: the last segment. */
 export function displayFileName(key: string): string {
-  const last = key.split('/').pop() ?? key;
+  // A key written straight to S3 (not by the portal) may hold any character.
+  const last = visibleText(key.split('/').pop() ?? key);
   const m = /^[0-9a-f]{16}-(.+)$/.exec(last);
   return m ? m[1] : last;
 }

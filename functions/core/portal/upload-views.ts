@@ -24,9 +24,6 @@ export interface UploadView {
   processedAt: string | null;
 }
 
-/** Issues listed per upload in the portal (the receipt has up to 500; counts keep the totals). */
-export const LISTED_ISSUES = 200;
-
 export function uploadViews(
   objects: { key: string; size: number; lastModified: string | null }[],
   receipts: Receipt[],
@@ -49,8 +46,9 @@ export function uploadViews(
     current: r.status === 'accepted' && r.uploadId === currentUploadId,
     summary: r.summary,
     counts: r.counts,
-    errors: r.errors.slice(0, LISTED_ISSUES),
-    warnings: r.warnings.slice(0, LISTED_ISSUES),
+    // As many as the receipt lists (MAX_LISTED); counts keep the totals.
+    errors: r.errors,
+    warnings: r.warnings,
     processedAt: r.processedAt,
   });
   for (const o of objects) {

@@ -57,6 +57,9 @@ export const objectKeys = {
   /** An upload's receipt (raw bucket); a key with no month or unit files it under `invalid/`. */
   receipt: (month: string | null, unitCode: string | null, uploadId: string) =>
     month && unitCode ? `${PREFIX.receipts}${month}/${unitCode}/${uploadId}.json` : `${PREFIX.receipts}invalid/${uploadId}.json`,
+  /** Every issue of an upload whose receipt lists only the first ones (raw bucket, beside the receipt). */
+  receiptIssues: (month: string | null, unitCode: string | null, uploadId: string) =>
+    month && unitCode ? `${PREFIX.receipts}${month}/${unitCode}/${uploadId}.issues.json` : `${PREFIX.receipts}invalid/${uploadId}.issues.json`,
   /** The month's computed results (reports bucket). */
   rates: (month: string) => `${PREFIX.reports}${month}/rates.json`,
   /** One edition's PDF and the HTML Chromium printed (reports bucket). */

@@ -26,7 +26,9 @@ export function readCsv(bytes: Uint8Array, opts: ReadOptions = {}): RawSheet {
   let records: string[][];
   try {
     // The whole file (at most maxBytes, and boundedLines) at once: the plain use of the library.
-    records = parse(text, { delimiter, relax_column_count: true, relax_quotes: true, skip_empty_lines: false });
+    // Every line break ends a record, as in Excel: a CRLF file with one bare LF line is not one
+    // record spanning two projects (csv-parse otherwise keeps to the first break it sees).
+    records = parse(text, { delimiter, record_delimiter: ['\r\n', '\n', '\r'], relax_column_count: true, relax_quotes: true, skip_empty_lines: false });
   } catch (e) {
     throw malformed(e);
   }
@@ -45,10 +47,20 @@ export function readCsv(bytes: Uint8Array, opts: ReadOptions = {}): RawSheet {
 const LINES_PER_ROW = 5;
 
 /**
- * The text up to its last line with anything on it, refused if that still has far more lines than
- * the row limit allows. csv-parse builds a record for every line, blank or not: 20 MB of line
- * breaks is ten million records (minutes, and gigabytes more than the Lambda has). Excel writes
- * ",,,," for every formatted but empty row below the data; those are dropped here first.
+ * Cells a CSV may have for each row it is allowed. A ledger has about 20 columns; the bound is on
+ * cells (rows × columns), so neither a long file of wide lines nor a short one of very wide lines
+ * makes csv-parse build millions of empty fields before the row or column limit is checked.
+ */
+const CELLS_PER_ROW = 64;
+
+/**
+ * The text up to its last line with anything on it, refused in one pass over its characters
+ * (milliseconds for the largest file allowed) if it has far more lines, cells, or columns in a
+ * line than a ledger of `maxRows` rows can. csv-parse builds a record for every line, blank or
+ * not, and a field for every delimiter: 20 MB of line breaks is ten million records, one line of
+ * 19 million commas a gigabyte. Excel writes ",,,," for every formatted but empty row below the
+ * data; those are dropped here first. A line ends at LF, CRLF or a lone CR, as in csv-parse's
+ * record delimiters (readCsv) and in Excel.
  */
 function boundedLines(text: string, delimiter: string, maxRows: number): string {
   const d = delimiter.charCodeAt(0);
@@ -61,28 +73,23 @@ function boundedLines(text: string, delimiter: string, maxRows: number): string 
   // are still its cells).
   const end = last < 0 ? -1 : text.indexOf('\n', last);
   const body = last < 0 ? '' : end < 0 ? text : text.slice(0, end + 1);
-  const cap = (maxRows + ROW_MARGIN) * LINES_PER_ROW;
-  let lines = 0;
-  for (let start = 0; start < body.length; ) {
-    const nl = body.indexOf('\n', start);
-    const end = nl < 0 ? body.length : nl;
-    if (++lines > cap) {
-      throw new UnreadableFileError(
-        `文件超过 ${cap} 行（含空行），远多于上限 ${maxRows} 行数据：请删除多余的空行，或核对是否误传了其他表格`,
-        'too-many-rows',
-        `more than ${cap} lines`,
-      );
-    }
-    // Only a line this long can hold more cells than Excel has columns (one line of 19 million
-    // commas is a record of 19 million fields: a gigabyte).
-    if (end - start > MAX_CSV_COLUMNS && delimitersIn(body, d, start, end) >= MAX_CSV_COLUMNS) {
-      throw new UnreadableFileError(
-        `文件第 ${lines} 行超过 ${MAX_CSV_COLUMNS} 列（Excel 的列数上限），不是正常的台账：请用 Excel 打开后另存为 .xlsx 重新上传`,
-        'too-many-columns',
-        `line ${lines} has ${MAX_CSV_COLUMNS}+ delimiters`,
-      );
-    }
-    start = end + 1;
+  const allowed = maxRows + ROW_MARGIN;
+  const maxLines = allowed * LINES_PER_ROW;
+  const maxCells = allowed * CELLS_PER_ROW;
+  let lines = 1;
+  let cells = 1;
+  let lineCells = 1;
+  for (let i = 0; i < body.length; i++) {
+    const ch = body.charCodeAt(i);
+    if (ch === d) {
+      cells++;
+      if (++lineCells > MAX_CSV_COLUMNS) throw tooWide(lines);
+    } else if (ch === 0x0a || (ch === 0x0d && body.charCodeAt(i + 1) !== 0x0a)) {
+      if (++lines > maxLines) throw tooLong(maxLines, maxRows);
+      cells++;
+      lineCells = 1;
+    } else continue;
+    if (cells > maxCells) throw tooManyCells(maxCells, maxRows);
   }
   return body;
 }
@@ -90,11 +97,26 @@ function boundedLines(text: string, delimiter: string, maxRows: number): string 
 /** Excel's column limit: a sheet saved as CSV never has more cells in a line. */
 const MAX_CSV_COLUMNS = 16_384;
 
-function delimitersIn(text: string, d: number, start: number, end: number): number {
-  let n = 0;
-  for (let i = start; i < end; i++) if (text.charCodeAt(i) === d) n++;
-  return n;
-}
+const tooWide = (line: number) =>
+  new UnreadableFileError(
+    `文件第 ${line} 行超过 ${MAX_CSV_COLUMNS} 列（Excel 的列数上限），不是正常的台账：请用 Excel 打开后另存为 .xlsx 重新上传`,
+    'too-many-columns',
+    `line ${line} has more than ${MAX_CSV_COLUMNS} cells`,
+  );
+
+const tooLong = (maxLines: number, maxRows: number) =>
+  new UnreadableFileError(
+    `文件超过 ${maxLines} 行（含空行），远多于上限 ${maxRows} 行数据：请删除多余的空行，或核对是否误传了其他表格`,
+    'too-many-rows',
+    `more than ${maxLines} lines`,
+  );
+
+const tooManyCells = (maxCells: number, maxRows: number) =>
+  new UnreadableFileError(
+    `文件的单元格超过 ${maxCells.toLocaleString('en-US')} 个（${maxRows} 行数据、每行 ${CELLS_PER_ROW} 列的上限），不是正常的台账：请删除多余的列和空行，或核对是否误传了其他表格`,
+    'too-many-columns',
+    `more than ${maxCells} cells`,
+  );
 
 const malformed = (e: unknown) =>
   new UnreadableFileError('CSV 文件格式有误（引号或分隔符不配对），无法读取：请用 Excel 打开后另存为 .xlsx 重新上传', 'corrupt', (e as Error).message);

@@ -294,10 +294,34 @@ export function parseRange(ref: string): CellRange | null {
   return { top, bottom, left, right };
 }
 
-/** Excel serial (days since 1899-12-30, or since 1904-01-01) → the Date at UTC midnight + time. */
-export function serialToDate(serial: number, date1904: boolean): Date {
+/**
+ * A date-formatted number as Excel shows it: serial → the Date at UTC midnight + time (days since
+ * 1899-12-30, or since 1904-01-01). In the 1900 system Excel keeps Lotus's leap-year bug: serial 60
+ * is 1900-02-29, a day that never was, and the serials below it count from 1900-01-01 = 1 (so
+ * 1899-12-31 is shown for 0 as "1900-01-00"). Those are returned as the text Excel shows, and 1–59
+ * one day later than the epoch alone gives, so nothing is read as a date other than the one shown.
+ * A negative serial is shown as ##### by Excel: it stays a number.
+ */
+export function serialToDate(serial: number, date1904: boolean): Date | string | number {
+  if (serial < 0) return serial;
+  if (!date1904 && serial < 61) {
+    const day = Math.floor(serial);
+    if (day === 0) return '1900-01-00';
+    if (day === 60) return '1900-02-29';
+    if (day < 60) serial += 1;
+  }
   const days = serial + (date1904 ? 1462 : 0);
   return new Date(Math.round((days - 25569) * 86400_000));
+}
+
+/** An ISO date-time of a `t="d"` cell, refused (kept as its text) when its date does not exist. */
+function isoCellDate(v: string): Date | string {
+  const d = new Date(v.length === 10 ? `${v}T00:00:00Z` : /[zZ]|[+-]\d\d:?\d\d$/.test(v) ? v : `${v}Z`);
+  if (isNaN(d.getTime())) return v;
+  // Date() rolls 2026-02-30 over to 2026-03-02: the written day must be the day read.
+  const m = /^(\d{4})-(\d{2})-(\d{2})/.exec(v);
+  if (m && (+m[2] < 1 || +m[2] > 12 || +m[3] < 1 || +m[3] > new Date(Date.UTC(+m[1], +m[2], 0)).getUTCDate())) return v;
+  return d;
 }
 
 class SheetHandler implements XmlHandler {
@@ -438,10 +462,8 @@ class SheetHandler implements XmlHandler {
         return v === '1' || v === 'true';
       case 'e':
         return decodeEntities(v);
-      case 'd': {
-        const d = new Date(v.length === 10 ? `${v}T00:00:00Z` : /[zZ]|[+-]\d\d:?\d\d$/.test(v) ? v : `${v}Z`);
-        return isNaN(d.getTime()) ? v : d;
-      }
+      case 'd':
+        return isoCellDate(v);
       default: {
         const n = Number(v);
         if (!Number.isFinite(n)) return decodeEntities(v);
