@@ -176,6 +176,19 @@ describe('class 3: text that controls display never reaches what people read', (
     expect(r.rows[0].projectName).toBe(stored);
   });
 
+  it('every control and format character of the BMP is removed, and nothing else (tab and line breaks kept)', () => {
+    const hidden = /[\p{Cc}\p{Cf}]/u;
+    const wrong: string[] = [];
+    for (let c = 0; c < 0x10000; c++) {
+      if (c >= 0xd800 && c <= 0xdfff) continue;
+      const ch = String.fromCharCode(c);
+      const removed = hidden.test(ch) && ch !== '\t' && ch !== '\n' && ch !== '\r';
+      if (visibleText(`a${ch}b`) !== (removed ? 'ab' : `a${ch}b`)) wrong.push(c.toString(16));
+    }
+    expect(wrong).toEqual([]);
+    expect(visibleText('a\u{e0001}b\u{1d173}c')).toBe('abc'); // astral format characters too
+  });
+
   it('lone surrogates (not text at all) are removed; pairs are kept', () => {
     expect(visibleText('冷链\ud800物流\udfff')).toBe('冷链物流');
     expect(visibleText('冷链😀物流')).toBe('冷链😀物流');
