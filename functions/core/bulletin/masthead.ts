@@ -14,8 +14,9 @@ export const BULLETIN_TITLE = '“三个一批”项目建设月度通报';
 export function issueNumber(month: string, config: Config): number {
   const n = config.bulletin.issueBase + monthsBetween(config.bulletin.issueBaseMonth, month);
   if (n < 1) {
+    // An operator's configuration, read by an operator: said in their words, with the fix.
     throw new Error(
-      `month ${month} is before bulletin.issueBaseMonth ${config.bulletin.issueBaseMonth} (issue number would be ${n})`,
+      `${monthLabel(month)}早于配置的起始月份 bulletin.issueBaseMonth（${monthLabel(config.bulletin.issueBaseMonth)}，第 ${config.bulletin.issueBase} 期），期号将为 ${n}：请调整配置中的 bulletin.issueBase 或 bulletin.issueBaseMonth`,
     );
   }
   return n;

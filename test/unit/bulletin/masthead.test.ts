@@ -29,7 +29,7 @@ describe('masthead, footer, mail subject, table numbers', () => {
     const config = parseConfig({ bulletin: { issueBase: 59, issueBaseMonth: '2025-11' } });
     expect(issueNumber('2025-11', config)).toBe(59);
     expect(issueNumber('2026-10', config)).toBe(70);
-    expect(() => issueNumber('2025-12', testConfig)).toThrow(/before bulletin.issueBaseMonth/);
+    expect(() => issueNumber('2025-12', testConfig)).toThrow('2025年12月早于配置的起始月份 bulletin.issueBaseMonth（2026年1月，第 1 期），期号将为 0：请调整配置中的 bulletin.issueBase 或 bulletin.issueBaseMonth');
   });
 
   it('refuses a document without a province unit', () => {
