@@ -112,6 +112,9 @@ export class PipelineFunctions extends Construct {
       // @sparticuz/chromium ships an x86_64 Chromium build.
       architecture: Architecture.X86_64,
       ephemeralStorageSize: Size.gibibytes(2),
+      // One report run at a time (the schedule's and an operator's re-run queue up as async
+      // retries); each mail is also claimed in the send log, so even overlapping runs send once.
+      reservedConcurrentExecutions: 1,
       layers: [this.chromiumLayer],
       description: 'Renders the monthly bulletin PDFs and mails them (SES)',
       environment: {

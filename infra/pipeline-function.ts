@@ -23,6 +23,8 @@ export interface PipelineFunctionProps {
   architecture?: Architecture;
   /** Size of `/tmp`. Default: Lambda's 512 MiB. */
   ephemeralStorageSize?: Size;
+  /** Concurrent executions reserved for (and the most allowed to) this function. Default: none (the account's pool). */
+  reservedConcurrentExecutions?: number;
   /** Layers to attach. Default: none. */
   layers?: ILayerVersion[];
   /**
@@ -78,6 +80,7 @@ export class PipelineFunction extends NodejsFunction {
       memorySize: props.memorySize,
       timeout: props.timeout,
       ephemeralStorageSize: props.ephemeralStorageSize,
+      reservedConcurrentExecutions: props.reservedConcurrentExecutions,
       description: props.description,
       role,
       logGroup,

@@ -6,7 +6,7 @@
  */
 import type { LinkInfo } from './bulletin/email';
 import type { BulletinModel } from './bulletin/view-model';
-import type { SendLogEntry } from './delivery/send-log';
+import type { ClaimResult, SendClaim, SendLogEntry } from './delivery/send-log';
 import type { Pointer, FlipOutcome } from './ingest/upload-order';
 import type { Receipt } from './ingest/receipt';
 import type { LedgerRow, MonthLedger } from './ledger/ledger-row';
@@ -59,6 +59,8 @@ export interface CuratedWriter {
 /** The bulletin mails' send log: who has had which edition of a month. */
 export interface SendLog {
   getSendLog(month: string, edition: string, recipient: string): Promise<SendLogEntry | null>;
+  /** Claims one mail before it is sent (a conditional write: at most one run wins). */
+  claimSend(claim: SendClaim): Promise<ClaimResult>;
   putSendLog(entry: SendLogEntry): Promise<void>;
 }
 

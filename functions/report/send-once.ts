@@ -1,4 +1,5 @@
-import { type SentMail, mailName } from '../core/delivery/send-log';
+import { randomUUID } from 'node:crypto';
+import { STALE_CLAIM_MS, type SentMail, mailName } from '../core/delivery/send-log';
 import type { Mailer, MimeInput, SendLog } from '../core/ports';
 import type { Config } from '../core/shared/config';
 
@@ -30,16 +31,14 @@ export interface SendRequest extends MailContent {
 }
 
 /**
- * Sends one recipient their copy unless the send log says they already have it, and logs the
- * attempt either way. A failed send is logged as failed and reported, never thrown: the other
- * recipients are still tried, and a re-run sends only what failed.
+ * Sends one recipient their copy unless the send log says they already have it or another run is
+ * sending it, and logs the attempt either way. The mail is claimed first (a conditional write), so
+ * two runs at once send it once. A failed send is logged as failed (which releases the claim) and
+ * reported, never thrown: the other recipients are still tried, and a re-run sends only what failed.
  */
 export async function sendOnce(deps: SendOnceDeps, m: SendRequest): Promise<SentMail> {
-  const logged = await deps.sendLog.getSendLog(m.month, m.edition, m.recipient);
-  if (logged?.status === 'sent' && !m.force) {
-    return { edition: m.edition, recipient: m.recipient, status: 'skipped', messageId: logged.messageId, delivery: logged.delivery };
-  }
   const from = deps.config.mail.from;
+  const now = deps.now();
   const entry = {
     month: m.month,
     edition: m.edition,
@@ -48,8 +47,18 @@ export async function sendOnce(deps: SendOnceDeps, m: SendRequest): Promise<Sent
     pdfKey: m.pdfKey,
     delivery: m.delivery,
     ...(m.linkExpiresAt ? { linkExpiresAt: m.linkExpiresAt } : {}),
-    sentAt: deps.now().toISOString(),
+    sentAt: now.toISOString(),
+    claimId: randomUUID(),
   };
+  const claim = await deps.sendLog.claimSend({
+    entry: { ...entry, messageId: '', status: 'sending' },
+    staleBefore: new Date(now.getTime() - STALE_CLAIM_MS).toISOString(),
+    force: m.force,
+  });
+  if (!claim.claimed) {
+    const current = claim.current;
+    return { edition: m.edition, recipient: m.recipient, status: 'skipped', messageId: current?.messageId || null, delivery: current?.delivery };
+  }
   try {
     const raw = await deps.composeMime({
       from,

@@ -229,6 +229,9 @@ describe('functions', () => {
     expect(compute).toMatchObject({ MemorySize: 1024, Timeout: 300 });
     expect(report.MemorySize).toBeGreaterThanOrEqual(1600);
     expect(report).toMatchObject({ MemorySize: 2048, Timeout: 600, Architectures: ['x86_64'] });
+    // One report run at a time; ingest and compute keep the account's pool.
+    expect(report.ReservedConcurrentExecutions).toBe(1);
+    expect(ingest.ReservedConcurrentExecutions).toBeUndefined();
     expect(report.EphemeralStorage.Size).toBeGreaterThanOrEqual(1024);
   });
 

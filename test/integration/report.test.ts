@@ -154,6 +154,35 @@ describe('report: every edition, delivered, once', () => {
   });
 });
 
+describe('report: two runs of a month started together', () => {
+  it('mail every recipient exactly once between them (each mail is claimed before it is sent)', async () => {
+    const month = '2026-09';
+    await pipeline.upload(objectKeys.upload(month, '410102', '410102.xlsx'), await xlsx(ledgerTable('410102', 8)));
+    await pipeline.drain();
+    await pipeline.compute({ month });
+    const a = handler();
+    const b = handler();
+    const [ra, rb] = await Promise.all([a.report({ month }), b.report({ month })]);
+    const sent = [...ra.mails, ...rb.mails].filter((m) => m.status === 'sent').map((m) => `${m.edition} ${m.recipient}`);
+    expect(sent.sort()).toEqual([
+      '410100 zz1@example.gov.cn',
+      '410100 zz2@example.gov.cn',
+      '411100 luohe@example.gov.cn',
+      'province a@example.gov.cn',
+      'province b@example.gov.cn',
+    ]);
+    expect([...ra.mails, ...rb.mails].filter((m) => m.status === 'skipped')).toHaveLength(5);
+    expect([...emls(a.outbox), ...emls(b.outbox)].sort()).toEqual([
+      '2026-09-410100-zz1_example.gov.cn.eml',
+      '2026-09-410100-zz2_example.gov.cn.eml',
+      '2026-09-411100-luohe_example.gov.cn.eml',
+      '2026-09-province-a_example.gov.cn.eml',
+      '2026-09-province-b_example.gov.cn.eml',
+    ]);
+    expect((await pipeline.repo.listSendLog(month)).map((e) => e.status)).toEqual(Array(5).fill('sent'));
+  });
+});
+
 describe('report: a PDF above the size limit goes as a link', () => {
   it('mails a presigned, time-limited link instead of the attachment; the link serves the PDF', async () => {
     // The link is signed at a moment of the test's choosing: recent (s3rver refuses an expired

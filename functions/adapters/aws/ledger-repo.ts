@@ -9,7 +9,7 @@ import { queryAll } from './dynamo-query';
 import { INVALID_MONTH, tableKeys } from '../../core/shared/storage-keys';
 import type { LedgerRow, MonthLedger } from '../../core/ledger/ledger-row';
 import type { RatesDoc } from '../../core/metrics/rates-types';
-import type { SendLogEntry } from '../../core/delivery/send-log';
+import type { ClaimResult, SendClaim, SendLogEntry } from '../../core/delivery/send-log';
 import type { Receipt } from '../../core/ingest/receipt';
 import type { FlipOutcome, Pointer } from '../../core/ingest/upload-order';
 import type { MonthLedgerStore, ReceiptsView, SendLog, UploadLedger } from '../../core/ports';
@@ -194,6 +194,33 @@ export class LedgerRepository implements UploadLedger, MonthLedgerStore, Receipt
   async listSendLog(month: string): Promise<SendLogEntry[]> {
     const items = await this.monthItems(month, tableKeys.sendPrefix);
     return items.map(({ pk: _pk, sk: _sk, ...e }) => e as unknown as SendLogEntry);
+  }
+
+  /**
+   * The claim: a put that succeeds only when the mail has no entry, failed, or (forced) was sent,
+   * or when its claim is stale; never over a live claim of another run. `status` is a reserved
+   * word in expressions.
+   */
+  async claimSend(c: SendClaim): Promise<ClaimResult> {
+    const e = c.entry;
+    const condition = c.force
+      ? 'attribute_not_exists(pk) OR #s <> :sending OR claimedAt < :stale'
+      : 'attribute_not_exists(pk) OR #s = :failed OR (#s = :sending AND claimedAt < :stale)';
+    try {
+      await this.doc.send(
+        new PutCommand({
+          TableName: this.table,
+          Item: { pk: tableKeys.month(e.month), sk: tableKeys.send(e.edition, e.recipient), ...e, claimedAt: e.sentAt },
+          ConditionExpression: condition,
+          ExpressionAttributeNames: { '#s': 'status' },
+          ExpressionAttributeValues: { ':sending': 'sending', ':stale': c.staleBefore, ...(c.force ? {} : { ':failed': 'failed' }) },
+        }),
+      );
+      return { claimed: true };
+    } catch (err) {
+      if ((err as Error).name !== 'ConditionalCheckFailedException') throw err;
+      return { claimed: false, current: await this.getSendLog(e.month, e.edition, e.recipient) };
+    }
   }
 
   async putSendLog(e: SendLogEntry): Promise<void> {
