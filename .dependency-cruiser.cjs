@@ -53,10 +53,10 @@ module.exports = {
     },
     {
       name: 'use-case-through-ports',
-      comment: 'a use case depends on ports, not on adapters: only its handler.ts wires adapters in (logging excepted)',
+      comment: 'a use case depends on ports, not on adapters: only its handler.ts wires adapters in (logging and metrics excepted: telemetry, not I/O the use case decides on)',
       severity: 'error',
       from: { path: `^functions/${STAGES}/`, pathNot: `^functions/${STAGES}/handler\\.ts$` },
-      to: { path: '^functions/adapters/', pathNot: '^functions/adapters/log\\.ts$' },
+      to: { path: '^functions/adapters/', pathNot: '^functions/adapters/(log|metrics)\\.ts$' },
     },
     {
       name: 'use-case-no-io-libraries',

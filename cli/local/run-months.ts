@@ -10,6 +10,7 @@ import { division } from '../../functions/core/shared/divisions';
 import { formatGap, formatRate } from '../../functions/core/bulletin/format';
 import type { RatesDoc } from '../../functions/core/metrics/rates-types';
 import type { Receipt } from '../../functions/core/ingest/receipt';
+import { lambdaHandler } from '../../functions/adapters/lambda';
 
 import { type ReportEvent, type ReportResult, createReport } from '../../functions/report/report-month';
 import { copyCuratedMonth } from './curated-out';
@@ -179,7 +180,7 @@ export function localReporting(pipeline: LocalPipeline, config: Config, outbox: 
     now: () => new Date(),
   });
   return {
-    report: (event: ReportEvent) => report(event),
+    report: lambdaHandler((event: ReportEvent) => report(event)),
     async close() {
       if (renderer) await (await renderer.catch(() => null))?.close();
     },

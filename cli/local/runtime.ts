@@ -1,6 +1,7 @@
 import { PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { makeDocClient, makeS3Client } from '../../functions/adapters/aws/clients';
+import { lambdaHandler } from '../../functions/adapters/lambda';
 import { LedgerRepository } from '../../functions/adapters/aws/ledger-repo';
 import { S3ObjectStore } from '../../functions/adapters/aws/object-store';
 import { CuratedStore } from '../../functions/adapters/columnar/curated-store';
@@ -46,8 +47,9 @@ export class LocalPipeline {
     const curated = new CuratedStore(this.store, servers.buckets.curated);
     const now = () => new Date();
     const ingest = createIngest({ store: this.store, repo: this.repo, config, rawBucket: servers.buckets.raw, curated, now });
-    this.ingest = (event) => ingest(decodeIngestEvent(event));
-    this.compute = createCompute({ store: this.store, repo: this.repo, config, reportsBucket: servers.buckets.reports, curated, now });
+    // As in Lambda (functions/*/handler.ts): logger context, correlation id, metrics flushed per invocation.
+    this.ingest = lambdaHandler((event: unknown) => ingest(decodeIngestEvent(event)));
+    this.compute = lambdaHandler(createCompute({ store: this.store, repo: this.repo, config, reportsBucket: servers.buckets.reports, curated, now }));
     servers.s3rver.on('event', (e: { Records: S3Record[] }) => this.onS3Event(e));
   }
 

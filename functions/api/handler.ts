@@ -5,6 +5,7 @@ import { s3Presigner } from '../adapters/aws/presign';
 import { TokenRepository } from '../adapters/aws/token-repo';
 import { S3UploadBucket } from '../adapters/aws/upload-bucket';
 import { configFromEnv, readEnv } from '../adapters/env';
+import { lambdaHandler } from '../adapters/lambda';
 import { LAMBDA_WEB_DIR, loadWebAssets } from '../adapters/web-assets';
 import { uploadSettings } from '../core/portal/upload-request';
 import type { HttpApiEvent, HttpApiResult } from './http';
@@ -13,7 +14,7 @@ import { createPortal } from './portal';
 /** API Gateway HTTP API (payload 2.0) → the portal. */
 let portal: ReturnType<typeof createPortal> | undefined;
 
-export const handler = (event: HttpApiEvent): Promise<HttpApiResult> => {
+export const handler = lambdaHandler(async (event: HttpApiEvent): Promise<HttpApiResult> => {
   if (!portal) {
     const env = readEnv(['table', 'rawBucket']);
     const doc = makeDocClient();
@@ -38,4 +39,4 @@ export const handler = (event: HttpApiEvent): Promise<HttpApiResult> => {
     });
   }
   return portal(event);
-};
+});

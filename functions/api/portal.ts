@@ -205,7 +205,7 @@ export function createPortal(deps: PortalDeps) {
     } catch (e) {
       if (e instanceof ApiError) result = errorResult(e);
       else {
-        logEvent('portal error', { path: event.rawPath, error: String((e as Error).stack ?? e) }, 'error');
+        logEvent('portal error', { path: event.rawPath, error: e as Error }, 'error');
         result = errorResult(new ApiError(500, 'internal', '服务器内部错误，请稍后重试；如持续出现请联系省专班'));
       }
     }

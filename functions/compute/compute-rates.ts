@@ -1,4 +1,6 @@
 import { logEvent } from '../adapters/log';
+import { countMetric } from '../adapters/metrics';
+import { METRIC } from '../core/shared/metric-names';
 import type { MonthLedger } from '../core/ledger/ledger-row';
 import { computeMonth } from '../core/metrics/compute-month';
 import type { RateMap } from '../core/metrics/rates-types';
@@ -56,7 +58,8 @@ export function createCompute(deps: ComputeDeps) {
     await deps.repo.putRates(doc);
     if (deps.curated) await writeCuratedMonth(deps.curated, month, ledger, uploadIds);
     const province = doc.units.find((u) => u.level === 'province')!;
-    logEvent('computed', { month, key, unreported: doc.unreported.length });
+    countMetric(METRIC.RatesComputed, doc.units.length, { month });
+    logEvent('computed', { month, key, units: doc.units.length, unreported: doc.unreported.length });
     return {
       month,
       ratesKey: key,
@@ -79,6 +82,6 @@ async function writeCuratedMonth(curated: CuratedWriter, month: string, ledger: 
     const keys = await curated.writeMonth(month, ledger, (unit) => uploadIds[unit] ?? '');
     logEvent('curated month written', { month, keys });
   } catch (e) {
-    logEvent('curated month failed', { month, error: String((e as Error).stack ?? e) }, 'error');
+    logEvent('curated month failed', { month, error: e as Error }, 'error');
   }
 }

@@ -3,12 +3,13 @@ import { LedgerRepository } from '../adapters/aws/ledger-repo';
 import { S3ObjectStore } from '../adapters/aws/object-store';
 import { CuratedStore } from '../adapters/columnar/curated-store';
 import { configFromEnv, readEnv } from '../adapters/env';
+import { correlationId, lambdaHandler } from '../adapters/lambda';
 import { type ComputeEvent, createCompute } from './compute-rates';
 
 /** EventBridge Scheduler (or an operator's re-run) → compute; on success the report follows. */
 let compute: ReturnType<typeof createCompute> | undefined;
 
-export const handler = (event: ComputeEvent) => {
+export const handler = lambdaHandler(async (event: ComputeEvent) => {
   if (!compute) {
     const env = readEnv(['table', 'reportsBucket']);
     const store = new S3ObjectStore(makeS3Client());
@@ -21,5 +22,6 @@ export const handler = (event: ComputeEvent) => {
       now: () => new Date(),
     });
   }
-  return compute(event);
-};
+  // The report stage receives this result as its event: it carries the correlation id on.
+  return { ...(await compute(event)), correlationId: correlationId() };
+});

@@ -3,13 +3,14 @@ import { LedgerRepository } from '../adapters/aws/ledger-repo';
 import { S3ObjectStore } from '../adapters/aws/object-store';
 import { CuratedStore } from '../adapters/columnar/curated-store';
 import { configFromEnv, readEnv } from '../adapters/env';
+import { lambdaHandler } from '../adapters/lambda';
 import { decodeIngestEvent } from '../core/ingest/s3-event';
 import { createIngest } from './ingest-upload';
 
 /** S3 incoming/ → SQS → this Lambda (ReportBatchItemFailures): one use case, wired for AWS. */
 let ingest: ReturnType<typeof createIngest> | undefined;
 
-export const handler = (event: unknown) => {
+export const handler = lambdaHandler(async (event: unknown) => {
   if (!ingest) {
     const env = readEnv(['table', 'rawBucket', 'curatedBucket']);
     const store = new S3ObjectStore(makeS3Client());
@@ -23,4 +24,4 @@ export const handler = (event: unknown) => {
     });
   }
   return ingest(decodeIngestEvent(event));
-};
+});

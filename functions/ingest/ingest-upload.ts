@@ -1,5 +1,7 @@
 import { createHash } from 'node:crypto';
-import { logEvent } from '../adapters/log';
+import { logEvent, withLogKeys } from '../adapters/log';
+import { countMetric } from '../adapters/metrics';
+import { METRIC } from '../core/shared/metric-names';
 import { type IngestLimits, type UploadCheck, checkSize, checkUpload, rejectUpload } from '../core/ingest/check-upload';
 import { type Receipt, buildReceipt, listsAreCut, supersede } from '../core/ingest/receipt';
 import type { S3ObjectEvent } from '../core/ingest/s3-event';
@@ -41,20 +43,42 @@ export function createIngest(deps: IngestDeps) {
     const failures: { itemIdentifier: string }[] = [];
     const receipts: Receipt[] = [];
     for (const message of messages) {
+      let current: S3ObjectEvent | null = null;
       try {
         for (const upload of message.uploads) {
-          const receipt = await processUpload(deps, upload);
+          current = upload;
+          const receipt = await withLogKeys(uploadKeys(upload), () => processUpload(deps, upload));
           receipts.push(receipt);
-          logEvent('ingested', { key: upload.key, status: receipt.status, summary: receipt.summary });
+          countUpload(receipt);
+          logEvent('ingested', { ...uploadKeys(upload), key: upload.key, status: receipt.status, projects: receipt.counts.projects, summary: receipt.summary });
         }
       } catch (err) {
-        logEvent('ingest failed', { messageId: message.messageId, error: String((err as Error).stack ?? err) }, 'error');
+        const where = current ? { ...uploadKeys(current), key: current.key } : {};
+        logEvent('ingest failed', { ...where, messageId: message.messageId, error: err as Error }, 'error');
+        countMetric(METRIC.UploadsFailed, 1, current ? { key: current.key } : {});
         if (!message.messageId) throw err;
         failures.push({ itemIdentifier: message.messageId });
       }
     }
+    if (failures.length) countMetric(METRIC.IngestBatchItemFailures, failures.length);
     return { batchItemFailures: failures, receipts };
   };
+}
+
+/** The keys that correlate an upload's log lines: its month, unit and upload id (as far as the key says). */
+function uploadKeys(e: S3ObjectEvent): Record<string, string | null> {
+  const k = parseUploadKey(e.key);
+  return { month: k.ok ? k.key.month : null, unitCode: k.ok ? k.key.unitCode : null, uploadId: uploadIdOf(e) };
+}
+
+function countUpload(r: Receipt): void {
+  // Metadata is per EMF line (one invocation: one upload, the queue's batch size), so the month only.
+  const meta = { month: r.month ?? 'invalid' };
+  if (r.status === 'rejected') countMetric(METRIC.UploadsRejected, 1, meta);
+  else {
+    countMetric(METRIC.UploadsAccepted, 1, meta);
+    countMetric(METRIC.RowsIngested, r.counts.projects, meta);
+  }
 }
 
 async function saveReceipt(deps: IngestDeps, r: Receipt): Promise<void> {

@@ -4,6 +4,7 @@ import { LedgerRepository } from '../adapters/aws/ledger-repo';
 import { S3ObjectStore } from '../adapters/aws/object-store';
 import { s3Presigner } from '../adapters/aws/presign';
 import { configFromEnv, readEnv } from '../adapters/env';
+import { lambdaHandler } from '../adapters/lambda';
 import { buildMimeMessage, mailerFromEnv } from '../adapters/mail/mailer';
 import { ChromiumRenderer } from '../adapters/render/pdf-renderer';
 import { handlebarsTemplates } from '../adapters/render/templates';
@@ -12,7 +13,7 @@ import { type ReportEvent, createReport } from './report-month';
 /** compute's result (Lambda destination) or `tb report --stack` → render and mail the month. */
 let report: ReturnType<typeof createReport> | undefined;
 
-export const handler = (event: ReportEvent) => {
+export const handler = lambdaHandler(async (event: ReportEvent) => {
   if (!report) {
     const env = readEnv(['table', 'reportsBucket']);
     const s3 = makeS3Client();
@@ -42,4 +43,4 @@ export const handler = (event: ReportEvent) => {
     });
   }
   return report(event);
-};
+});

@@ -1,4 +1,6 @@
 import { logEvent } from '../adapters/log';
+import { countMetric } from '../adapters/metrics';
+import { METRIC } from '../core/shared/metric-names';
 import { buildEditions } from '../core/bulletin/editions';
 import type { SentMail } from '../core/delivery/send-log';
 import type { RatesDoc } from '../core/metrics/rates-types';
@@ -84,6 +86,7 @@ export function createReport(deps: ReportDeps) {
       pdfBytes: pdf.byteLength,
     }));
     const mails = event.send === false ? [] : await deliverEditions(deps, month, rendered, { force: event.force === true });
+    countReported(month, editions.length, mails, event.send !== false);
     logEvent('reported', {
       month,
       editions: editions.map((e) => `${e.edition}:${e.pdfBytes}`),
@@ -97,13 +100,25 @@ export function createReport(deps: ReportDeps) {
   };
 }
 
+/** The run's figures for the dashboard: PDFs, mails by outcome, and whether the month went out. */
+function countReported(month: string, pdfs: number, mails: SentMail[], sending: boolean): void {
+  const meta = { month };
+  countMetric(METRIC.PdfsRendered, pdfs, meta);
+  const by = (s: SentMail['status']) => mails.filter((m) => m.status === s).length;
+  countMetric(METRIC.MailsSent, by('sent'), meta);
+  countMetric(METRIC.MailsSkipped, by('skipped'), meta);
+  countMetric(METRIC.MailsFailed, by('failed'), meta);
+  countMetric(METRIC.MailsLinked, mails.filter((m) => m.status === 'sent' && m.delivery === 'link').length, meta);
+  if (sending && by('failed') === 0) countMetric(METRIC.ReportDelivered, 1, meta);
+}
+
 /** Last month's rates.json, for rank moves; none in the first month (or if it cannot be read). */
 async function loadPrevious(deps: ReportDeps, month: string): Promise<RatesDoc | null> {
   try {
     return await deps.store.getJson<RatesDoc>(deps.reportsBucket, objectKeys.rates(previousMonth(month)));
   } catch (err) {
     const name = (err as Error).name;
-    if (name !== 'NoSuchKey' && name !== 'NotFound') logEvent('previous-rates-unreadable', { month, error: String(err) }, 'error');
+    if (name !== 'NoSuchKey' && name !== 'NotFound') logEvent('previous-rates-unreadable', { month, error: err as Error }, 'error');
     return null;
   }
 }

@@ -1,6 +1,7 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { S3Client } from '@aws-sdk/client-s3';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { Tracer } from '@aws-lambda-powertools/tracer';
 import { readEnv } from '../env';
 import { enforceDynamoLimits } from './item-limits';
 
@@ -13,10 +14,16 @@ const region = () => {
   const env = readEnv();
   return env.region ?? env.defaultRegion ?? 'us-east-1';
 };
+/**
+ * X-Ray (Powertools Tracer): every AWS SDK call of a Lambda is a subsegment of its trace. The
+ * tracer turns itself off outside Lambda (no AWS_EXECUTION_ENV), so local runs are not traced.
+ */
+export const tracer = new Tracer({ serviceName: process.env.POWERTOOLS_SERVICE_NAME ?? 'three-batches' });
+
 const localCredentials = { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' };
 
 export function makeS3Client(endpoint = readEnv().s3Endpoint): S3Client {
-  return new S3Client({
+  return traced(new S3Client({
     region: region(),
     ...(endpoint
       ? {
@@ -28,7 +35,12 @@ export function makeS3Client(endpoint = readEnv().s3Endpoint): S3Client {
           responseChecksumValidation: 'WHEN_REQUIRED',
         }
       : {}),
-  });
+  }));
+}
+
+/** The client, its calls captured by the tracer (itself when tracing is off). */
+function traced<C extends S3Client | DynamoDBClient>(client: C): C {
+  return tracer.isTracingEnabled() ? tracer.captureAWSv3Client(client) : client;
 }
 
 export function makeDocClient(endpoint = readEnv().dynamoEndpoint): DynamoDBDocumentClient {
@@ -37,7 +49,7 @@ export function makeDocClient(endpoint = readEnv().dynamoEndpoint): DynamoDBDocu
     ...(endpoint ? { endpoint, credentials: localCredentials } : {}),
   });
   enforceDynamoLimits(client);
-  return DynamoDBDocumentClient.from(client, {
+  return DynamoDBDocumentClient.from(traced(client), {
     marshallOptions: { removeUndefinedValues: true, convertClassInstanceToMap: true },
   });
 }

@@ -129,7 +129,7 @@ export class ChromiumRenderer implements PdfRenderer {
           if (err instanceof RenderTimeoutError && attempt > 1) err.message += ` (${attempt} attempts)`;
           throw err;
         }
-        logEvent('render-retry', { attempt, error: err.message }, 'error');
+        logEvent('render-retry', { attempt, error: err.message }, 'warn');
         if (!this.browser.connected) await this.relaunch();
       }
     }
