@@ -1,7 +1,7 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { GetObjectCommand, ListObjectsV2Command } from '@aws-sdk/client-s3';
+import { GetObjectCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
 import { createPresignedPost } from '@aws-sdk/s3-presigned-post';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Serve, startServe } from '../../cli/commands/serve-run';
@@ -12,7 +12,7 @@ import { ledgerTable, xlsx } from '../helpers/files';
 
 /**
  * `tb serve`'s S3 POST gateway against the embedded s3rver, with forms no browser would send: the
- * gateway must enforce S3's field rules so that unit A's signed form can never write
+ * gateway must enforce S3's field rules and keys so that unit A's signed form can never write
  * into unit B's folder, whatever s3rver would have made of the raw body.
  */
 setLogSink(() => {});
@@ -178,6 +178,32 @@ describe('what follows the file is ignored, as S3 ignores it', () => {
     const res = await post([...fieldParts(a.fields), filePart(first, 'FILE'), filePart(new Uint8Array(MAX_BYTES + 1).fill(65))]);
     expect(res.status).toBe(204);
     expect(await object(a.key)).toEqual(first);
+  });
+});
+
+describe('a policy signed with anything but the pipeline’s own keys is refused (403)', () => {
+  const signer = (credentials: { accessKeyId: string; secretAccessKey: string }) =>
+    new S3Client({ region: 'us-east-1', credentials, endpoint: serve.pipeline.servers.s3Endpoint, forcePathStyle: true });
+  const mine = () => serve.pipeline.servers.credentials;
+  const cases: [string, () => { accessKeyId: string; secretAccessKey: string }, () => string, string][] = [
+    ['s3rver’s public S3RVER / S3RVER, for a new key in B’s folder', () => ({ accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' }), () => `${B_FOLDER}forged.xlsx`, 'InvalidAccessKeyId'],
+    ['S3RVER / S3RVER, over B’s ledger', () => ({ accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' }), () => bKey, 'InvalidAccessKeyId'],
+    ['the pipeline’s key id with the secret S3RVER', () => ({ accessKeyId: mine().accessKeyId, secretAccessKey: 'S3RVER' }), () => bKey, 'SignatureDoesNotMatch'],
+    ['S3RVER with the pipeline’s secret', () => ({ accessKeyId: 'S3RVER', secretAccessKey: mine().secretAccessKey }), () => bKey, 'InvalidAccessKeyId'],
+  ];
+  it.each(cases)('%s', async (_, credentials, key, code) => {
+    const post403 = await createPresignedPost(signer(credentials()), { Bucket: 'tb-raw', Key: key(), Conditions: [['content-length-range', 1, MAX_BYTES]], Expires: 900 });
+    const bytes = await forged();
+    const res = await post([...fieldParts(Object.entries(post403.fields)), filePart(bytes)]);
+    expect(res.status).toBe(403);
+    expect(res.text).toContain(`<Code>${code}</Code>`);
+    expect(await bState()).toEqual(bBefore);
+  });
+
+  it('the pipeline signs with keys of its own, not s3rver’s', () => {
+    expect(mine().accessKeyId).not.toBe('S3RVER');
+    expect(mine().secretAccessKey).not.toBe('S3RVER');
+    expect(mine().secretAccessKey.length).toBeGreaterThanOrEqual(32);
   });
 });
 

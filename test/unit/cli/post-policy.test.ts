@@ -126,3 +126,16 @@ describe('checkPostPolicy: what s3rver is given is what was checked', () => {
     }
   });
 });
+
+describe("checkPostPolicy: only the pipeline's own keys sign", () => {
+  // s3rver's built-in pair is public: a form signed with it is a form anyone could have made.
+  const s3rverPair = { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' };
+  const signer = (c: typeof credentials) => new S3Client({ region: 'us-east-1', credentials: c, endpoint: 'http://127.0.0.1:1', forcePathStyle: true });
+  it.each([
+    ['S3RVER / S3RVER', s3rverPair, 403, 'InvalidAccessKeyId'],
+    ["the pipeline's key id with the secret S3RVER", { ...credentials, secretAccessKey: 'S3RVER' }, 403, 'SignatureDoesNotMatch'],
+    ["S3RVER with the pipeline's secret", { ...credentials, accessKeyId: 'S3RVER' }, 403, 'InvalidAccessKeyId'],
+  ])('refuses a policy signed with %s', async (_, c, status, code) => {
+    expect(check(await signed(900, [], signer(c)))).toMatchObject({ ok: false, status, code });
+  });
+});
