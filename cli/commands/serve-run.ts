@@ -85,10 +85,8 @@ export async function startServe(opts: ServeOptions): Promise<Serve> {
     });
     const post = createPostGateway({
       s3Endpoint: pipeline.servers.s3Endpoint,
-      credentials: async () => {
-        const c = await pipeline.s3.config.credentials();
-        return { accessKeyId: c.accessKeyId, secretAccessKey: c.secretAccessKey };
-      },
+      // The keys the portal's presigner signs with (never s3rver's public S3RVER pair).
+      credentials: async () => pipeline.servers.credentials,
       region: await pipeline.s3.config.region(),
       maxBodyBytes: settings.maxBytes + 1024 * 1024,
       now,

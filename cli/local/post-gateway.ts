@@ -1,11 +1,15 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { UnwritableFieldName, multipartBody } from './multipart-body';
 import { type PostCredentials, checkPostPolicy, s3ErrorXml } from './post-policy';
 
 /**
  * The local stand-in for S3's browser-POST endpoint: `POST {prefix}/{bucket}` on the `tb serve`
- * origin. It checks the presigned POST policy as S3 would (post-policy.ts), then hands the very
- * same multipart body to s3rver, which stores the object and emits its ObjectCreated:Post event
- * (the local runtime turns that into the ingest's SQS event, as in AWS).
+ * origin. It checks the presigned POST policy as S3 would (post-policy.ts), then hands s3rver a
+ * body rebuilt from exactly the fields it checked (lower-case names, the file last), never the
+ * browser's own: s3rver parses forms its own way (case-sensitive names, the last copy wins, a part
+ * is a file by its headers), so the raw body could make it store what was never checked. s3rver
+ * stores the object and emits its ObjectCreated:Post event (the local runtime turns that into the
+ * ingest's SQS event, as in AWS).
  *
  * Being same-origin with the page, it needs no CORS; in AWS the raw bucket's CORS rule admits
  * the portal's origin instead (infra/api.ts).
@@ -69,11 +73,17 @@ export function createPostGateway(opts: PostGatewayOptions) {
     const check = checkPostPolicy({ bucket, fields, fileSize: (file as Blob).size, credentials: await opts.credentials(), region: opts.region, now: now() });
     if (!check.ok) return sendXml(res, check.status, check.code, check.message, check.extra);
 
-    // Policy holds: s3rver gets exactly what the browser sent.
+    let rebuilt: ReturnType<typeof multipartBody>;
+    try {
+      rebuilt = multipartBody(check.fields, new Uint8Array(await (file as Blob).arrayBuffer()));
+    } catch (e) {
+      if (!(e instanceof UnwritableFieldName)) throw e;
+      return sendXml(res, 400, 'InvalidArgument', 'Form field names must be HTTP tokens.', { ArgumentName: e.message });
+    }
     const upstream = await fetch(`${opts.s3Endpoint}/${encodeURIComponent(bucket)}`, {
       method: 'POST',
-      headers: { 'content-type': contentType },
-      body: new Uint8Array(body),
+      headers: { 'content-type': rebuilt.contentType },
+      body: new Uint8Array(rebuilt.body),
     });
     const answer = Buffer.from(await upstream.arrayBuffer());
     const headers: Record<string, string> = {};

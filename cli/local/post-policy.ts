@@ -12,7 +12,7 @@ import { escapeMarkup } from '../../functions/core/shared/markup';
  * the signature is HMAC-SHA256 of the base64 policy with the SigV4 signing key of the credential
  * scope; the policy must not have expired; every condition must hold; every form field except
  * x-amz-signature, file, policy and x-ignore-* must be covered by a condition; field names are
- * case-insensitive. Errors carry S3's codes.
+ * case-insensitive, so a name given twice in any case is refused. Errors carry S3's codes.
  */
 export interface PostCredentials {
   accessKeyId: string;
@@ -20,7 +20,8 @@ export interface PostCredentials {
 }
 
 export type PolicyCheck =
-  | { ok: true; key: string }
+  /** `fields`: what s3rver may be given, exactly the fields checked, names in lower case, no x-ignore-*. */
+  | { ok: true; key: string; fields: [string, string][] }
   | { ok: false; status: number; code: string; message: string; extra?: Record<string, string | number> };
 
 type Condition = Record<string, unknown> | unknown[];
@@ -34,6 +35,15 @@ export function signingKey(secret: string, date: string, region: string, service
 function denied(message: string): PolicyCheck {
   return { ok: false, status: 403, code: 'AccessDenied', message };
 }
+
+/**
+ * S3 refuses a POST whose fields before the file exceed 20 KB (MaxPostPreDataLengthExceeded, with
+ * MaxPostPreDataLengthBytes 20480). S3 counts the bytes on the wire; names and values are counted
+ * here, which no real form comes near either way.
+ */
+export const MAX_PRE_DATA_BYTES = 20 * 1024;
+
+const ignored = (n: string) => n.startsWith('x-ignore-');
 
 function conditionText(c: Condition): string {
   return JSON.stringify(c).replace(/,/g, ', ');
@@ -51,8 +61,27 @@ export function checkPostPolicy(input: {
   region: string;
   now: Date;
 }): PolicyCheck {
+  // S3 reads field names case-insensitively and refuses one given twice (400 InvalidArgument; the
+  // wording here is ours). Keeping either copy instead would check one value while s3rver, which
+  // matches names case-sensitively and lets a later field win, might store the other: `key` + `Key`
+  // checked one unit's key and stored another's.
   const fields = new Map<string, string>();
-  for (const [name, value] of input.fields) fields.set(name.toLowerCase(), value);
+  let preData = 0;
+  for (const [name, value] of input.fields) {
+    const n = name.toLowerCase();
+    if (fields.has(n)) {
+      return { ok: false, status: 400, code: 'InvalidArgument', message: `Bucket POST must contain at most one field named '${n}'.`, extra: { ArgumentName: n } };
+    }
+    fields.set(n, value);
+    preData += Buffer.byteLength(name) + Buffer.byteLength(value);
+  }
+  // Also keeps every field well inside what s3rver's parser reads untruncated (1 MiB a field).
+  if (preData > MAX_PRE_DATA_BYTES) {
+    // S3's own words, spelling included.
+    return { ok: false, status: 400, code: 'MaxPostPreDataLengthExceeded', message: 'Your POST request fields preceeding the upload file was too large.', extra: { MaxPostPreDataLengthBytes: MAX_PRE_DATA_BYTES } };
+  }
+  // The form's own `bucket` field, if any, is not what S3 checks (nor stores to): the URL's bucket is.
+  const forward = [...fields].filter(([n]) => n !== 'bucket' && !ignored(n));
   fields.set('bucket', input.bucket);
 
   const policyB64 = fields.get('policy');
@@ -129,10 +158,10 @@ export function checkPostPolicy(input: {
       }
     }
   }
-  const exempt = (n: string) => n === 'x-amz-signature' || n === 'file' || n === 'policy' || n.startsWith('x-ignore-');
+  const exempt = (n: string) => n === 'x-amz-signature' || n === 'file' || n === 'policy' || ignored(n);
   const extra = [...fields.keys()].filter((n) => !exempt(n) && !covered.has(n));
   if (extra.length) return denied(`Invalid according to Policy: Extra input fields: ${extra.join(', ')}`);
-  return { ok: true, key };
+  return { ok: true, key, fields: forward };
 }
 
 export function s3ErrorXml(code: string, message: string, extra: Record<string, string | number> = {}): string {

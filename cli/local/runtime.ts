@@ -40,7 +40,7 @@ export class LocalPipeline {
     readonly config: Config,
     readonly onReceipt?: (r: Receipt) => void,
   ) {
-    this.s3 = makeS3Client(servers.s3Endpoint);
+    this.s3 = makeS3Client(servers.s3Endpoint, servers.credentials);
     this.doc = makeDocClient(servers.dynamoEndpoint);
     this.store = new S3ObjectStore(this.s3);
     this.repo = new LedgerRepository(this.doc, servers.table);

@@ -1,8 +1,10 @@
 import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { randomBytes } from 'node:crypto';
 import { mkdirSync, rmSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import dynalite from 'dynalite';
 import S3rver from 's3rver';
+import S3rverAccount from 's3rver/lib/models/account.js';
 import { TABLE } from '../../functions/core/shared/storage-keys';
 
 /** The embedded servers' bucket and table names (in AWS the CDK names them). */
@@ -19,7 +21,25 @@ export interface EmbeddedServers {
   buckets: { raw: string; curated: string; reports: string };
   table: string;
   s3rver: S3rver;
+  /**
+   * The keys the pipeline signs with (SDK requests, presigned GETs and the portal's POST policies),
+   * new at every start. Not s3rver's built-in S3RVER/S3RVER: anyone knows that pair, and the POST
+   * gateway accepts only policies signed with these.
+   */
+  credentials: { accessKeyId: string; secretAccessKey: string };
   close(): Promise<void>;
+}
+
+/**
+ * Fresh keys, registered with s3rver. s3rver refuses an access key id it does not know but checks
+ * no SigV4 signature, so the SDK clients work with them; nothing stored depends on them (objects and
+ * items are reopened whatever the keys), so a new pair per process keeps `tb report` and `tb serve`
+ * working on an old store, and no secret is ever written to disk.
+ */
+function newCredentials(): EmbeddedServers['credentials'] {
+  const credentials = { accessKeyId: `TBLOCAL${randomBytes(8).toString('hex').toUpperCase()}`, secretAccessKey: randomBytes(30).toString('base64url') };
+  S3rverAccount.DUMMY_ACCOUNT.createKeyPair(credentials.accessKeyId, credentials.secretAccessKey);
+  return credentials;
 }
 
 /**
@@ -43,6 +63,7 @@ export async function startEmbedded(opts: { dataDir: string; fresh?: boolean }):
     configureBuckets: Object.values(buckets).map((name) => ({ name })),
   });
   const s3Address = (await s3rver.run()) as AddressInfo;
+  const credentials = newCredentials();
 
   // On disk (LevelDB) so a later command can reopen the store; `tb run` starts from a wiped one.
   const dyn = dynalite({ path: dynamoDir, createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
@@ -77,7 +98,10 @@ export async function startEmbedded(opts: { dataDir: string; fresh?: boolean }):
     buckets,
     table: LOCAL_TABLE_NAME,
     s3rver,
+    credentials,
     async close() {
+      // The registry is s3rver's, shared by every instance in the process: take back what we added.
+      S3rverAccount.DUMMY_ACCOUNT.revokeAccessKey(credentials.accessKeyId);
       await s3rver.close();
       await new Promise<void>((resolve) => dyn.close(() => resolve()));
     },

@@ -16,6 +16,17 @@ declare module 's3rver' {
   }
 }
 
+// s3rver's account registry (not part of its documented API, but the only way to give it keys of
+// our own; see servers.ts).
+declare module 's3rver/lib/models/account.js' {
+  interface AWSAccount {
+    createKeyPair(accessKeyId: string, secretAccessKey: string): void;
+    revokeAccessKey(accessKeyId: string): void;
+  }
+  const Account: { DUMMY_ACCOUNT: AWSAccount };
+  export default Account;
+}
+
 declare module 'dynalite' {
   import type { Server } from 'node:http';
   interface DynaliteOptions {

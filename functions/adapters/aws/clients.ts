@@ -20,16 +20,17 @@ const region = () => {
  */
 export const tracer = new Tracer({ serviceName: process.env.POWERTOOLS_SERVICE_NAME ?? 'three-batches' });
 
+/** s3rver's built-in account: for an endpoint set by hand (TB_S3_ENDPOINT); the local runtime has keys of its own. */
 const localCredentials = { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' };
 
-export function makeS3Client(endpoint = readEnv().s3Endpoint): S3Client {
+export function makeS3Client(endpoint = readEnv().s3Endpoint, credentials = localCredentials): S3Client {
   return traced(new S3Client({
     region: region(),
     ...(endpoint
       ? {
           endpoint,
           forcePathStyle: true,
-          credentials: localCredentials,
+          credentials,
           // s3rver does not understand the newer default checksum headers.
           requestChecksumCalculation: 'WHEN_REQUIRED',
           responseChecksumValidation: 'WHEN_REQUIRED',

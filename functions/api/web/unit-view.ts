@@ -82,6 +82,10 @@ const S3_ERRORS: Record<string, string> = {
   EntityTooSmall: '文件为空，未能上传',
   AccessDenied: '上传授权已失效或不符合要求，请重新上传',
   SignatureDoesNotMatch: '上传授权无效，请刷新页面后重新上传',
+  // Locally the keys are new at every `tb serve` start: a form signed before a restart.
+  InvalidAccessKeyId: '上传授权无效，请刷新页面后重新上传',
+  // A malformed form (a field twice, no file); this page never sends one, but a stale copy might.
+  InvalidArgument: '上传表单有误，请刷新页面后重新上传',
 };
 
 function postFile(signed: SignedUpload, file: File, onProgress: (loaded: number, total: number) => void): Promise<void> {
