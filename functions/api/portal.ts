@@ -157,7 +157,7 @@ export function createPortal(deps: PortalDeps) {
       unitCode = asked;
     }
     const [objects, receipts, pointers] = await Promise.all([
-      deps.uploads.list(objectKeys.upload(month, unitCode, '')),
+      deps.uploads.list(objectKeys.uploadPrefix(month, unitCode)),
       deps.repo.listReceipts(month, unitCode),
       deps.repo.getPointers(month),
     ]);
