@@ -17,6 +17,7 @@ import { requireMonths } from './input-files';
 import { Progress } from './progress';
 import { padDisplay } from './text-width';
 import { LocalPipeline } from './runtime';
+import { fileNameMetadata } from '../../functions/core/shared/file-names';
 import { objectKeys } from '../../functions/core/shared/storage-keys';
 
 export interface RunOptions {
@@ -75,7 +76,15 @@ export async function runMonths(opts: RunOptions): Promise<MonthSummary[]> {
           skippedFiles.push(f.fileName);
           log(`  ? ${f.fileName}  跳过：文件名应以 6 位单位代码开头（如 411102-源汇区.xlsx）`);
         } else {
-          await pipeline.upload(objectKeys.upload(month, f.unitCode, f.fileName), readFileSync(f.path));
+          // The key bounds the name (objectKeys.upload); the receipt gets it whole from the metadata.
+          const key = objectKeys.upload(month, f.unitCode, f.fileName);
+          try {
+            await pipeline.upload(key, readFileSync(f.path), fileNameMetadata(f.fileName));
+          } catch (e) {
+            // One file the store could not take is a pipeline failure, not the end of the run.
+            failures++;
+            log(`  ! ${f.fileName}  上传失败（流水线错误）：${(e as Error).message}`);
+          }
         }
         // Ingest runs on the S3 event as uploads land; count a file done once its receipt exists.
         if (++done % 10 === 0 || done === files.length) take(await pipeline.drain());

@@ -56,9 +56,12 @@ export class LocalPipeline {
     return new LocalPipeline(servers, opts.config, opts.onReceipt);
   }
 
-  /** Uploads through the S3 API, as a clerk's browser or `aws s3 cp` would. */
-  async upload(key: string, body: Uint8Array): Promise<void> {
-    await this.s3.send(new PutObjectCommand({ Bucket: this.servers.buckets.raw, Key: key, Body: body }));
+  /**
+   * Uploads through the S3 API, as a clerk's browser or `aws s3 cp` would; `metadata` is the
+   * object's user metadata (fileNameMetadata: the file's name as written).
+   */
+  async upload(key: string, body: Uint8Array, metadata?: Record<string, string>): Promise<void> {
+    await this.s3.send(new PutObjectCommand({ Bucket: this.servers.buckets.raw, Key: key, Body: body, ...(metadata ? { Metadata: metadata } : {}) }));
   }
 
   private onS3Event(event: { Records: S3Record[] }): void {
