@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net';
 import dynalite from 'dynalite';
 import S3rver from 's3rver';
 import { TABLE } from '../../functions/core/shared/storage-keys';
+import { guardS3rver } from './s3rver-guard';
 
 /** The embedded servers' bucket and table names (in AWS the CDK names them). */
 export const LOCAL_BUCKETS = { raw: 'tb-raw', curated: 'tb-curated', reports: 'tb-reports' } as const;
@@ -42,6 +43,8 @@ export async function startEmbedded(opts: { dataDir: string; fresh?: boolean }):
     directory: s3Dir,
     configureBuckets: Object.values(buckets).map((name) => ({ name })),
   });
+  // A request s3rver cannot store is answered with an error, never the end of the process.
+  guardS3rver(s3rver);
   const s3Address = (await s3rver.run()) as AddressInfo;
 
   // On disk (LevelDB) so a later command can reopen the store; `tb run` starts from a wiped one.
