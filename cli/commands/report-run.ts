@@ -7,8 +7,8 @@ import {
 } from '@aws-sdk/client-cloudformation';
 import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import type { Config } from '../../functions/core/shared/config';
-import type { ReportEvent, ReportResult } from '../../functions/report/report-month';
-import { UserError } from '../errors';
+import { type ReportEvent, type ReportRefused, type ReportResult, ReportRefusedError } from '../../functions/report/report-month';
+import { FORCE_HINT, RefusedError, UserError } from '../errors';
 import { assertLocalStore } from './common';
 import { localReporting, printReport, saveReportFiles } from '../local/run-months';
 import { LocalPipeline } from '../local/runtime';
@@ -39,6 +39,7 @@ export async function reportLocal(opts: {
       rep = await reporting.report(opts.event);
     } catch (err) {
       if ((err as Error).name === 'NoSuchKey') throw new UserError(`${opts.event.month} 尚未计算（本地没有该月的 rates.json，请先用 tb run 处理该月台账）`);
+      if (err instanceof ReportRefusedError) throw new RefusedError(`${err.message}。${FORCE_HINT}`);
       throw err;
     }
     const saved = await saveReportFiles(pipeline, rep, join(opts.out, opts.event.month));
@@ -122,6 +123,9 @@ export async function reportRemote(opts: {
   } catch {
     throw new Error(`报告函数返回的不是 JSON：${text.slice(0, 200)}`);
   }
+  // The function refused the month (no accepted upload): an answer, not a failure of the function.
+  const refused = (rep as unknown as Partial<ReportRefused> | null)?.refused;
+  if (refused && typeof refused.message === 'string') throw new RefusedError(`${refused.message}。${FORCE_HINT}`);
   if (!rep || !Array.isArray(rep.editions) || !Array.isArray(rep.mails)) throw new Error(`报告函数返回的结果格式不对：${text.slice(0, 200)}`);
   log(`== ${rep.month}：重新生成 ${rep.editions.length} 份通报 ==`);
   for (const e of rep.editions) log(`  ${e.name.padEnd(6, '　')} s3://…/${e.pdfKey}（${(e.pdfBytes / 1024).toFixed(0)} KB）`);

@@ -18,7 +18,6 @@ interface ReportCommandOptions {
 
 async function run(program: Command, o: ReportCommandOptions): Promise<void> {
   if (!isMonth(o.month)) throw new UserError(`月份格式应为 YYYY-MM（如 2026-10）：${o.month}`);
-  if (o.force && !o.send) throw new UserError('--force 需要与 --send 一起使用');
   if (o.city && !editionCodes().includes(o.city)) throw new UserError(`--city 应为省辖市（示范区）代码（如 410100）或 province：${o.city}`);
   const local = !o.stack && !o.function;
   // A bad --config is said before anything heavy is loaded.
@@ -49,7 +48,7 @@ export function register(program: Command): void {
     .option('--city <code>', 'only this edition: a city-level code (e.g. 410100) or "province"')
     .option('--send', 'mail the bulletins; recipients who already got them are skipped')
     .option('--no-send', 'do not mail (the default)')
-    .option('--force', 'with --send: mail again recipients who already got them')
+    .option('--force', 'issue even a month with no accepted upload (refused otherwise, exit 3); with --send also mail again recipients who already got it')
     .option('-o, --out <dir>', 'local: output folder', 'out')
     .option('--stack <name>', 'deployed: the CloudFormation stack whose report function to invoke')
     .option('--function <name>', 'deployed: the report function to invoke (instead of --stack)')

@@ -3,6 +3,7 @@ import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
 
 import { TokenRepository } from '../../functions/adapters/aws/token-repo';
+import { logEvent } from '../../functions/adapters/log';
 import { S3UploadBucket } from '../../functions/adapters/aws/upload-bucket';
 import { s3Presigner } from '../../functions/adapters/aws/presign';
 import { createPortal } from '../../functions/api/portal';
@@ -158,6 +159,11 @@ export async function serveCommand(program: Command, o: { port: number; fresh: b
     );
   };
   for (const signal of ['SIGINT', 'SIGTERM'] as const) process.on(signal, () => stop(`收到 ${signal}`));
+  // A promise some request left rejected must not end the server for everyone (Node's default):
+  // it goes to the pipeline log. (The known sources answer their request themselves.)
+  process.on('unhandledRejection', (reason) => {
+    logEvent('unhandled rejection in tb serve (still serving)', { error: String((reason as Error)?.stack ?? reason) }, 'error');
+  });
   // Started through npx, a SIGTERM goes to npm, which exits without passing it on: this process is
   // then re-parented. Noticing that is the only way to stop with it instead of keeping the ports.
   const parent = process.ppid;

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { type IncomingMessage, type Server, type ServerResponse, createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { HttpApiEvent, HttpApiResult } from '../../functions/api/http';
+import { logEvent } from '../../functions/adapters/log';
 import { LOCAL_POST_PREFIX } from './post-gateway';
 
 /**
@@ -87,9 +88,11 @@ export async function startHttpServer(opts: { api: ApiHandler; post?: PostHandle
       }
       writeResult(res, await opts.api(toHttpApiEvent(req, body, req.headers.host ?? host)));
     })().catch((err: Error) => {
+      // One request's failure is that request's answer (500) and a line in the pipeline log; the server goes on.
+      logEvent('local http request failed', { method: req.method ?? null, path: (req.url ?? '/').split('?')[0], error: String(err.stack ?? err) }, 'error');
+      if (res.writableEnded || res.destroyed) return;
       if (!res.headersSent) res.writeHead(500, { 'content-type': 'application/json; charset=utf-8' });
-      res.end(JSON.stringify({ error: { code: 'internal', message: '本地服务出错' } }));
-      console.error(err);
+      res.end(JSON.stringify({ error: { code: 'internal', message: '本地服务出错：该请求未能完成，详见日志 pipeline.log' } }));
     });
   });
   await new Promise<void>((resolve, reject) => {

@@ -12,12 +12,15 @@ import type { RatesDoc } from '../../functions/core/metrics/rates-types';
 import type { Receipt } from '../../functions/core/ingest/receipt';
 import { lambdaHandler } from '../../functions/adapters/lambda';
 
-import { type ReportEvent, type ReportResult, createReport } from '../../functions/report/report-month';
+import type { PublishRefusal } from '../../functions/core/bulletin/publishable';
+import { type ReportEvent, type ReportResult, ReportRefusedError, createReport } from '../../functions/report/report-month';
+import { FORCE_HINT, RefusedError } from '../errors';
 import { copyCuratedMonth } from './curated-out';
 import { requireMonths } from './input-files';
 import { Progress } from './progress';
 import { padDisplay } from './text-width';
 import { LocalPipeline } from './runtime';
+import { fileNameMetadata } from '../../functions/core/shared/file-names';
 import { objectKeys } from '../../functions/core/shared/storage-keys';
 
 export interface RunOptions {
@@ -26,6 +29,8 @@ export interface RunOptions {
   dataDir: string;
   config: Config;
   send: boolean;
+  /** Issue even a month with no accepted upload (refused otherwise: the run ends with RefusedError). */
+  force?: boolean;
   log?: (line: string) => void;
 }
 
@@ -36,7 +41,9 @@ export interface MonthSummary {
   skippedFiles: string[];
   unreported: number;
   rates: RatesDoc;
-  report: ReportResult;
+  /** Null when the month was not issued (`refused` says why). */
+  report: ReportResult | null;
+  refused: PublishRefusal | null;
 }
 
 const STATUS_MARK: Record<Receipt['status'], string> = { accepted: '✓', rejected: '✗', superseded: '↷' };
@@ -59,6 +66,8 @@ export async function runMonths(opts: RunOptions): Promise<MonthSummary[]> {
 
   const summaries: MonthSummary[] = [];
   let failures = 0;
+  /** Months computed but not issued: no accepted upload (without --force). */
+  const refusedMonths: string[] = [];
   try {
     for (const { month, files } of months) {
       log(`\n== ${month}: ${files.length} 个文件 ==`);
@@ -76,7 +85,15 @@ export async function runMonths(opts: RunOptions): Promise<MonthSummary[]> {
           skippedFiles.push(f.fileName);
           log(`  ? ${f.fileName}  跳过：文件名应以 6 位单位代码开头（如 411102-源汇区.xlsx）`);
         } else {
-          await pipeline.upload(objectKeys.upload(month, f.unitCode, f.fileName), readFileSync(f.path));
+          // The key bounds the name (objectKeys.upload); the receipt gets it whole from the metadata.
+          const key = objectKeys.upload(month, f.unitCode, f.fileName);
+          try {
+            await pipeline.upload(key, readFileSync(f.path), fileNameMetadata(f.fileName));
+          } catch (e) {
+            // One file the store could not take is a pipeline failure, not the end of the run.
+            failures++;
+            log(`  ! ${f.fileName}  上传失败（流水线错误）：${(e as Error).message}`);
+          }
         }
         // Ingest runs on the S3 event as uploads land; count a file done once its receipt exists.
         if (++done % 10 === 0 || done === files.length) take(await pipeline.drain());
@@ -98,22 +115,32 @@ export async function runMonths(opts: RunOptions): Promise<MonthSummary[]> {
         writeFileSync(join(monthDir, 'rates.json'), JSON.stringify(rates, null, 2));
         // The month's columnar ledger (Arrow IPC + Parquet) for analysts: OUT/curated/month=YYYY-MM/.
         await copyCuratedMonth(pipeline.store, pipeline.servers.buckets.curated, month, opts.out);
-        const rep = await reporting.report({ month, send: opts.send });
-        const saved = await saveReportFiles(pipeline, rep, monthDir);
-        summary = {
-          month,
+        const counts = {
           accepted: stored.filter((r) => r.status === 'accepted').length,
           // Every refused file: those of a reporting unit, and those whose key named none.
           rejected: stored.filter((r) => r.status === 'rejected').length + invalid.length,
           skippedFiles,
           // 未报送: nothing arrived (a unit whose files were all refused is among the rejected files).
           unreported: computed.unreportedUnits - (rates.rejected?.length ?? 0),
-          rates,
-          report: rep,
         };
+        let rep: ReportResult | null = null;
+        let refused: PublishRefusal | null = null;
+        try {
+          rep = await reporting.report({ month, send: opts.send, force: opts.force === true });
+        } catch (e) {
+          // A month with no accepted upload is not issued; the other months still are.
+          if (!(e instanceof ReportRefusedError)) throw e;
+          refused = e.refusal;
+        }
+        const saved = rep ? await saveReportFiles(pipeline, rep, monthDir) : null;
+        summary = { month, ...counts, rates, report: rep, refused };
         summaries.push(summary);
         printMonth(summary, log);
-        printReport(rep, saved, log);
+        if (rep && saved) printReport(rep, saved, log);
+        else {
+          refusedMonths.push(month);
+          log(`  ✗ 未发布：${refused!.message}。${FORCE_HINT}`);
+        }
       } catch (e) {
         // One month that cannot be computed or rendered (a month before bulletin.issueBaseMonth,
         // say) does not stop the others: it is reported, and the run fails at the end.
@@ -126,7 +153,9 @@ export async function runMonths(opts: RunOptions): Promise<MonthSummary[]> {
     await pipeline.close();
   }
   // Rejected files are the clerks' business; an upload the pipeline could not process is ours.
-  if (failures) throw new Error(`${failures} 处流水线错误（见标 ! 的行）`);
+  const notIssued = refusedMonths.length ? `；${refusedMonths.join('、')} 未发布通报（没有任何单位的台账被接收）` : '';
+  if (failures) throw new Error(`${failures} 处流水线错误（见标 ! 的行）${notIssued}`);
+  if (refusedMonths.length) throw new RefusedError(`${refusedMonths.join('、')} 没有任何单位的台账被接收，未生成、未发送通报（见标 ✗ 未发布 的行），其余月份已完成。${FORCE_HINT}`);
   return summaries;
 }
 

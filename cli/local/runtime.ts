@@ -2,6 +2,7 @@ import { PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { makeDocClient, makeS3Client } from '../../functions/adapters/aws/clients';
 import { lambdaHandler } from '../../functions/adapters/lambda';
+import { logEvent } from '../../functions/adapters/log';
 import { LedgerRepository } from '../../functions/adapters/aws/ledger-repo';
 import { S3ObjectStore } from '../../functions/adapters/aws/object-store';
 import { CuratedStore } from '../../functions/adapters/columnar/curated-store';
@@ -50,7 +51,17 @@ export class LocalPipeline {
     // As in Lambda (functions/*/handler.ts): logger context, correlation id, metrics flushed per invocation.
     this.ingest = lambdaHandler((event: unknown) => ingest(decodeIngestEvent(event)));
     this.compute = lambdaHandler(createCompute({ store: this.store, repo: this.repo, config, reportsBucket: servers.buckets.reports, curated, now }));
-    servers.s3rver.on('event', (e: { Records: S3Record[] }) => this.onS3Event(e));
+    servers.s3rver.on('event', (e: { Records: S3Record[] }) => {
+      // Emitted inside s3rver's request handling: a throw here would fail that request after the
+      // object was stored, and the upload would never be ingested. Recorded as a failure instead.
+      try {
+        this.onS3Event(e);
+      } catch (err) {
+        const key = e?.Records?.[0]?.s3?.object?.key ?? '?';
+        logEvent('local s3 event not delivered', { key, error: err as Error }, 'error');
+        this.failures.push({ key, error: String(err) });
+      }
+    });
   }
 
   static async start(opts: { dataDir: string; config: Config; fresh?: boolean; onReceipt?: (r: Receipt) => void }): Promise<LocalPipeline> {
@@ -58,9 +69,12 @@ export class LocalPipeline {
     return new LocalPipeline(servers, opts.config, opts.onReceipt);
   }
 
-  /** Uploads through the S3 API, as a clerk's browser or `aws s3 cp` would. */
-  async upload(key: string, body: Uint8Array): Promise<void> {
-    await this.s3.send(new PutObjectCommand({ Bucket: this.servers.buckets.raw, Key: key, Body: body }));
+  /**
+   * Uploads through the S3 API, as a clerk's browser or `aws s3 cp` would; `metadata` is the
+   * object's user metadata (fileNameMetadata: the file's name as written).
+   */
+  async upload(key: string, body: Uint8Array, metadata?: Record<string, string>): Promise<void> {
+    await this.s3.send(new PutObjectCommand({ Bucket: this.servers.buckets.raw, Key: key, Body: body, ...(metadata ? { Metadata: metadata } : {}) }));
   }
 
   private onS3Event(event: { Records: S3Record[] }): void {
@@ -80,17 +94,22 @@ export class LocalPipeline {
     };
     const messageId = `local-${++this.messages}`;
     const sqsEvent = { Records: [{ eventSource: 'aws:sqs', messageId, body: JSON.stringify(aws) }] };
-    this.queue = this.queue.then(() => this.deliver(sqsEvent, records[0].s3.object.key));
+    const key = records[0].s3.object.key;
+    // The queue never rejects: nobody may be waiting on it (tb serve), and an unhandled rejection ends the process.
+    this.queue = this.queue
+      .then(() => this.deliver(sqsEvent, key))
+      .catch((e) => {
+        logEvent('local ingest delivery failed', { key, error: String((e as Error).stack ?? e) }, 'error');
+        this.failures.push({ key, error: String(e) });
+      });
   }
 
   private async deliver(sqsEvent: unknown, key: string): Promise<void> {
     for (let receive = 1; receive <= MAX_RECEIVES; receive++) {
       try {
         const res = await this.ingest(sqsEvent);
-        res.receipts.forEach((r) => {
-          this.receipts.push(r);
-          this.onReceipt?.(r);
-        });
+        res.receipts.forEach((r) => this.receipts.push(r));
+        res.receipts.forEach((r) => this.onReceipt?.(r));
         if (res.batchItemFailures.length === 0) return;
       } catch (e) {
         if (receive === MAX_RECEIVES) this.failures.push({ key, error: String(e) });

@@ -6,6 +6,7 @@ import dynalite from 'dynalite';
 import S3rver from 's3rver';
 import S3rverAccount from 's3rver/lib/models/account.js';
 import { TABLE } from '../../functions/core/shared/storage-keys';
+import { guardS3rver } from './s3rver-guard';
 
 /** The embedded servers' bucket and table names (in AWS the CDK names them). */
 export const LOCAL_BUCKETS = { raw: 'tb-raw', curated: 'tb-curated', reports: 'tb-reports' } as const;
@@ -62,6 +63,8 @@ export async function startEmbedded(opts: { dataDir: string; fresh?: boolean }):
     directory: s3Dir,
     configureBuckets: Object.values(buckets).map((name) => ({ name })),
   });
+  // A request s3rver cannot store is answered with an error, never the end of the process.
+  guardS3rver(s3rver);
   const s3Address = (await s3rver.run()) as AddressInfo;
   const credentials = newCredentials();
 

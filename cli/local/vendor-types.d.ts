@@ -27,6 +27,15 @@ declare module 's3rver/lib/models/account.js' {
   export default Account;
 }
 
+declare module 's3rver/lib/models/error.js' {
+  /** s3rver's error: its code and HTTP status become the XML error response. */
+  export default class S3Error extends Error {
+    constructor(code: string, message: string, detail?: Record<string, string | number>);
+    code: string;
+    status: number;
+  }
+}
+
 declare module 'dynalite' {
   import type { Server } from 'node:http';
   interface DynaliteOptions {

@@ -130,7 +130,7 @@ export function createPortal(deps: PortalDeps) {
     const body = jsonBody(event);
     const plan = planUpload({ month: body.month, fileName: body.fileName, size: body.size }, p.unitCode, newUploadId(), deps.now(), deps.settings);
     if (!plan.ok) throw new ApiError(plan.status, plan.code, plan.message);
-    const post = await deps.uploads.signPost(plan.key, plan.maxBytes, deps.settings.postExpiresSeconds);
+    const post = await deps.uploads.signPost(plan.key, plan.maxBytes, deps.settings.postExpiresSeconds, plan.metadata);
     logEvent('portal upload signed', { tokenId: p.tokenId, key: plan.key });
     return json(201, {
       uploadId: plan.uploadId,
@@ -157,7 +157,7 @@ export function createPortal(deps: PortalDeps) {
       unitCode = asked;
     }
     const [objects, receipts, pointers] = await Promise.all([
-      deps.uploads.list(objectKeys.upload(month, unitCode, '')),
+      deps.uploads.list(objectKeys.uploadPrefix(month, unitCode)),
       deps.repo.listReceipts(month, unitCode),
       deps.repo.getPointers(month),
     ]);

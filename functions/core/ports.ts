@@ -17,6 +17,8 @@ import type { TokenRecord } from './portal/tokens';
 export interface ObjectStore {
   /** The object's bytes; with a versionId, exactly that version (the raw bucket is versioned). */
   getBytes(bucket: string, key: string, versionId?: string | null): Promise<Uint8Array>;
+  /** The bytes and the user metadata (names without `x-amz-meta-`, lower case) in one request. */
+  getObject(bucket: string, key: string, versionId?: string | null): Promise<{ bytes: Uint8Array; metadata: Record<string, string> }>;
   getJson<T>(bucket: string, key: string): Promise<T>;
   put(bucket: string, key: string, body: Uint8Array | string, contentType: string): Promise<void>;
   putJson(bucket: string, key: string, value: unknown): Promise<void>;
@@ -138,8 +140,11 @@ export interface StoredUpload {
 
 /** The raw bucket as the portal sees it. */
 export interface UploadBucket {
-  /** A POST policy that admits one object: this key exactly, 1…maxBytes bytes, until expiry. */
-  signPost(key: string, maxBytes: number, expiresSeconds: number): Promise<SignedPost>;
+  /**
+   * A POST policy that admits one object: this key exactly, 1…maxBytes bytes, until expiry, with
+   * exactly this user metadata (names without `x-amz-meta-`; ASCII values).
+   */
+  signPost(key: string, maxBytes: number, expiresSeconds: number, metadata?: Record<string, string>): Promise<SignedPost>;
   /** The origin browsers POST to (for the page's Content-Security-Policy); null when same-origin. */
   uploadOrigin(): Promise<string | null>;
   /** Objects under `prefix` (one unit's month folder), newest first. */

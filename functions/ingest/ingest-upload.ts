@@ -5,10 +5,11 @@ import { METRIC } from '../core/shared/metric-names';
 import { type IngestLimits, type UploadCheck, checkSize, checkUpload, rejectUpload } from '../core/ingest/check-upload';
 import { type Receipt, buildReceipt, listsAreCut, supersede } from '../core/ingest/receipt';
 import type { S3ObjectEvent } from '../core/ingest/s3-event';
-import { parseUploadKey } from '../core/ingest/upload-key';
+import { parseUploadKey, uploadFileName } from '../core/ingest/upload-key';
 import { eventOrder, uploadIdOf } from '../core/ingest/upload-order';
 import type { CuratedWriter, ObjectStore, UploadLedger } from '../core/ports';
 import type { Config } from '../core/shared/config';
+import { FILE_NAME_META } from '../core/shared/file-names';
 import { objectKeys } from '../core/shared/storage-keys';
 
 export interface IngestDeps {
@@ -108,12 +109,13 @@ export async function processUpload(deps: IngestDeps, e: S3ObjectEvent): Promise
 
   const tooLarge = checkSize(e.size, deps.config);
   let bytes: Uint8Array = new Uint8Array();
+  let metadata: Record<string, string> = {};
   let check: UploadCheck;
   if (tooLarge) {
-    // Never fetch what we will refuse anyway.
+    // Never fetch what we will refuse anyway (its receipt names the file as its key does).
     check = rejectUpload(e.key, [tooLarge]);
   } else {
-    bytes = await deps.store.getBytes(e.bucket, e.key, e.versionId);
+    ({ bytes, metadata } = await deps.store.getObject(e.bucket, e.key, e.versionId));
     check = await checkUpload(e.key, bytes, deps.config, deps.limits);
   }
 
@@ -158,7 +160,8 @@ export async function processUpload(deps: IngestDeps, e: S3ObjectEvent): Promise
     file: {
       bucket: e.bucket,
       key: e.key,
-      name: check.fileName,
+      // The clerk's name as written (the key may carry it shortened), when the metadata has it.
+      name: uploadFileName(e.key, metadata[FILE_NAME_META]),
       size: tooLarge ? e.size : bytes.byteLength,
       sha256: tooLarge ? '' : createHash('sha256').update(bytes).digest('hex'),
       versionId: e.versionId,

@@ -8,12 +8,12 @@ import { lambdaHandler } from '../adapters/lambda';
 import { buildMimeMessage, mailerFromEnv } from '../adapters/mail/mailer';
 import { ChromiumRenderer } from '../adapters/render/pdf-renderer';
 import { handlebarsTemplates } from '../adapters/render/templates';
-import { type ReportEvent, createReport } from './report-month';
+import { type ReportEvent, type ReportRefused, type ReportResult, ReportRefusedError, createReport } from './report-month';
 
 /** compute's result (Lambda destination) or `tb report --stack` → render and mail the month. */
 let report: ReturnType<typeof createReport> | undefined;
 
-export const handler = lambdaHandler(async (event: ReportEvent) => {
+export const handler = lambdaHandler(async (event: ReportEvent): Promise<ReportResult | ReportRefused> => {
   if (!report) {
     const env = readEnv(['table', 'reportsBucket']);
     const s3 = makeS3Client();
@@ -42,5 +42,11 @@ export const handler = lambdaHandler(async (event: ReportEvent) => {
       ...(env.linkTtlHours ? { linkTtlSeconds: Math.round(env.linkTtlHours * 3600) } : {}),
     });
   }
-  return report(event);
+  try {
+    return await report(event);
+  } catch (e) {
+    // A month with no accepted upload: logged at error level, nothing mailed, answered (no retry).
+    if (e instanceof ReportRefusedError) return { month: e.refusal.month, refused: e.refusal };
+    throw e;
+  }
 });

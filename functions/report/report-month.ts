@@ -2,6 +2,7 @@ import { logEvent } from '../adapters/log';
 import { countMetric } from '../adapters/metrics';
 import { METRIC } from '../core/shared/metric-names';
 import { buildEditions } from '../core/bulletin/editions';
+import { type PublishRefusal, publishRefusal } from '../core/bulletin/publishable';
 import type { SentMail } from '../core/delivery/send-log';
 import type { RatesDoc } from '../core/metrics/rates-types';
 import type { BulletinTemplates, Mailer, MimeInput, ObjectStore, PdfRenderer, Presign, SendLog } from '../core/ports';
@@ -39,8 +40,25 @@ export interface ReportEvent {
   city?: string | null;
   /** Mail the bulletins (default true). */
   send?: boolean;
-  /** Mail again recipients who already got this month's edition. */
+  /**
+   * Do it anyway: issue a month no reporting unit has an accepted upload for (refused otherwise),
+   * and mail again recipients who already got this month's edition.
+   */
   force?: boolean;
+}
+
+/** The month was not issued: no reporting unit has an accepted upload (core/bulletin/publishable.ts). */
+export class ReportRefusedError extends Error {
+  override name = 'ReportRefused';
+  constructor(readonly refusal: PublishRefusal) {
+    super(refusal.message);
+  }
+}
+
+/** The report function's answer when it refused the month: not a failure (a retry would refuse again). */
+export interface ReportRefused {
+  month: string;
+  refused: PublishRefusal;
 }
 
 export interface EditionResult {
@@ -76,6 +94,16 @@ export function createReport(deps: ReportDeps) {
       deps.store.getJson<RatesDoc>(deps.reportsBucket, objectKeys.rates(month)),
       loadPrevious(deps, month),
     ]);
+    // A month with no accepted upload at all would tell everyone that every unit is 未报送.
+    const refusal = publishRefusal(doc);
+    if (refusal) {
+      const { message, ...counts } = refusal;
+      if (event.force !== true) {
+        logEvent('report refused', { ...counts, message, toForce: `{"month":"${month}","force":true}` }, 'error');
+        throw new ReportRefusedError(refusal);
+      }
+      logEvent('report forced', { ...counts, message });
+    }
     const models = buildEditions(doc, deps.config, { issuedOn: shanghaiDate(deps.now()), previous }, only);
     const rendered = await renderEditions(deps, month, models);
     const editions: EditionResult[] = rendered.map(({ model, pdf, keys }) => ({

@@ -147,7 +147,7 @@ describe('a file over the size limit', () => {
     const { S3ObjectStore } = await import('../../functions/adapters/aws/object-store');
     const store = new S3ObjectStore(p.s3);
     let downloads = 0;
-    store.getBytes = async () => {
+    store.getBytes = store.getObject = async () => {
       downloads++;
       throw new Error('must not download');
     };

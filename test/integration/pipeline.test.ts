@@ -144,7 +144,7 @@ describe('tb run: two months end to end on the embedded servers', () => {
     expect(luohe).toContain(squash('<script>alert("x")</script>食品加工园'));
     const zz = squash((await pdfPages(readFileSync(join(out, '2026-10', 'bulletin-2026-10-410100.pdf')))).join('\n'));
     expect(zz).toContain(squash('郑州市未报送“三个一批”项目台账'));
-    expect(summaries[1].report.editions.map((e) => e.edition)).toHaveLength(20);
+    expect(summaries[1].report!.editions.map((e) => e.edition)).toHaveLength(20);
   });
 
   it('writes receipts and real MIME messages: the province bulletin to the province list, each edition to its city', async () => {

@@ -10,6 +10,7 @@ import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { findReportFunction, reportLocal, reportRemote } from '../../cli/commands/report-run';
+import { RefusedError } from '../../cli/errors';
 import { LocalPipeline } from '../../cli/local/runtime';
 import { setLogSink } from '../../functions/adapters/log';
 import { parseConfig } from '../../functions/core/shared/config';
@@ -88,7 +89,6 @@ describe('tb report, locally', () => {
     mkdirSync(join(root, 'empty'), { recursive: true });
     mkdirSync(join(root, 'months', 'October'), { recursive: true });
     const cases: Array<[string[], string]> = [
-      [['report', '--month', MONTH, '--force', '--data-dir', root], '--force 需要与 --send 一起使用'],
       [['report', '--month', '2026/10'], '月份格式应为 YYYY-MM'],
       [['report', '--month', '2026-13'], '月份格式应为 YYYY-MM'],
       [['report', '--month', MONTH, '--city', '999999', '--data-dir', root], '--city 应为省辖市（示范区）代码'],
@@ -171,6 +171,17 @@ describe('tb report --stack / --function (deployed)', () => {
     await reportRemote({ event: { month: MONTH, send: false }, functionName: 'my-report', ...clients(), log: () => {} });
     expect(cfn.calls()).toHaveLength(0);
     expect(lambda.commandCalls(InvokeCommand)[0].args[0].input.FunctionName).toBe('my-report');
+  });
+
+  it('says the function refused a month with no accepted upload (its answer, not its failure)', async () => {
+    const message = `${MONTH} 没有任何单位的台账被接收（0/158：158 个单位均未报送）：不生成、不发送通报`;
+    lambda.on(InvokeCommand).resolves({
+      StatusCode: 200,
+      Payload: payload({ month: MONTH, refused: { code: 'no-accepted-upload', month: MONTH, accepted: 0, reportingUnits: 158, rejected: 0, unreported: 158, message } }) as never,
+    });
+    const refused = reportRemote({ event: { month: MONTH, send: true }, functionName: 'f', ...clients(), log: () => {} });
+    await expect(refused).rejects.toBeInstanceOf(RefusedError);
+    await expect(refused).rejects.toThrow(`${message}。如确需发布，请加 --force`);
   });
 
   it('reports the function\'s own error, and a result of the wrong shape', async () => {

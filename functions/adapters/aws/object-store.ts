@@ -7,9 +7,14 @@ export class S3ObjectStore implements ObjectStore {
 
   /** The object's bytes; with a versionId, exactly that version (the raw bucket is versioned). */
   async getBytes(bucket: string, key: string, versionId?: string | null): Promise<Uint8Array> {
+    return (await this.getObject(bucket, key, versionId)).bytes;
+  }
+
+  /** The bytes and the user metadata (the SDK gives its names without `x-amz-meta-`, lower case). */
+  async getObject(bucket: string, key: string, versionId?: string | null): Promise<{ bytes: Uint8Array; metadata: Record<string, string> }> {
     const res = await this.s3.send(new GetObjectCommand({ Bucket: bucket, Key: key, ...(versionId ? { VersionId: versionId } : {}) }));
     if (!res.Body) throw new Error(`Empty body for s3://${bucket}/${key}`);
-    return res.Body.transformToByteArray();
+    return { bytes: await res.Body.transformToByteArray(), metadata: res.Metadata ?? {} };
   }
 
   async getJson<T>(bucket: string, key: string): Promise<T> {

@@ -24,14 +24,16 @@ export class S3UploadBucket implements UploadBucket {
   ) {}
 
   /**
-   * A POST policy that admits one object: this key exactly, 1…maxBytes bytes, until expiry.
+   * A POST policy that admits one object: this key exactly, 1…maxBytes bytes, until expiry, and
+   * the given user metadata as `x-amz-meta-…` fields (each also fixed by the policy).
    * Signing is local (no request to S3); the signer's credentials need s3:PutObject on the key.
    */
-  async signPost(key: string, maxBytes: number, expiresSeconds: number): Promise<SignedPost> {
+  async signPost(key: string, maxBytes: number, expiresSeconds: number, metadata: Record<string, string> = {}): Promise<SignedPost> {
     const post = await createPresignedPost(this.s3, {
       Bucket: this.bucket,
       Key: key,
       Conditions: [['content-length-range', 1, maxBytes]],
+      Fields: Object.fromEntries(Object.entries(metadata).map(([k, v]) => [`x-amz-meta-${k}`, v])),
       Expires: expiresSeconds,
     });
     return { url: this.options.postUrl ?? post.url, fields: post.fields };

@@ -63,8 +63,8 @@ export function rejectUpload(key: string, errors: Issue[], warnings: Issue[] = [
   const parsedKey = parseUploadKey(key);
   return {
     status: 'rejected',
-    month: parsedKey.ok ? parsedKey.key.month : null,
-    unitCode: parsedKey.ok ? parsedKey.key.unitCode : null,
+    month: parsedKey.ok ? parsedKey.key.month : parsedKey.month ?? null,
+    unitCode: parsedKey.ok ? parsedKey.key.unitCode : parsedKey.unitCode ?? null,
     fileName: fileNameOf(key),
     rows: [],
     errors,

@@ -1,5 +1,6 @@
 import type { Config } from '../shared/config';
 import { addMonths, isMonth, monthLabel, monthsBetween, reportingMonth, shanghaiMonth } from '../shared/months';
+import { MAX_DISPLAY_NAME_BYTES, cutToBytes, fileNameMetadata, utf8Bytes } from '../shared/file-names';
 import { objectKeys } from '../shared/storage-keys';
 import { visibleText } from '../shared/visible-text';
 
@@ -58,13 +59,13 @@ export function checkViewMonth(month: unknown, now: Date): { ok: true; month: st
 }
 
 export const UPLOAD_EXTENSIONS = ['xlsx', 'xlsm', 'csv'] as const;
-const MAX_NAME_CHARS = 80;
 const MAX_INPUT_CHARS = 500;
 
 /**
- * A file name that is safe as the last segment of an S3 key and readable by the clerk: the base
- * name only (no folders, no `..`), letters and digits of any script, a few punctuation marks;
- * anything else becomes `_`. The extension must be one ingest reads.
+ * A file name that is safe in an S3 key and readable by the clerk: the base name only (no
+ * folders, no `..`), letters and digits of any script, a few punctuation marks; anything else
+ * becomes `_`; at most MAX_DISPLAY_NAME_BYTES (200 Chinese characters; the key bounds it further,
+ * see objectKeys.upload). The extension must be one ingest reads.
  */
 export function safeFileName(name: unknown): { ok: true; name: string } | Refusal {
   if (typeof name !== 'string' || !name.trim()) return refuse(400, 'bad-file-name', '请选择要上传的文件');
@@ -86,7 +87,7 @@ export function safeFileName(name: unknown): { ok: true; name: string } | Refusa
   }
   let stem = (m ? m[1] : '').replace(/^[\s._]+|[\s._]+$/g, '');
   if (!stem) stem = '台账';
-  stem = [...stem].slice(0, MAX_NAME_CHARS - ext.length - 1).join('');
+  stem = cutToBytes(stem, MAX_DISPLAY_NAME_BYTES - utf8Bytes(ext) - 1);
   return { ok: true, name: `${stem}.${ext}` };
 }
 
@@ -98,7 +99,10 @@ export function uploadIdFrom(random: Uint8Array): string {
   return Buffer.from(random.subarray(0, 8)).toString('hex');
 }
 
-/** The clerk's file name inside a portal key (`{uploadId}-{name}`); other keys: the last segment. */
+/**
+ * The clerk's file name inside a portal key (`{uploadId}-{name}`, the name shortened when long:
+ * the receipt has it whole); other keys: the last segment.
+ */
 export function displayFileName(key: string): string {
   // A key written straight to S3 (not by the portal) may hold any character.
   const last = visibleText(key.split('/').pop() ?? key);
@@ -118,6 +122,8 @@ export interface UploadPlan {
   month: string;
   unitCode: string;
   fileName: string;
+  /** The object's user metadata the POST must carry (the clerk's file name, FILE_NAME_META). */
+  metadata: Record<string, string>;
   maxBytes: number;
   expiresAt: string;
 }
@@ -158,6 +164,7 @@ export function planUpload(
     month: month.month,
     unitCode,
     fileName: file.name,
+    metadata: fileNameMetadata(file.name),
     maxBytes: settings.maxBytes,
     expiresAt: new Date(now.getTime() + settings.postExpiresSeconds * 1000).toISOString(),
   };

@@ -39,7 +39,9 @@ export function uploadViews(
   const seen = new Set<string>();
   const fromReceipt = (r: Receipt, size: number, uploadedAt: string | null): UploadView => ({
     key: r.file.key,
-    fileName: displayFileName(r.file.key),
+    // The receipt's name is the clerk's as written when the object's metadata had it (the key
+    // may shorten it); a receipt named after its key shows the name inside the portal key.
+    fileName: r.file.name !== r.file.key.split('/').pop() ? r.file.name : displayFileName(r.file.key),
     size,
     uploadedAt,
     state: r.status,

@@ -4,7 +4,8 @@
  * keys here. See docs/architecture.md for the picture.
  *
  * Buckets (names come from the environment, see functions/adapters/env.ts):
- *   raw      incoming/{YYYY-MM}/{unit}/{file}          uploads (the only prefix that notifies)
+ *   raw      incoming/{YYYY-MM}/{unit}/{file}          uploads (the only prefix that notifies); {file} at
+ *                                                      most 120 bytes, the name as written in metadata
  *            receipts/{YYYY-MM}/{unit}/{uploadId}.json  one receipt per upload
  *            receipts/invalid/{uploadId}.json           receipts of keys with no month or unit
  *   curated  uploads/month=…/unit=…/{uploadId}.parquet  each accepted upload (+ .arrow)
@@ -29,6 +30,7 @@
  * (newer event wins; no transactions needed), then deletes the superseded snapshot.
  */
 import { CITIES } from './divisions';
+import { boundedKeyName } from './file-names';
 
 export const TABLE = { partitionKey: 'pk', sortKey: 'sk' } as const;
 
@@ -52,8 +54,14 @@ export function editionCodes(): string[] {
 }
 
 export const objectKeys = {
-  /** Where a clerk's file lands (raw bucket). */
-  upload: (month: string, unitCode: string, fileName: string) => `${PREFIX.incoming}${month}/${unitCode}/${fileName}`,
+  /**
+   * Where a clerk's file lands (raw bucket). The file's name is bounded in bytes, whatever it is
+   * (file-names.ts: boundedKeyName), so that every upload key fits S3 and the embedded S3 on disk;
+   * the name as written travels as the object's metadata (FILE_NAME_META).
+   */
+  upload: (month: string, unitCode: string, fileName: string) => `${objectKeys.uploadPrefix(month, unitCode)}${boundedKeyName(fileName)}`,
+  /** The folder of one unit's uploads for a month. */
+  uploadPrefix: (month: string, unitCode: string) => `${PREFIX.incoming}${month}/${unitCode}/`,
   /** An upload's receipt (raw bucket); a key with no month or unit files it under `invalid/`. */
   receipt: (month: string | null, unitCode: string | null, uploadId: string) =>
     month && unitCode ? `${PREFIX.receipts}${month}/${unitCode}/${uploadId}.json` : `${PREFIX.receipts}invalid/${uploadId}.json`,

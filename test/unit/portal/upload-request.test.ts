@@ -57,7 +57,10 @@ describe('safeFileName', () => {
     expect(name('evil\u202Egpj.xlsx')).toBe('evilgpj.xlsx'); // right-to-left override removed
     expect(name('tab\tnew\nline.csv')).toBe('tabnewline.csv');
     expect(name('  空格  很多  .xlsx')).toBe('空格 很多.xlsx');
-    expect(name('x'.repeat(200) + '.xlsx')).toHaveLength(80);
+    // up to 640 bytes (200 Chinese characters and more) kept as written; the key bounds it further
+    expect(name('x'.repeat(200) + '.xlsx')).toBe('x'.repeat(200) + '.xlsx');
+    expect(name('源'.repeat(200) + '.xlsx')).toBe('源'.repeat(200) + '.xlsx');
+    expect(name('源'.repeat(300) + '.xlsx')).toBe('源'.repeat(211) + '.xlsx');
   });
   it('takes .xlsx, .xlsm and .csv only', () => {
     expect(name('台账.XLSM')).toBe('台账.xlsm');
@@ -78,6 +81,21 @@ describe('planUpload', () => {
     expect(plan).toMatchObject({ ok: true, key: `incoming/2026-10/411102/${id}-源汇区.xlsx`, maxBytes: 1024 * 1024, expiresAt: '2026-11-05T02:15:00.000Z' });
     // the ingest reads month and unit from it
     expect(parseUploadKey((plan as { key: string }).key)).toEqual({ ok: true, key: { month: '2026-10', unitCode: '411102', fileName: `${id}-源汇区.xlsx` } });
+    // the clerk's name travels as the object's metadata
+    expect(plan).toMatchObject({ fileName: '源汇区.xlsx', metadata: { 'file-name': encodeURIComponent('源汇区.xlsx') } });
+  });
+  it('bounds the key of a long name in bytes, keeping the upload id, the start and the extension', () => {
+    for (const n of [76, 200]) {
+      const long = `${'源汇区'.repeat(Math.ceil(n / 3)).slice(0, n)}.xlsx`;
+      const plan = planUpload({ month: '2026-10', fileName: long, size: 1000 }, '411102', id, now, settings) as { key: string; fileName: string; metadata: Record<string, string> };
+      const last = plan.key.split('/').pop()!;
+      expect(Buffer.byteLength(last)).toBeLessThanOrEqual(120);
+      expect(last).toMatch(new RegExp(`^${id}-源汇区源汇区.*~[0-9a-f]{10}\\.xlsx$`));
+      expect(plan.fileName).toBe(long);
+      expect(decodeURIComponent(plan.metadata['file-name'])).toBe(long);
+      expect(displayFileName(plan.key)).toBe(last.slice(17));
+      expect(portalUploadId(plan.key)).toBe(id);
+    }
   });
   it('refuses declared sizes above the limit, and empty files', () => {
     expect(planUpload({ month: '2026-10', fileName: 'a.xlsx', size: 2 * 1024 * 1024 }, '411102', id, now, settings)).toMatchObject({
