@@ -140,7 +140,7 @@ export function guardS3rver(s3rver: S3rver): void {
     if (status < 500 && err.code !== 'KeyTooLongError') return; // NoSuchKey and the like: answers, not faults
     logEvent(
       'embedded s3 refused a request',
-      { status, code: err.code ?? null, method: ctx?.method ?? null, path: ctx?.path ?? null, error: status >= 500 ? String(err.stack ?? err.message) : err.message },
+      { status, code: err.code ?? null, method: ctx?.method ?? null, path: ctx?.path ?? null, error: status >= 500 ? (err as Error) : err.message },
       status >= 500 ? 'error' : 'info',
     );
   });

@@ -99,10 +99,10 @@ export function createReport(deps: ReportDeps) {
     if (refusal) {
       const { message, ...counts } = refusal;
       if (event.force !== true) {
-        logEvent('report refused', { ...counts, message, toForce: `{"month":"${month}","force":true}` }, 'error');
+        logEvent('report refused', { ...counts, refusal: message, toForce: `{"month":"${month}","force":true}` }, 'error');
         throw new ReportRefusedError(refusal);
       }
-      logEvent('report forced', { ...counts, message });
+      logEvent('report forced', { ...counts, refusal: message });
     }
     const models = buildEditions(doc, deps.config, { issuedOn: shanghaiDate(deps.now()), previous }, only);
     const rendered = await renderEditions(deps, month, models);

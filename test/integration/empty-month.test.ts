@@ -100,14 +100,14 @@ describe('the report function on a month with no accepted upload', () => {
       refused: { code: 'no-accepted-upload', month: ALL_REFUSED, accepted: 0, reportingUnits: 158, rejected: 2, unreported: 156, message: REFUSED_09 },
     });
     expect(logs).toContainEqual(
-      expect.objectContaining({ level: 'error', msg: 'report refused', month: ALL_REFUSED, accepted: 0, message: REFUSED_09, toForce: `{"month":"${ALL_REFUSED}","force":true}` }),
+      expect.objectContaining({ level: 'ERROR', message: 'report refused', month: ALL_REFUSED, accepted: 0, refusal: REFUSED_09, toForce: `{"month":"${ALL_REFUSED}","force":true}` }),
     );
     expect(files(outbox)).toEqual([]);
 
     const forced = await handler({ month: ALL_REFUSED, city: '411100', force: true });
     expect(forced).toMatchObject({ month: ALL_REFUSED, editions: [{ edition: '411100' }], mails: [{ recipient: 'luohe@example.gov.cn', status: 'sent' }] });
     expect(files(outbox)).toEqual([`${ALL_REFUSED}-411100-luohe_example.gov.cn.eml`]);
-    expect(logs).toContainEqual(expect.objectContaining({ level: 'info', msg: 'report forced', month: ALL_REFUSED }));
+    expect(logs).toContainEqual(expect.objectContaining({ level: 'INFO', message: 'report forced', month: ALL_REFUSED }));
   });
 });
 
