@@ -40,11 +40,16 @@ const ambiguous = (what: string, detail: string) => new UnreadableFileError(`Exc
  */
 const partKey = (fileName: string) => fileName.toLowerCase();
 
-/** A name as the archive spells it (before yauzl's backslash fix), cut for a message. */
+/** A part name for a message: control characters (a damaged name) shown as "?", cut to 60 characters. */
+function shown(name: string): string {
+  const printable = name.replace(/[\u0000-\u001f\u007f-\u009f\ufffd]/g, '?');
+  return printable.length > 60 ? `${printable.slice(0, 60)}…` : printable;
+}
+
+/** A name as the archive spells it (before yauzl's backslash fix), for a message. */
 function spelled(e: yauzl.Entry): string {
   const raw = Buffer.from(e.fileNameRaw);
-  const name = e.generalPurposeBitFlag & 0x800 ? raw.toString('utf8') : raw.toString('latin1');
-  return name.length > 60 ? `${name.slice(0, 60)}…` : name;
+  return shown(e.generalPurposeBitFlag & 0x800 ? raw.toString('utf8') : raw.toString('latin1'));
 }
 
 const LOCAL_SIGNATURE = Buffer.from([0x50, 0x4b, 0x03, 0x04]);
@@ -77,21 +82,24 @@ export function checkEntries(buf: Buffer, entries: yauzl.Entry[], centralDirecto
     if (!localName.equals(e.fileNameRaw)) {
       const local = localName.toString(e.generalPurposeBitFlag & 0x800 ? 'utf8' : 'latin1');
       throw ambiguous(
-        `压缩包中部件“${spelled(e)}”的本地文件头记载的名称却是“${local.length > 60 ? `${local.slice(0, 60)}…` : local}”，两处不一致，无法确定这段内容属于哪个部件`,
+        `压缩包中部件“${spelled(e)}”的本地文件头记载的名称却是“${shown(local)}”，两处不一致，无法确定这段内容属于哪个部件`,
         `${JSON.stringify(e.fileName)}: local header at ${at} names ${JSON.stringify(local)}`,
       );
     }
     return { e, start: at, end: at + 30 + nameLength + buf.readUInt16LE(at + 28) + e.compressedSize };
   });
   spans.sort((a, b) => a.start - b.start);
+  // Walk the entries in archive order: `end` is where the bytes of those seen so far end, `owner` the entry that ends there.
   let end = 0;
-  let previous: (typeof spans)[number] | null = null;
-  for (const s of [...spans, null]) {
+  let owner: (typeof spans)[number] | null = null;
+  for (let i = 0; i <= spans.length; i++) {
+    const s = i < spans.length ? spans[i] : null;
     const next = s ? s.start : centralDirectory;
-    if (previous && next < end) {
+    if (owner && next < end) {
+      if (!s) throw corrupt(`${JSON.stringify(owner.e.fileName)} [${owner.start}, ${end}) runs into the central directory at ${next}`);
       throw ambiguous(
-        `压缩包中的部件“${spelled(previous.e)}”与“${spelled(s!.e)}”的数据相互重叠（可能被恶意构造）`,
-        `${JSON.stringify(previous.e.fileName)} [${previous.start}, ${end}) overlaps ${JSON.stringify(s!.e.fileName)} at ${next}`,
+        `压缩包中的部件“${spelled(owner.e)}”与“${spelled(s.e)}”的数据相互重叠（可能被恶意构造）`,
+        `${JSON.stringify(owner.e.fileName)} [${owner.start}, ${end}) overlaps ${JSON.stringify(s.e.fileName)} at ${next}`,
       );
     }
     // Between entries there is room for a data descriptor, never for another local header.
@@ -100,13 +108,13 @@ export function checkEntries(buf: Buffer, entries: yauzl.Entry[], centralDirecto
       const nameLength = hidden + 30 <= buf.length ? buf.readUInt16LE(hidden + 26) : 0;
       const name = buf.subarray(hidden + 30, Math.min(hidden + 30 + nameLength, buf.length)).toString('utf8');
       throw ambiguous(
-        `压缩包中有未列入目录的隐藏部件“${name.length > 60 ? `${name.slice(0, 60)}…` : name}”，不同程序读到的内容可能不同`,
+        `压缩包中有未列入目录的隐藏部件“${shown(name)}”，不同程序读到的内容可能不同`,
         `local header at ${hidden} (${JSON.stringify(name)}) not in the central directory`,
       );
     }
-    if (s) {
-      previous = s;
-      end = Math.max(end, s.end);
+    if (s && s.end > end) {
+      end = s.end;
+      owner = s;
     }
   }
 }

@@ -3,6 +3,7 @@ import { checkUpload } from '../../../functions/core/ingest/check-upload';
 import { parseConfig } from '../../../functions/core/shared/config';
 import { readSheet } from '../../../functions/formats/readers';
 import { CANONICAL_HEADER, type ZipPart, handXlsxParts, zip } from '../../helpers/files';
+import { zipRecords } from '../../helpers/fuzz';
 import { refusal } from '../../helpers/refusal';
 
 /**
@@ -169,6 +170,19 @@ describe('zip: an archive that says two things is refused, naming the part', () 
     const check = await checkUpload(KEY, file, config);
     expect(check).toMatchObject({ status: 'rejected', rows: [] });
     expect(check.errors).toEqual([{ code: 'corrupt', row: null, column: null, value: e.detail, message: e.message }]);
+  });
+});
+
+describe('zip: declared sizes that reach beyond the entries', () => {
+  it('the last entry’s declared compressed size runs into the central directory: corrupt (found by fuzzing: it was a TypeError)', async () => {
+    const bytes = Buffer.from(zip(base()));
+    const { records } = zipRecords(bytes);
+    const last = records[records.length - 1].central;
+    bytes.writeUInt32LE(bytes.readUInt32LE(last + 20) + 100, last + 20);
+    const e = await refusal(readSheet('x.xlsx', new Uint8Array(bytes)));
+    expect(e.code).toBe('corrupt');
+    expect(e.message).toBe('Excel 文件已损坏或不完整，无法读取：请在 Excel 中打开确认内容后另存为 .xlsx 重新上传');
+    expect(e.detail).toMatch(/^"xl\/worksheets\/sheet1.xml" \[\d+, \d+\) runs into the central directory at \d+$/);
   });
 });
 
