@@ -14,7 +14,7 @@ import { MB, type Tally, applyBytes, byteMutation, checkMutant, fuzzParameters, 
  * delimiters, quotes, line breaks, BOMs, NULs and broken multi-byte characters.
  */
 const SEED = 20261001;
-const RUNS = 300;
+const RUNS = 500;
 
 const sample = (month: string, file: string) => ({ key: `incoming/${month}/${file.slice(0, 6)}/${file}`, bytes: new Uint8Array(readFileSync(new URL(`../../samples/${month}/${file}`, import.meta.url))) });
 const quoted = [CANONICAL_HEADER, ...[1, 2, 3, 4].map((n) => ledgerRow('411102', n, { 1: ['甲，"乙"项目', '多行\n名称', '逗号,名称', '"全引号"'][n - 1] }))];

@@ -33,7 +33,7 @@ import {
  *   patched, bytes flipped, ranges cut, duplicated or inserted, the file truncated.
  */
 const SEED = 20261002;
-const RUNS = 250;
+const RUNS = 500;
 
 type Sample = { key: string; bytes: Uint8Array; parts: ZipPart[] };
 let SAMPLES: Sample[] = [];
