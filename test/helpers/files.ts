@@ -208,6 +208,14 @@ export interface ZipPart {
   raw?: { compressed: Uint8Array; uncompressedSize: number; crc: number };
   /** Mark the entry encrypted (general purpose bit 0), as a password-protecting zip tool does. */
   encrypted?: boolean;
+  // Archives whose two views of an entry disagree (the central directory, which Excel and this
+  // reader use, and the local headers, which a streaming unzipper reads):
+  /** The name written in the local header, when it differs from the central directory's. */
+  localName?: string;
+  /** A local entry that the central directory does not list. */
+  localOnly?: boolean;
+  /** A central directory record only, pointing at this absolute offset (another entry's bytes). */
+  centralAt?: number;
 }
 
 /** A minimal ZIP writer: local headers, central directory, end record (no ZIP64). */
@@ -215,8 +223,10 @@ export function zip(parts: ZipPart[]): Uint8Array {
   const chunks: Buffer[] = [];
   const central: Buffer[] = [];
   let offset = 0;
+  let listed = 0;
   for (const p of parts) {
     const name = Buffer.from(p.name, 'utf8');
+    const localName = Buffer.from(p.localName ?? p.name, 'utf8');
     let compressed: Uint8Array;
     let size: number;
     let crc: number;
@@ -233,19 +243,25 @@ export function zip(parts: ZipPart[]): Uint8Array {
       method = p.store ? 0 : 8;
       compressed = p.store ? data : deflateRawSync(data);
     }
-    const local = Buffer.alloc(30);
-    local.writeUInt32LE(0x04034b50, 0);
-    local.writeUInt16LE(20, 4);
     const flags = 0x0800 | (p.encrypted ? 1 : 0); // UTF-8 names
-    local.writeUInt16LE(flags, 6);
-    local.writeUInt16LE(method, 8);
-    local.writeUInt32LE(0, 10);
-    local.writeUInt32LE(crc >>> 0, 14);
-    local.writeUInt32LE(compressed.length, 18);
-    local.writeUInt32LE(size, 22);
-    local.writeUInt16LE(name.length, 26);
-    local.writeUInt16LE(0, 28);
-    chunks.push(local, name, Buffer.from(compressed));
+    const here = p.centralAt ?? offset;
+    if (p.centralAt === undefined) {
+      const local = Buffer.alloc(30);
+      local.writeUInt32LE(0x04034b50, 0);
+      local.writeUInt16LE(20, 4);
+      local.writeUInt16LE(flags, 6);
+      local.writeUInt16LE(method, 8);
+      local.writeUInt32LE(0, 10);
+      local.writeUInt32LE(crc >>> 0, 14);
+      local.writeUInt32LE(compressed.length, 18);
+      local.writeUInt32LE(size, 22);
+      local.writeUInt16LE(localName.length, 26);
+      local.writeUInt16LE(0, 28);
+      chunks.push(local, localName, Buffer.from(compressed));
+      offset += 30 + localName.length + compressed.length;
+    }
+    if (p.localOnly) continue;
+    listed++;
     const cd = Buffer.alloc(46);
     cd.writeUInt32LE(0x02014b50, 0);
     cd.writeUInt16LE(20, 4);
@@ -257,15 +273,14 @@ export function zip(parts: ZipPart[]): Uint8Array {
     cd.writeUInt32LE(compressed.length, 20);
     cd.writeUInt32LE(size, 24);
     cd.writeUInt16LE(name.length, 28);
-    cd.writeUInt32LE(offset, 42);
+    cd.writeUInt32LE(here, 42);
     central.push(cd, name);
-    offset += 30 + name.length + compressed.length;
   }
   const cdSize = central.reduce((n, b) => n + b.length, 0);
   const end = Buffer.alloc(22);
   end.writeUInt32LE(0x06054b50, 0);
-  end.writeUInt16LE(parts.length, 8);
-  end.writeUInt16LE(parts.length, 10);
+  end.writeUInt16LE(listed, 8);
+  end.writeUInt16LE(listed, 10);
   end.writeUInt32LE(cdSize, 12);
   end.writeUInt32LE(offset, 16);
   return new Uint8Array(Buffer.concat([...chunks, ...central, end]));
@@ -293,6 +308,11 @@ export interface HandXlsx {
 
 /** An .xlsx whose XML is written by hand, as other programs write it (inline strings, prefixes, …). */
 export function handXlsx(o: HandXlsx): Uint8Array {
+  return zip(handXlsxParts(o));
+}
+
+/** The parts of handXlsx, in archive order, for a test that adds to them (duplicates, hidden entries). */
+export function handXlsxParts(o: HandXlsx): ZipPart[] {
   const x = o.prefix ?? '';
   const xmlns = x ? `xmlns:${x.slice(0, -1)}="${NS}"` : `xmlns="${NS}"`;
   const parts: ZipPart[] = [
@@ -331,7 +351,7 @@ export function handXlsx(o: HandXlsx): Uint8Array {
     if (i >= 0) parts[i] = extra;
     else parts.push(extra);
   }
-  return zip(parts);
+  return parts;
 }
 
 /**

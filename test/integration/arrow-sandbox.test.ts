@@ -1,3 +1,4 @@
+import { Dictionary, Int32, RecordBatchFileReader, Table, Utf8, tableToIPC, vectorFromArray } from 'apache-arrow';
 import { describe, expect, it } from 'vitest';
 import { ledgerIpc } from '../../functions/formats/columnar-schema';
 import { UnreadableFileError, readSheet, type ReadOptions } from '../../functions/formats/readers';
@@ -56,5 +57,36 @@ describe('Arrow uploads are read in a worker thread', () => {
     const here = inProcess(bytes, opts);
     expect(here).toMatchObject({ refused: { name: 'UnreadableFileError', code } });
     expect(await isolated(file, bytes, opts)).toEqual(here);
+  });
+});
+
+/**
+ * A file whose footer says its record batch is where its dictionary batch is: apache-arrow's reader
+ * would loop on that entry forever (found by fuzzing, test/stress/fuzz-arrow.test.ts); the footer is
+ * checked first (arrow.ts, checkFooter). Through the worker: were the check gone, the deadline
+ * would end the test, not a hang.
+ */
+describe('an Arrow file whose footer points a record batch at another message', () => {
+  it('is refused as corrupt at once, naming the entry', async () => {
+    const table = new Table({ 项目代码: vectorFromArray(['A1', 'A2'], new Dictionary(new Utf8(), new Int32())) });
+    const bytes = tableToIPC(table, 'file');
+    const reader = RecordBatchFileReader.from(bytes);
+    reader.open();
+    const block = (b: { offset: number; metaDataLength: number; bodyLength: number }) => {
+      const out = Buffer.alloc(24);
+      out.writeBigInt64LE(BigInt(b.offset), 0);
+      out.writeInt32LE(b.metaDataLength, 8);
+      out.writeBigInt64LE(BigInt(b.bodyLength), 16);
+      return out;
+    };
+    const batch = block(reader.footer!.getRecordBatch(0)!);
+    const dictionary = block(reader.footer!.getDictionaryBatch(0)!);
+    const patched = Buffer.from(bytes);
+    const at = patched.lastIndexOf(batch);
+    expect(at).toBeGreaterThan(0);
+    dictionary.copy(patched, at);
+    const outcome = await isolated('x.arrow', new Uint8Array(patched));
+    expect(outcome).toMatchObject({ refused: { code: 'corrupt', message: expect.stringMatching(/^Arrow\/Feather 文件已损坏/) } });
+    expect((outcome as { refused: { detail: string } }).refused.detail).toMatch(/^footer: RecordBatch 0 at \d+ is a DictionaryBatch message$/);
   });
 });

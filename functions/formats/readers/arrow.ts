@@ -1,4 +1,4 @@
-import { type Table, Type, tableFromIPC, util } from 'apache-arrow';
+import { Message, MessageHeader, type Table, Type, tableFromIPC, util } from 'apache-arrow';
 import type { Cell } from '../../core/ledger/cell-values';
 import type { RawSheet, ReadOptions } from './sheet';
 import { MAX_COLUMNS, ROW_MARGIN, UnreadableFileError, tooManyRows } from './sheet';
@@ -24,6 +24,7 @@ export function readArrow(bytes: Uint8Array, opts: ReadOptions = {}): RawSheet {
   if (!isFile && !isStream) throw corruptArrow('no Arrow IPC magic');
   let table: Table;
   try {
+    if (isFile) checkFooter(bytes);
     table = tableFromIPC(bytes);
   } catch (e) {
     const msg = (e as Error).message;
@@ -50,6 +51,62 @@ export function readArrow(bytes: Uint8Array, opts: ReadOptions = {}): RawSheet {
     throw corruptArrow((e as Error).message);
   }
   return { name: null, rows };
+}
+
+/**
+ * The file format's footer lists where each dictionary and record batch is. apache-arrow trusts it:
+ * a record batch entry that points at a message of another kind (found by fuzzing: 60 bytes cut
+ * from a record batch's metadata) makes its reader loop forever on that entry, and a footer may
+ * claim billions of entries. So before decoding, every entry must lie in the file and point at a
+ * message of its kind; the work is bounded by the footer's size. Throws on the first that does not.
+ */
+export function checkFooter(bytes: Uint8Array): void {
+  const n = bytes.byteLength;
+  const dv = new DataView(bytes.buffer, bytes.byteOffset, n);
+  const bad = (what: string) => new Error(`footer: ${what}`);
+  // ... <footer> <footer length: int32> "ARROW1"
+  if (n < 8 + 10 || !ARROW_MAGIC.every((b, i) => bytes[n - 6 + i] === b)) throw bad('no closing magic');
+  const length = dv.getInt32(n - 10, true);
+  const start = n - 10 - length;
+  if (length <= 0 || start < 8) throw bad(`length ${length}`);
+  const end = start + length;
+  const at = (pos: number, size: number) => {
+    if (!(pos >= start && pos + size <= end)) throw bad(`offset ${pos} outside [${start}, ${end})`);
+    return pos;
+  };
+  // Flatbuffers: the root table, its vtable, field k's offset (0: absent). Footer: version,
+  // schema, dictionaries: [Block], recordBatches: [Block], custom_metadata.
+  const table = start + dv.getUint32(at(start, 4), true);
+  const vtable = table - dv.getInt32(at(table, 4), true);
+  const vtableSize = dv.getUint16(at(vtable, 2), true);
+  const field = (k: number) => (4 + 2 * k + 2 <= vtableSize ? dv.getUint16(at(vtable + 4 + 2 * k, 2), true) : 0);
+  const blocks = (k: number, kind: MessageHeader) => {
+    const off = field(k);
+    if (!off) return;
+    const vector = table + off + dv.getUint32(at(table + off, 4), true);
+    const count = dv.getUint32(at(vector, 4), true);
+    // struct Block { offset: long; metaDataLength: int; bodyLength: long } = 24 bytes.
+    at(vector + 4, count * 24);
+    for (let i = 0; i < count; i++) {
+      const b = vector + 4 + 24 * i;
+      const offset = Number(dv.getBigInt64(b, true));
+      const metaLength = dv.getInt32(b + 8, true);
+      const bodyLength = Number(dv.getBigInt64(b + 16, true));
+      if (!(offset >= 8 && metaLength > 0 && bodyLength >= 0 && offset + metaLength + bodyLength <= start)) {
+        throw bad(`${MessageHeader[kind]} ${i} at ${offset} (${metaLength} + ${bodyLength} bytes) outside the data`);
+      }
+      // The message: a continuation marker (-1) and its length, or (before Arrow 0.15) the length alone.
+      let p = offset;
+      let size = dv.getInt32(p, true);
+      if (size === -1) size = dv.getInt32((p += 4), true);
+      p += 4;
+      if (!(size > 0 && p + size <= offset + metaLength)) throw bad(`${MessageHeader[kind]} ${i}: metadata of ${size} bytes`);
+      const type = Message.decode(bytes.subarray(p, p + size)).headerType;
+      if (type !== kind) throw bad(`${MessageHeader[kind]} ${i} at ${offset} is a ${MessageHeader[type] ?? type} message`);
+    }
+  };
+  blocks(2, MessageHeader.DictionaryBatch);
+  blocks(3, MessageHeader.RecordBatch);
 }
 
 function converter(typeId: Type, type: { unit?: number; scale?: number }): (v: unknown) => Cell {
