@@ -31,7 +31,7 @@ import { parseConfig } from '../../functions/core/shared/config';
 import { LEDGER_SCHEMA } from '../../functions/formats/columnar-schema';
 import { type RawSheet, UnreadableFileError } from '../../functions/formats/readers';
 import { readArrow } from '../../functions/formats/readers/arrow';
-import { type ByteMutation, MB, type Tally, applyBytes, byteMutation, checkMutant, fuzzParameters, outcomeProblems, report, retainedBytes, withKnown } from '../helpers/fuzz';
+import { type ByteMutation, MB, type Tally, applyBytes, byteMutation, checkMutant, fuzzParameters, outcomeProblems, report, retainedBytes } from '../helpers/fuzz';
 
 /**
  * The Arrow reader fuzzed (test/helpers/fuzz.ts says what is checked). Each upload boots a worker
@@ -161,9 +161,8 @@ function kindOf(values: unknown[]): Kind {
 // ---- schema mutations -----------------------------------------------------------------------------
 
 const NAMES = ['', '项目编号', '列入批次', '活动期次', 'PROJECTCODE', '总投资（亿元）', '总投资(元)', '1-9月累计完成投资', '项目名称', 'x'.repeat(500), '行政区划代码', '\u0000'];
-/** Known (parser, not fixed on this branch): money of 2^53 or more is accepted, and the store cannot write it. */
-const KNOWN_VALUES: unknown[] = [1e300, 2n ** 60n, 2 ** 60];
-const VALUES: unknown[] = withKnown(['', ' ', '签约二批', '已开工', '第十三期', 13.5, -1, 0, Number.NaN, Number.POSITIVE_INFINITY, 1e15, 'x'.repeat(2000), null, '2026-13-01', '合计', '注：说明', '=1+1', '<script>', 46303, '410103'], KNOWN_VALUES);
+/** Money beyond 2^53 or Infinity once crashed the store: now errors on their rows (core/ledger/limits.ts). */
+const VALUES: unknown[] = ['', ' ', '签约二批', '已开工', '第十三期', 13.5, -1, 0, Number.NaN, Number.POSITIVE_INFINITY, 1e15, 'x'.repeat(2000), null, '2026-13-01', '合计', '注：说明', '=1+1', '<script>', 46303, '410103', 1e300, 2n ** 60n, 2 ** 60];
 
 type SchemaOp =
   | { kind: 'rename'; col: number; to: number }

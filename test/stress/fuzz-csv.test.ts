@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { checkUpload } from '../../functions/core/ingest/check-upload';
 import { parseConfig } from '../../functions/core/shared/config';
 import { CANONICAL_HEADER, countyForm, csvUtf8, formCsv, ledgerRow } from '../helpers/files';
-import { MB, type Tally, applyBytes, byteMutation, checkMutant, fuzzParameters, report, retainedBytes, withKnown } from '../helpers/fuzz';
+import { MB, type Tally, applyBytes, byteMutation, checkMutant, fuzzParameters, report, retainedBytes } from '../helpers/fuzz';
 
 /**
  * The CSV reader fuzzed (test/helpers/fuzz.ts says what is checked): sample ledgers in the three
@@ -27,10 +27,9 @@ const SAMPLES = [
 ];
 
 const utf8 = (s: string) => new TextEncoder().encode(s);
-/** Known (parser, not fixed on this branch): digits making money of 2^53 or more are accepted, and the store cannot write it. */
-const KNOWN_TOKENS = ['9007199254740993', '9'.repeat(400)];
 const TOKENS = [
-  ...withKnown([',', '"', '""', '\n', '\r\n', '\r', '\t', ';', '"\n"', ',,,,', '\n\n\n', ',"', '",', '\u0000', '合计', '注：', '2026年9月', '项目代码,', '1e400', '-5', '=1+1', '😀', '\uFEFF'], KNOWN_TOKENS).map(utf8),
+  // With digits making money beyond 2^53, which once crashed the store (now errors: core/ledger/limits.ts).
+  ...[',', '"', '""', '\n', '\r\n', '\r', '\t', ';', '"\n"', ',,,,', '\n\n\n', ',"', '",', '\u0000', '合计', '注：', '2026年9月', '项目代码,', '1e400', '-5', '=1+1', '😀', '\uFEFF', '9007199254740993', '9'.repeat(400)].map(utf8),
   new Uint8Array([0xef, 0xbb, 0xbf]), // a BOM
   new Uint8Array([0xff, 0xfe]), // a UTF-16 BOM
   new Uint8Array([0xe4]), // half a UTF-8 character

@@ -16,7 +16,6 @@ import {
   report,
   retainedBytes,
   unzipParts,
-  withKnown,
   zipRecords,
 } from '../helpers/fuzz';
 
@@ -66,12 +65,8 @@ const ATTRIBUTES: Record<string, string[]> = {
   formatCode: ['yyyy-mm-dd', 'General', '0.00', '[h]:mm', '"年"', ''],
   date1904: ['1', 'true', '0'],
 };
-/**
- * Known (parser, not fixed on this branch): a number cell of 2^53 or more is accepted as money the
- * store cannot write, one of 1.8e302 or more as Infinity (roundMoney): TB_FUZZ_KNOWN=1 adds them.
- */
-const KNOWN_VALUES = ['1e308', '999999999999999999999', '9007199254740993'];
-const VALUES = withKnown(['', '-1', '1e15', '1e309', '9999999', 'NaN', 'abc', '1.5', '2026-10-08', '46303', '0', '9007199254740991', '&amp;', '&#0;', '&#xD800;', '&#x10FFFF;', '&bogus;', '_x0000_', '_xD800_', '签约二批', '已开工', '第十三期', '2026年13月', '2026年9月', '合计', '注：', '项目代码', 'x'.repeat(5000)], KNOWN_VALUES);
+/** With number cells of 2^53 and more, and of 1.8e302 and more, which once crashed the store (now errors: core/ledger/limits.ts). */
+const VALUES = ['', '-1', '1e15', '1e309', '9999999', 'NaN', 'abc', '1.5', '2026-10-08', '46303', '0', '9007199254740991', '&amp;', '&#0;', '&#xD800;', '&#x10FFFF;', '&bogus;', '_x0000_', '_xD800_', '签约二批', '已开工', '第十三期', '2026年13月', '2026年9月', '合计', '注：', '项目代码', 'x'.repeat(5000), '1e308', '999999999999999999999', '9007199254740993'];
 const ELEMENTS = ['c', 'row', 'si', 't', 'v', 'is', 'sheet', 'Relationship', 'mergeCell', 'xf', 'numFmt', 'sheetData', 'f'];
 const XML_TOKENS = ['<', '>', '&', '&bogus;', '&#0;', '&#x110000;', ']]>', '<![CDATA[x]]>', '<!-- -->', '<?pi?>', '<!DOCTYPE x>', '\u0000', '</row>', '<row>', '<c>', '</c>', '"', "'", '<x:c r="A1"/>', '\uFFFE'].map((s) => new TextEncoder().encode(s));
 
