@@ -24,6 +24,7 @@ export interface ThreeBatchesStackProps extends StackProps {
  * The whole pipeline:
  *   S3 raw incoming/ → SQS (+DLQ) → ingest λ → DynamoDB + curated/receipts
  *   Scheduler (monthly) → compute λ ─(on success)→ report λ (Chromium layer) → reports bucket + SES
+ *   Scheduler (run + N hours) → report λ {"check":"delivered"} (the delivery check)
  * plus alarms on every dead-letter queue and on function errors.
  */
 export class ThreeBatchesStack extends Stack {
@@ -63,6 +64,7 @@ export class ThreeBatchesStack extends Stack {
     this.monthly = new MonthlySchedule(this, 'Monthly', {
       settings: settings.schedule,
       target: this.functions.compute,
+      deliveryCheckTarget: this.functions.report,
     });
     this.portal = new PortalApi(this, 'Portal', { projectRoot, config, storage: this.storage });
     this.downloadLinks = new DownloadLinks(this, 'DownloadLinks', {

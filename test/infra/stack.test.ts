@@ -416,7 +416,7 @@ describe('least privilege', () => {
 
 describe('schedule and chaining', () => {
   it('runs compute monthly in Asia/Shanghai with input {}, retries and a DLQ', () => {
-    const [[, schedule]] = ofType('AWS::Scheduler::Schedule') as [[string, Resource]];
+    const schedule = resources[logicalIdOf(stack.monthly.schedule)]!;
     const s = cdkContext.schedule as { dayOfMonth: number; hour: number; minute: number; timezone: string };
     expect(schedule.Properties).toMatchObject({
       ScheduleExpression: `cron(${s.minute} ${s.hour} ${s.dayOfMonth} * ? *)`,
