@@ -56,6 +56,11 @@ export function applyNagSuppressions(stack: NaggedStack): void {
     functionVersions(functions.compute),
     'lambda:InvokeFunction on the compute function ARN and its qualified ARNs (versions/aliases) only; no other function.',
   );
+  ack(
+    monthly.deliveryCheckRole,
+    functionVersions(functions.report),
+    'lambda:InvokeFunction on the report function ARN and its qualified ARNs (versions/aliases) only; no other function.',
+  );
 
   // --- queues that ARE dead-letter queues (targets of Scheduler / Lambda async destinations) ---
   ack(monthly.dlq, 'AwsSolutions-SQS3', 'This queue is the EventBridge Scheduler dead-letter queue; it needs no DLQ of its own.');

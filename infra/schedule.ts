@@ -1,12 +1,13 @@
 import { Duration, Stack, TimeZone } from 'aws-cdk-lib';
 import { Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
-import { Schedule, ScheduleExpression, ScheduleTargetInput, TimeWindow } from 'aws-cdk-lib/aws-scheduler';
+import { ContextAttribute, Schedule, ScheduleExpression, ScheduleTargetInput, TimeWindow } from 'aws-cdk-lib/aws-scheduler';
 import { LambdaInvoke } from 'aws-cdk-lib/aws-scheduler-targets';
 import type { Queue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import { DELIVERY_CHECK, type DeliveryCheckEvent } from '../functions/core/delivery/delivery-check';
 import { deadLetterQueue } from './resources';
-import type { ScheduleSettings } from './settings';
+import { deliveryCheckTime, type ScheduleSettings } from './settings';
 
 export interface MonthlyScheduleProps {
   /**
@@ -16,18 +17,38 @@ export interface MonthlyScheduleProps {
   settings: ScheduleSettings;
   /** The function to invoke, with `{}`: compute (its on-success destination runs the report). Required. */
   target: IFunction;
+  /** The function the delivery check invokes, with `DELIVERY_CHECK_INPUT`: report. Required. */
+  deliveryCheckTarget: IFunction;
 }
 
 /**
+ * The delivery check's event (core/delivery/delivery-check.ts): `scheduledTime` is filled in by
+ * EventBridge Scheduler with the time the schedule was due, so a retry checks the same month.
+ */
+export const DELIVERY_CHECK_INPUT: DeliveryCheckEvent = { check: DELIVERY_CHECK, scheduledTime: ContextAttribute.scheduledTime };
+
+const hhmm = (hour: number, minute: number) => `${String(hour).padStart(2, '0')}:${String(minute).padStart(2, '0')}`;
+
+/**
  * EventBridge Scheduler: once a month on the configured day and time (Asia/Shanghai by default),
- * invoke compute with `{}` (compute then defaults to the previous month).
+ * invoke compute with `{}` (compute then defaults to the previous month). `checkAfterHours` later
+ * (default 6), the delivery check invokes report with `DELIVERY_CHECK_INPUT`; report answers with
+ * the `ReportMissing` metric, which Monitoring alarms on (docs/architecture.md, "The delivery check").
+ *
+ * Why a second schedule rather than an alarm on `ReportDelivered` missing: a CloudWatch alarm
+ * looks back a day at most, so "no delivery this month by day 5 15:00" is not an alarm one can
+ * write; a check at that time that says 1 or 0 is, and the template shows when it runs.
  */
 export class MonthlySchedule extends Construct {
   readonly schedule: Schedule;
-  /** Invocations the scheduler could not deliver after its retries. */
+  /** The delivery check: report invoked with `DELIVERY_CHECK_INPUT`, `checkAfterHours` after the run. */
+  readonly deliveryCheck: Schedule;
+  /** Invocations the scheduler could not deliver after its retries (the run's and the check's). */
   readonly dlq: Queue;
   /** Role the scheduler assumes to invoke compute and to dead-letter. */
   readonly role: Role;
+  /** Role the scheduler assumes to invoke report (the check) and to dead-letter. */
+  readonly deliveryCheckRole: Role;
 
   constructor(scope: Construct, id: string, props: MonthlyScheduleProps) {
     super(scope, id);
@@ -40,7 +61,7 @@ export class MonthlySchedule extends Construct {
       description: 'three-batches monthly schedule: invoke compute',
     });
     this.schedule = new Schedule(this, 'Schedule', {
-      description: `three-batches monthly run: day ${s.dayOfMonth} ${String(s.hour).padStart(2, '0')}:${String(s.minute).padStart(2, '0')} ${s.timezone}`,
+      description: `three-batches monthly run: day ${s.dayOfMonth} ${hhmm(s.hour, s.minute)} ${s.timezone}`,
       schedule: ScheduleExpression.cron({
         minute: String(s.minute),
         hour: String(s.hour),
@@ -52,6 +73,34 @@ export class MonthlySchedule extends Construct {
       target: new LambdaInvoke(props.target, {
         role: this.role,
         input: ScheduleTargetInput.fromObject({}),
+        retryAttempts: 3,
+        maxEventAge: Duration.hours(2),
+        deadLetterQueue: this.dlq,
+      }),
+    });
+
+    // ---- the delivery check: checkAfterHours later, ask report whether the month went out ----
+    const check = deliveryCheckTime(s);
+    this.deliveryCheckRole = new Role(this, 'DeliveryCheckRole', {
+      assumedBy: new ServicePrincipal('scheduler.amazonaws.com', {
+        conditions: { StringEquals: { 'aws:SourceAccount': Stack.of(this).account } },
+      }),
+      description: 'three-batches delivery check: invoke report',
+    });
+    this.deliveryCheck = new Schedule(this, 'DeliveryCheck', {
+      description: `three-batches delivery check: day ${check.dayOfMonth} ${hhmm(check.hour, check.minute)} ${s.timezone} (${s.checkAfterHours} h after the run)`,
+      schedule: ScheduleExpression.cron({
+        minute: String(check.minute),
+        hour: String(check.hour),
+        day: String(check.dayOfMonth),
+        timeZone: TimeZone.of(s.timezone),
+      }),
+      timeWindow: TimeWindow.off(),
+      // No run, nothing to check.
+      enabled: s.enabled,
+      target: new LambdaInvoke(props.deliveryCheckTarget, {
+        role: this.deliveryCheckRole,
+        input: ScheduleTargetInput.fromObject(DELIVERY_CHECK_INPUT),
         retryAttempts: 3,
         maxEventAge: Duration.hours(2),
         deadLetterQueue: this.dlq,

@@ -11,7 +11,7 @@ import { type Config, parseConfig } from '../functions/core/shared/config';
  *
  * | context key   | default                                                        |
  * |---------------|----------------------------------------------------------------|
- * | `schedule`    | `{ dayOfMonth: 5, hour: 9, minute: 0, timezone: "Asia/Shanghai", enabled: true }` |
+ * | `schedule`    | `{ dayOfMonth: 5, hour: 9, minute: 0, timezone: "Asia/Shanghai", enabled: true, checkAfterHours: 6 }` |
  * | `sesIdentity` | `example.gov.cn` (SES domain identity the bulletin is sent from) |
  * | `alarmEmail`  | unset (alarms go to the SNS topic only)                         |
  * | `configFile`  | `tb.config.json` (relative to the repository root)             |
@@ -38,14 +38,42 @@ function isTimeZone(tz: string): boolean {
 const int = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
 const bool = z.union([z.boolean(), z.enum(['true', 'false']).transform((v) => v === 'true')]);
 
-export const ScheduleSettingsSchema = z.object({
-  /** 1–28 so that the run exists in every month. */
-  dayOfMonth: int(1, 28).default(5),
-  hour: int(0, 23).default(9),
-  minute: int(0, 59).default(0),
-  timezone: z.string().refine(isTimeZone, 'not an IANA time zone').default('Asia/Shanghai'),
-  enabled: bool.default(true),
-});
+/** The last day of the month a schedule may fall on: every month has it. */
+const LAST_SAFE_DAY = 28;
+
+export const ScheduleSettingsSchema = z
+  .object({
+    /** 1–28 so that the run exists in every month. */
+    dayOfMonth: int(1, LAST_SAFE_DAY).default(5),
+    hour: int(0, 23).default(9),
+    minute: int(0, 59).default(0),
+    timezone: z.string().refine(isTimeZone, 'not an IANA time zone').default('Asia/Shanghai'),
+    enabled: bool.default(true),
+    /** Hours after the run when the delivery check asks whether the month's bulletin went out (`deliveryCheckTime`). */
+    checkAfterHours: int(1, 72).default(6),
+  })
+  .superRefine((s, ctx) => {
+    if (deliveryCheckTime(s).dayOfMonth > LAST_SAFE_DAY) {
+      ctx.addIssue({
+        code: z.ZodIssueCode.custom,
+        path: ['checkAfterHours'],
+        message: `the delivery check (day ${s.dayOfMonth} ${s.hour}:${String(s.minute).padStart(2, '0')} + ${s.checkAfterHours} h) would fall after day ${LAST_SAFE_DAY}, which some months lack: run earlier or check sooner`,
+      });
+    }
+  });
+
+/**
+ * When the delivery check runs: the monthly run's day and time plus `checkAfterHours`, on the
+ * wall clock of the schedule's time zone (so it may be a later day of the month).
+ */
+export function deliveryCheckTime(s: Pick<ScheduleSettings, 'dayOfMonth' | 'hour' | 'minute' | 'checkAfterHours'>): {
+  dayOfMonth: number;
+  hour: number;
+  minute: number;
+} {
+  const hours = s.hour + s.checkAfterHours;
+  return { dayOfMonth: s.dayOfMonth + Math.floor(hours / 24), hour: hours % 24, minute: s.minute };
+}
 
 const domain = z
   .string()

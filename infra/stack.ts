@@ -24,7 +24,9 @@ export interface ThreeBatchesStackProps extends StackProps {
  * The whole pipeline:
  *   S3 raw incoming/ → SQS (+DLQ) → ingest λ → DynamoDB + curated/receipts
  *   Scheduler (monthly) → compute λ ─(on success)→ report λ (Chromium layer) → reports bucket + SES
- * plus alarms on every dead-letter queue and on function errors.
+ *   Scheduler (run + N hours) → report λ {"check":"delivered"} → ReportMissing metric
+ * plus alarms (DLQs, queue age, batch-item failures, errors, throttles, near-timeout durations,
+ * API 5xx, SES reputation, the delivery check) to an SNS topic, and one dashboard.
  */
 export class ThreeBatchesStack extends Stack {
   readonly storage: Storage;
@@ -63,6 +65,7 @@ export class ThreeBatchesStack extends Stack {
     this.monthly = new MonthlySchedule(this, 'Monthly', {
       settings: settings.schedule,
       target: this.functions.compute,
+      deliveryCheckTarget: this.functions.report,
     });
     this.portal = new PortalApi(this, 'Portal', { projectRoot, config, storage: this.storage });
     this.downloadLinks = new DownloadLinks(this, 'DownloadLinks', {
@@ -73,6 +76,8 @@ export class ThreeBatchesStack extends Stack {
     });
     this.monitoring = new Monitoring(this, 'Monitoring', {
       alarmEmail: settings.alarmEmail,
+      uploadQueue: this.storage.uploadQueue,
+      api: this.portal.api,
       queues: {
         UploadDlq: this.storage.uploadDlq,
         SchedulerDlq: this.monthly.dlq,
@@ -93,7 +98,10 @@ export class ThreeBatchesStack extends Stack {
     out('ReportsBucketName', this.storage.reports.bucketName, 'Bulletin PDFs and rates.json');
     out('TableName', this.storage.table.tableName, 'Single-table ledger / rates / send log');
     out('UploadDlqUrl', this.storage.uploadDlq.queueUrl, 'Uploads the ingest function failed 5 times');
+    out('SchedulerDlqUrl', this.monthly.dlq.queueUrl, 'Monthly runs and delivery checks the scheduler could not invoke');
+    out('AsyncFailureQueueUrl', this.functions.asyncFailureQueue.queueUrl, 'Compute and report invocations that failed after their retries');
     out('AlarmTopicArn', this.monitoring.topic.topicArn, 'Subscribe here for pipeline alarms');
+    out('DashboardUrl', this.monitoring.dashboardUrl, 'The pipeline dashboard (CloudWatch console)');
     out('ComputeFunctionName', this.functions.compute.functionName, 'Invoke asynchronously (--invocation-type Event) with {"month":"YYYY-MM"} to rerun a month; the report follows');
     out('PortalUrl', this.portal.url, 'The upload portal (page, template and API); county clerks open it with their token');
     out('ReportFunctionName', this.functions.report.functionName, 'tb report --stack invokes this to re-render (and resend) a month');

@@ -1,32 +1,36 @@
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
-import { METRICS_NAMESPACE, type MetricName } from '../core/shared/metric-names';
+import { METRIC_NAMESPACE, METRIC_SERVICE, METRIC_UNIT, type MetricName, SERVICE, type Service } from '../core/shared/metric-names';
 import { logSink } from './log';
 
 /**
  * CloudWatch metrics as EMF lines (Powertools Metrics): CloudWatch turns each printed line into
- * data points, no API call and no extra latency. Dimension `service` (POWERTOOLS_SERVICE_NAME);
- * the month goes along as metadata. Locally the EMF lines go to the log sink (pipeline.log), where
- * the tests read them.
+ * data points, no API call and no extra latency. Each metric goes out under the namespace, unit
+ * and `service` dimension the dashboard and alarms read (core/shared/metric-names.ts): one
+ * Metrics per service, so the dimension is right whichever process emits it (the local runtime
+ * runs every stage in one). The month goes along as metadata. Locally the EMF lines go to the log
+ * sink (pipeline.log), where the tests read them.
  */
-const metrics = new Metrics({ namespace: METRICS_NAMESPACE, serviceName: process.env.POWERTOOLS_SERVICE_NAME ?? 'three-batches' });
+const byService = Object.fromEntries(
+  Object.values(SERVICE).map((s) => [s, new Metrics({ namespace: METRIC_NAMESPACE, serviceName: s })]),
+) as Record<Service, Metrics>;
 
-export function countMetric(name: MetricName, value = 1, meta: Record<string, string> = {}): void {
-  metrics.addMetric(name, MetricUnit.Count, value);
+const UNIT = { Count: MetricUnit.Count, Seconds: MetricUnit.Seconds } as const;
+
+export function recordMetric(name: MetricName, value: number, meta: Record<string, string> = {}): void {
+  const metrics = byService[METRIC_SERVICE[name]];
+  metrics.addMetric(name, UNIT[METRIC_UNIT[name]], value);
   for (const [k, v] of Object.entries(meta)) metrics.addMetadata(k, v);
 }
 
-export function secondsMetric(name: MetricName, seconds: number): void {
-  metrics.addMetric(name, MetricUnit.Seconds, seconds);
-}
-
-/** Writes what was recorded since the last flush (one EMF line), if anything: at the end of every invocation. */
+/** Writes what was recorded since the last flush (one EMF line per service), if anything: at the end of every invocation. */
 export function flushMetrics(): void {
-  if (!metrics.hasStoredMetrics()) return;
   const sink = logSink();
-  if (!sink) {
-    metrics.publishStoredMetrics();
-    return;
+  for (const metrics of Object.values(byService)) {
+    if (!metrics.hasStoredMetrics()) continue;
+    if (!sink) metrics.publishStoredMetrics();
+    else {
+      sink(JSON.stringify(metrics.serializeMetrics()));
+      metrics.clearMetrics();
+    }
   }
-  sink(JSON.stringify(metrics.serializeMetrics()));
-  metrics.clearMetrics();
 }

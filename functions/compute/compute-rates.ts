@@ -1,5 +1,5 @@
 import { logEvent } from '../adapters/log';
-import { countMetric } from '../adapters/metrics';
+import { recordMetric } from '../adapters/metrics';
 import { METRIC } from '../core/shared/metric-names';
 import type { MonthLedger } from '../core/ledger/ledger-row';
 import { computeMonth } from '../core/metrics/compute-month';
@@ -58,7 +58,7 @@ export function createCompute(deps: ComputeDeps) {
     await deps.repo.putRates(doc);
     if (deps.curated) await writeCuratedMonth(deps.curated, month, ledger, uploadIds);
     const province = doc.units.find((u) => u.level === 'province')!;
-    countMetric(METRIC.RatesComputed, doc.units.length, { month });
+    recordMetric(METRIC.RatesComputed, 1, { month });
     logEvent('computed', { month, key, units: doc.units.length, unreported: doc.unreported.length });
     return {
       month,

@@ -22,6 +22,8 @@ export interface ObjectStore {
   getJson<T>(bucket: string, key: string): Promise<T>;
   put(bucket: string, key: string, body: Uint8Array | string, contentType: string): Promise<void>;
   putJson(bucket: string, key: string, value: unknown): Promise<void>;
+  /** Whether the object exists (a HEAD: nothing downloaded). */
+  exists(bucket: string, key: string): Promise<boolean>;
 }
 
 /** Ingest's view of the table: receipts, snapshots, the CURRENT pointers. */

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { logEvent, withLogKeys } from '../adapters/log';
-import { countMetric } from '../adapters/metrics';
+import { recordMetric } from '../adapters/metrics';
 import { METRIC } from '../core/shared/metric-names';
 import { type IngestLimits, type UploadCheck, checkSize, checkUpload, rejectUpload } from '../core/ingest/check-upload';
 import { type Receipt, buildReceipt, listsAreCut, supersede } from '../core/ingest/receipt';
@@ -56,12 +56,13 @@ export function createIngest(deps: IngestDeps) {
       } catch (err) {
         const where = current ? { ...uploadKeys(current), key: current.key } : {};
         logEvent('ingest failed', { ...where, messageId: message.messageId, error: err as Error }, 'error');
-        countMetric(METRIC.UploadsFailed, 1, current ? { key: current.key } : {});
+        recordMetric(METRIC.UploadsFailed, 1, current ? { key: current.key } : {});
         if (!message.messageId) throw err;
         failures.push({ itemIdentifier: message.messageId });
       }
     }
-    if (failures.length) countMetric(METRIC.IngestBatchItemFailures, failures.length);
+    // 0 too: the alarm sees the function is running (and how often it fails).
+    recordMetric(METRIC.IngestBatchItemFailures, failures.length);
     return { batchItemFailures: failures, receipts };
   };
 }
@@ -75,10 +76,10 @@ function uploadKeys(e: S3ObjectEvent): Record<string, string | null> {
 function countUpload(r: Receipt): void {
   // Metadata is per EMF line (one invocation: one upload, the queue's batch size), so the month only.
   const meta = { month: r.month ?? 'invalid' };
-  if (r.status === 'rejected') countMetric(METRIC.UploadsRejected, 1, meta);
+  if (r.status === 'rejected') recordMetric(METRIC.UploadsRejected, 1, meta);
   else {
-    countMetric(METRIC.UploadsAccepted, 1, meta);
-    countMetric(METRIC.RowsIngested, r.counts.projects, meta);
+    recordMetric(METRIC.UploadsAccepted, 1, meta);
+    recordMetric(METRIC.RowsIngested, r.counts.projects, meta);
   }
 }
 

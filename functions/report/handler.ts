@@ -8,12 +8,27 @@ import { lambdaHandler } from '../adapters/lambda';
 import { buildMimeMessage, mailerFromEnv } from '../adapters/mail/mailer';
 import { ChromiumRenderer } from '../adapters/render/pdf-renderer';
 import { handlebarsTemplates } from '../adapters/render/templates';
+import { type DeliveryCheckEvent, type DeliveryVerdict, isDeliveryCheck } from '../core/delivery/delivery-check';
+import { createDeliveryCheck } from './check-delivered';
 import { type ReportEvent, type ReportRefused, type ReportResult, ReportRefusedError, createReport } from './report-month';
 
 /** compute's result (Lambda destination) or `tb report --stack` → render and mail the month. */
 let report: ReturnType<typeof createReport> | undefined;
+let check: ReturnType<typeof createDeliveryCheck> | undefined;
 
-export const handler = lambdaHandler(async (event: ReportEvent): Promise<ReportResult | ReportRefused> => {
+export const handler = lambdaHandler(async (event: ReportEvent | DeliveryCheckEvent): Promise<ReportResult | ReportRefused | DeliveryVerdict> => {
+  // The scheduled delivery check (infra/schedule.ts): reads, renders and mails nothing.
+  if (isDeliveryCheck(event)) {
+    const env = readEnv(['table', 'reportsBucket']);
+    check ??= createDeliveryCheck({
+      store: new S3ObjectStore(makeS3Client()),
+      sendLog: new LedgerRepository(makeDocClient(), env.table),
+      config: configFromEnv(),
+      reportsBucket: env.reportsBucket,
+      now: () => new Date(),
+    });
+    return check(event);
+  }
   if (!report) {
     const env = readEnv(['table', 'reportsBucket']);
     const s3 = makeS3Client();

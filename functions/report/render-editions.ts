@@ -1,4 +1,4 @@
-import { secondsMetric } from '../adapters/metrics';
+import { recordMetric } from '../adapters/metrics';
 import type { BulletinModel } from '../core/bulletin/view-model';
 import { METRIC } from '../core/shared/metric-names';
 import type { BulletinTemplates, ObjectStore, PdfRenderer } from '../core/ports';
@@ -31,7 +31,7 @@ export function renderEditions(deps: RenderDeps, month: string, models: readonly
       const html = await deps.templates.bulletinHtml(model);
       const started = performance.now();
       const pdf = await renderer.render(html, { footer: model.footer });
-      secondsMetric(METRIC.PdfRenderSeconds, (performance.now() - started) / 1000);
+      recordMetric(METRIC.PdfRenderSeconds, (performance.now() - started) / 1000);
       const keys = objectKeys.bulletin(month, model.editionKey);
       await deps.store.put(deps.reportsBucket, keys.pdf, pdf, 'application/pdf');
       await deps.store.put(deps.reportsBucket, keys.html, html, 'text/html; charset=utf-8');

@@ -1,5 +1,5 @@
 import { logEvent } from '../adapters/log';
-import { countMetric } from '../adapters/metrics';
+import { recordMetric } from '../adapters/metrics';
 import { METRIC } from '../core/shared/metric-names';
 import { buildEditions } from '../core/bulletin/editions';
 import { type PublishRefusal, publishRefusal } from '../core/bulletin/publishable';
@@ -131,13 +131,13 @@ export function createReport(deps: ReportDeps) {
 /** The run's figures for the dashboard: PDFs, mails by outcome, and whether the month went out. */
 function countReported(month: string, pdfs: number, mails: SentMail[], sending: boolean): void {
   const meta = { month };
-  countMetric(METRIC.PdfsRendered, pdfs, meta);
+  recordMetric(METRIC.PdfsRendered, pdfs, meta);
   const by = (s: SentMail['status']) => mails.filter((m) => m.status === s).length;
-  countMetric(METRIC.MailsSent, by('sent'), meta);
-  countMetric(METRIC.MailsSkipped, by('skipped'), meta);
-  countMetric(METRIC.MailsFailed, by('failed'), meta);
-  countMetric(METRIC.MailsLinked, mails.filter((m) => m.status === 'sent' && m.delivery === 'link').length, meta);
-  if (sending && by('failed') === 0) countMetric(METRIC.ReportDelivered, 1, meta);
+  recordMetric(METRIC.MailsSent, by('sent'), meta);
+  recordMetric(METRIC.MailsSkipped, by('skipped'), meta);
+  recordMetric(METRIC.MailsFailed, by('failed'), meta);
+  recordMetric(METRIC.MailsLinked, mails.filter((m) => m.status === 'sent' && m.delivery === 'link').length, meta);
+  if (sending && by('failed') === 0) recordMetric(METRIC.ReportDelivered, 1, meta);
 }
 
 /** Last month's rates.json, for rank moves; none in the first month (or if it cannot be read). */

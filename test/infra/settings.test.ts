@@ -11,7 +11,7 @@ import { parseConfig } from '../../functions/core/shared/config';
 import { collectPackageClosure } from '../../infra/chromium-layer';
 import { reportAssetCommands } from '../../infra/bundling';
 import { BULLETIN_FACES, fontSubsets } from '../../functions/adapters/render/fonts';
-import { loadPipelineConfig, REPO_ROOT, resolveSettings, senderDomain, type Settings } from '../../infra/settings';
+import { deliveryCheckTime, loadPipelineConfig, REPO_ROOT, resolveSettings, senderDomain, type Settings } from '../../infra/settings';
 import { ThreeBatchesStack } from '../../infra/stack';
 
 const cdkContext = JSON.parse(readFileSync(path.join(REPO_ROOT, 'cdk.json'), 'utf8')).context as Record<string, unknown>;
@@ -30,7 +30,7 @@ describe('context settings', () => {
   it('cdk.json carries the documented defaults', () => {
     const s = resolveSettings(ctx(cdkContext));
     expect(s).toEqual({
-      schedule: { dayOfMonth: 5, hour: 9, minute: 0, timezone: 'Asia/Shanghai', enabled: true },
+      schedule: { dayOfMonth: 5, hour: 9, minute: 0, timezone: 'Asia/Shanghai', enabled: true, checkAfterHours: 6 },
       sesIdentity: 'example.gov.cn',
       alarmEmail: undefined,
       configFile: 'tb.config.json',
@@ -48,7 +48,7 @@ describe('context settings', () => {
     const s = resolveSettings(
       ctx({ schedule: '{"dayOfMonth":"3","hour":"7"}', alarmEmail: 'ops@example.gov.cn', nag: 'true' }),
     );
-    expect(s.schedule).toEqual({ dayOfMonth: 3, hour: 7, minute: 0, timezone: 'Asia/Shanghai', enabled: true });
+    expect(s.schedule).toEqual({ dayOfMonth: 3, hour: 7, minute: 0, timezone: 'Asia/Shanghai', enabled: true, checkAfterHours: 6 });
     expect(s.alarmEmail).toBe('ops@example.gov.cn');
     expect(s.nag).toBe(true);
   });
@@ -57,11 +57,22 @@ describe('context settings', () => {
     [{ schedule: { dayOfMonth: 31 } }, 'schedule.dayOfMonth'],
     [{ schedule: { hour: 24 } }, 'schedule.hour'],
     [{ schedule: { timezone: 'Mars/Olympus' } }, 'schedule.timezone'],
+    [{ schedule: { checkAfterHours: 0 } }, 'schedule.checkAfterHours'],
+    [{ schedule: { checkAfterHours: 73 } }, 'schedule.checkAfterHours'],
+    // day 28 20:00 + 6 h is day 29, which February lacks
+    [{ schedule: { dayOfMonth: 28, hour: 20 } }, 'schedule.checkAfterHours'],
     [{ sesIdentity: 'not a domain' }, 'sesIdentity'],
     [{ alarmEmail: 'nobody' }, 'alarmEmail'],
     [{ stackName: '1bad' }, 'stackName'],
   ])('rejects %j', (values, field) => {
     expect(() => resolveSettings(ctx(values))).toThrow(field);
+  });
+
+  it('puts the delivery check checkAfterHours after the run, on a later day past midnight', () => {
+    expect(deliveryCheckTime({ dayOfMonth: 5, hour: 9, minute: 0, checkAfterHours: 6 })).toEqual({ dayOfMonth: 5, hour: 15, minute: 0 });
+    expect(deliveryCheckTime({ dayOfMonth: 5, hour: 20, minute: 30, checkAfterHours: 6 })).toEqual({ dayOfMonth: 6, hour: 2, minute: 30 });
+    expect(deliveryCheckTime({ dayOfMonth: 1, hour: 0, minute: 0, checkAfterHours: 72 })).toEqual({ dayOfMonth: 4, hour: 0, minute: 0 });
+    expect(resolveSettings(ctx({ schedule: { dayOfMonth: 28, hour: 17 } })).schedule.checkAfterHours).toBe(6);
   });
 
   it('loads tb.config.json through parseConfig and rejects a bad file', () => {
@@ -97,12 +108,18 @@ describe('stack variants from context', () => {
     template.hasResourceProperties('AWS::SNS::Subscription', { Protocol: 'email', Endpoint: 'ops@example.gov.cn' });
   });
 
-  it('follows the schedule context (day, time, zone, enabled)', () => {
-    const { template } = variant({ schedule: { dayOfMonth: 2, hour: 18, minute: 30, timezone: 'Asia/Urumqi', enabled: false } });
+  it('follows the schedule context (day, time, zone, enabled), and so does the delivery check', () => {
+    const { template } = variant({ schedule: { dayOfMonth: 2, hour: 18, minute: 30, timezone: 'Asia/Urumqi', enabled: false, checkAfterHours: 8 } });
     template.hasResourceProperties('AWS::Scheduler::Schedule', {
       ScheduleExpression: 'cron(30 18 2 * ? *)',
       ScheduleExpressionTimezone: 'Asia/Urumqi',
       State: 'DISABLED',
+    });
+    template.hasResourceProperties('AWS::Scheduler::Schedule', {
+      ScheduleExpression: 'cron(30 2 3 * ? *)',
+      ScheduleExpressionTimezone: 'Asia/Urumqi',
+      State: 'DISABLED',
+      Target: Match.objectLike({ Input: Match.stringLikeRegexp('"check":"delivered"') }),
     });
   });
 

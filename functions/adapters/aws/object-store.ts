@@ -1,4 +1,4 @@
-import { GetObjectCommand, ListObjectsV2Command, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import { GetObjectCommand, HeadObjectCommand, ListObjectsV2Command, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import type { ObjectStore } from '../../core/ports';
 
 /** The S3 operations the stages need (core/ports.ts), nothing more. */
@@ -27,6 +27,18 @@ export class S3ObjectStore implements ObjectStore {
 
   async putJson(bucket: string, key: string, value: unknown): Promise<void> {
     await this.put(bucket, key, JSON.stringify(value, null, 2), 'application/json; charset=utf-8');
+  }
+
+  async exists(bucket: string, key: string): Promise<boolean> {
+    try {
+      await this.s3.send(new HeadObjectCommand({ Bucket: bucket, Key: key }));
+      return true;
+    } catch (e) {
+      // A HEAD has no body: a missing object is the 404 itself (NotFound), or NoSuchKey.
+      const err = e as { name?: string; $metadata?: { httpStatusCode?: number } };
+      if (err.name === 'NotFound' || err.name === 'NoSuchKey' || err.$metadata?.httpStatusCode === 404) return false;
+      throw e;
+    }
   }
 
   async list(bucket: string, prefix: string): Promise<string[]> {
