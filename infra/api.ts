@@ -78,6 +78,7 @@ export class PortalApi extends Construct {
 
     // ---- the function (with HandlerLogs and HandlerRole beside it, as deployed) ----
     this.handler = new PipelineFunction(this, 'Handler', {
+      service: 'api',
       projectRoot,
       entry: 'functions/api/handler.ts',
       memorySize: 512,

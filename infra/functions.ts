@@ -76,6 +76,7 @@ export class PipelineFunctions extends Construct {
 
     // ---- ingest: SQS (S3 incoming/ notifications) → parse, validate, store, receipt ----
     this.ingest = fn('Ingest', {
+      service: 'ingest',
       entry: 'functions/ingest/handler.ts',
       memorySize: 1024,
       timeout: INGEST_TIMEOUT,
@@ -96,6 +97,7 @@ export class PipelineFunctions extends Construct {
 
     // ---- compute: scheduler → rates for the month; on success → report ----
     this.compute = fn('Compute', {
+      service: 'compute',
       entry: 'functions/compute/handler.ts',
       memorySize: 1024,
       timeout: Duration.minutes(5),
@@ -106,6 +108,7 @@ export class PipelineFunctions extends Construct {
     // ---- report: Handlebars → HTML → Chromium → PDF → S3 → SES ----
     this.chromiumLayer = new ChromiumLayer(this, 'ChromiumLayer', { projectRoot }).layer;
     this.report = fn('Report', {
+      service: 'report',
       entry: 'functions/report/handler.ts',
       memorySize: 2048,
       timeout: Duration.minutes(10),

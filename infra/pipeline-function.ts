@@ -1,7 +1,8 @@
 import path from 'node:path';
 import type { Duration, Size } from 'aws-cdk-lib';
 import { Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
-import { ApplicationLogLevel, Architecture, type ILayerVersion, LoggingFormat, Runtime, SystemLogLevel } from 'aws-cdk-lib/aws-lambda';
+import { ApplicationLogLevel, Architecture, type ILayerVersion, LoggingFormat, Runtime, SystemLogLevel, Tracing } from 'aws-cdk-lib/aws-lambda';
+import { METRIC_NAMESPACE, type Service } from '../functions/core/shared/metric-names';
 import { type BundlingOptions, NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import type { Construct } from 'constructs';
 import { type AfterBundling, afterBundlingOnly, BASE_BUNDLING } from './bundling';
@@ -13,6 +14,11 @@ export interface PipelineFunctionProps {
   projectRoot: string;
   /** The handler's source file, relative to `projectRoot`; it exports `handler`. Required. */
   entry: string;
+  /**
+   * The function's role: Powertools' service name, so its logs say which function wrote them and
+   * its metrics carry the `service` dimension the dashboard reads (core/shared/metric-names.ts). Required.
+   */
+  service: Service;
   /** The function's description (Lambda console). Required. */
   description: string;
   /** Memory in MB (Lambda gives CPU in proportion). Required. */
@@ -41,6 +47,11 @@ export interface PipelineFunctionProps {
   afterBundling?: AfterBundling;
   /** Description of the execution role. Default: `three-batches {id in lower case} function`. */
   roleDescription?: string;
+}
+
+/** Powertools' settings, the same for every function but its service (appended: deployed variables keep their order). */
+export function powertoolsEnvironment(service: Service): Record<string, string> {
+  return { POWERTOOLS_SERVICE_NAME: service, POWERTOOLS_METRICS_NAMESPACE: METRIC_NAMESPACE };
 }
 
 /**
@@ -88,10 +99,15 @@ export class PipelineFunction extends NodejsFunction {
       applicationLogLevelV2: ApplicationLogLevel.INFO,
       systemLogLevelV2: SystemLogLevel.WARN,
       layers: props.layers,
-      environment: { ...props.commonEnvironment, ...props.environment },
+      environment: { ...props.commonEnvironment, ...props.environment, ...powertoolsEnvironment(props.service) },
+      // X-Ray: the Tracer (adapters/aws/clients.ts) adds a subsegment per AWS SDK call.
+      tracing: Tracing.ACTIVE,
       bundling: { ...BASE_BUNDLING, ...props.bundling, ...(afterBundling && { commandHooks: afterBundlingOnly(afterBundling) }) },
     });
     this.executionRole = role;
+    // Tracing adds xray:PutTraceSegments/PutTelemetryRecords on "*" to the role: X-Ray has no
+    // resource-level permissions for them.
+    ack(role, 'AwsSolutions-IAM5[Resource::*]', 'X-Ray PutTraceSegments and PutTelemetryRecords support no resource-level permissions; the statement CDK adds for active tracing grants only those two actions.');
     // The runtime is pinned here, so its cdk-nag finding is acknowledged here.
     ack(
       this,

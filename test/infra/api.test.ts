@@ -125,12 +125,12 @@ describe('the function', () => {
   it('is Node.js 22 with the table, the raw bucket and the page folder', () => {
     const fn = s.resources[idOf(s.portal.handler)]!;
     expect(fn.Properties).toMatchObject({ Runtime: 'nodejs22.x', Architectures: ['arm64'], Timeout: 15 });
-    expect(Object.keys(fn.Properties!.Environment.Variables).sort()).toEqual(['NODE_OPTIONS', 'RAW_BUCKET', 'TABLE_NAME', 'TB_CONFIG', 'TB_WEB_DIR']);
+    expect(Object.keys(fn.Properties!.Environment.Variables).sort()).toEqual(['NODE_OPTIONS', 'POWERTOOLS_METRICS_NAMESPACE', 'POWERTOOLS_SERVICE_NAME', 'RAW_BUCKET', 'TABLE_NAME', 'TB_CONFIG', 'TB_WEB_DIR']);
     expect(fn.Properties!.Environment.Variables.TB_WEB_DIR).toBe('/var/task/web');
   });
 
   it('may presign only under incoming/, list only incoming/, read the table; nothing else', () => {
-    const st = roleStatements().filter((x) => !actions(x).some((a) => a.startsWith('logs:')));
+    const st = roleStatements().filter((x) => !actions(x).some((a) => a.startsWith('logs:') || a.startsWith('xray:')));
     const rawArn = arn(idOf(s.storage.raw));
     expect(st.map((x) => ({ sid: x.Sid, actions: [...actions(x)].sort(), resources: resourcesOf(x), condition: x.Condition }))).toEqual([
       { sid: 'SignUploads', actions: ['s3:PutObject'], resources: [{ 'Fn::Join': ['', [rawArn, `/${PREFIX.incoming}*`]] }], condition: undefined },

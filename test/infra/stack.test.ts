@@ -235,6 +235,15 @@ describe('functions', () => {
     expect(report.EphemeralStorage.Size).toBeGreaterThanOrEqual(1024);
   });
 
+  it('traces every function (X-Ray) and gives each its Powertools service and metrics namespace', () => {
+    const fns = { ingest: stack.functions.ingest, compute: stack.functions.compute, report: stack.functions.report, api: stack.portal.handler };
+    for (const [service, fn] of Object.entries(fns)) {
+      const p = resources[logicalIdOf(fn)]!.Properties!;
+      expect(p.TracingConfig).toEqual({ Mode: 'Active' });
+      expect(p.Environment.Variables).toMatchObject({ POWERTOOLS_SERVICE_NAME: service, POWERTOOLS_METRICS_NAMESPACE: 'ThreeBatches' });
+    }
+  });
+
   it('gives every function the table, bucket names, config and source maps', () => {
     for (const fn of [stack.functions.ingest, stack.functions.compute, stack.functions.report]) {
       const vars = resources[logicalIdOf(fn)]!.Properties!.Environment.Variables;
@@ -410,7 +419,9 @@ describe('least privilege', () => {
     }
     for (const [, p] of ofType('AWS::IAM::Policy')) {
       for (const s of p.Properties!.PolicyDocument.Statement as Statement[]) {
-        expect(resourcesOf(s)).not.toContain('*');
+        // Except X-Ray's two actions, which have no resource-level permissions (tracing).
+        if (resourcesOf(s).includes('*')) expect([...actions(s)].sort()).toEqual(['xray:PutTelemetryRecords', 'xray:PutTraceSegments']);
+        else expect(resourcesOf(s)).not.toContain('*');
         expect(actions(s).some((a) => a === '*' || a.endsWith(':*'))).toBe(false);
       }
     }
