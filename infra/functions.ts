@@ -16,7 +16,7 @@ import {
   SOURCE_MAPS_ENV,
 } from './bundling';
 import { ChromiumLayer, CHROMIUM_PACKAGE } from './chromium-layer';
-import type { Mail } from './mail';
+import type { MailTransport } from './mail';
 import { PipelineFunction, type PipelineFunctionProps } from './pipeline-function';
 import { deadLetterQueue, objectsArn } from './resources';
 import { INGEST_TIMEOUT, type Storage } from './storage';
@@ -31,8 +31,8 @@ export interface PipelineFunctionsProps {
   config: Config;
   /** The buckets, the table and the upload queue the functions work on. Required. */
   storage: Storage;
-  /** SES identity and configuration set the report function sends through. Required. */
-  mail: Mail;
+  /** How the report function mails the bulletin (SES or SMTP): its variables and grants. Required. */
+  mail: MailTransport;
 }
 
 /** The three handlers, their roles (least privilege, no managed policies) and the wiring between them. */
@@ -105,7 +105,7 @@ export class PipelineFunctions extends Construct {
       afterBundling: (inputDir, outputDir) => parquetWasmCommands(projectRoot, inputDir, outputDir),
     });
 
-    // ---- report: Handlebars → HTML → Chromium → PDF → S3 → SES ----
+    // ---- report: Handlebars → HTML → Chromium → PDF → S3 → SES or SMTP ----
     this.chromiumLayer = new ChromiumLayer(this, 'ChromiumLayer', { projectRoot }).layer;
     this.report = fn('Report', {
       service: 'report',
@@ -119,11 +119,11 @@ export class PipelineFunctions extends Construct {
       // retries); each mail is also claimed in the send log, so even overlapping runs send once.
       reservedConcurrentExecutions: 1,
       layers: [this.chromiumLayer],
-      description: 'Renders the monthly bulletin PDFs and mails them (SES)',
+      description: `Renders the monthly bulletin PDFs and mails them (${mail.kind.toUpperCase()})`,
       environment: {
         [ENV.templatesDir]: LAMBDA_TEMPLATES_DIR,
         [ENV.fontsDir]: LAMBDA_FONTS_DIR,
-        [ENV.sesConfigurationSet]: mail.configurationSet.configurationSetName,
+        ...mail.environment,
       },
       // Provided by the Chromium layer (/opt/nodejs/node_modules).
       bundling: { externalModules: [CHROMIUM_PACKAGE] },

@@ -12,14 +12,16 @@ import { type Config, parseConfig } from '../functions/core/shared/config';
  * | context key   | default                                                        |
  * |---------------|----------------------------------------------------------------|
  * | `schedule`    | `{ dayOfMonth: 5, hour: 9, minute: 0, timezone: "Asia/Shanghai", enabled: true, checkAfterHours: 6 }` |
- * | `sesIdentity` | `example.gov.cn` (SES domain identity the bulletin is sent from) |
+ * | `mailTransport` | `ses` (SES v2), or `smtp` (the province's own mail server, `smtp` below) |
+ * | `sesIdentity` | `example.gov.cn` (SES domain identity the bulletin is sent from; `ses` only) |
+ * | `smtp`        | unset; required with `mailTransport=smtp`: `{ host, port?, secure?, secretArn? }` (`SmtpSettingsSchema`) |
  * | `alarmEmail`  | unset (alarms go to the SNS topic only)                         |
  * | `configFile`  | `tb.config.json` (relative to the repository root)             |
  * | `stackName`   | `ThreeBatches`                                                 |
  * | `nag`         | `false` (run cdk-nag's AwsSolutions pack during `cdk synth`)   |
  *
  * `-c schedule='{"dayOfMonth":3}'` replaces the whole object on the CLI; missing fields fall back
- * to the defaults above.
+ * to the defaults above. Likewise `-c mailTransport=smtp -c smtp='{"host":"smtp.example.gov.cn"}'`.
  */
 
 /** Repository root (the folder holding `cdk.json`, `package.json`, `functions/`, `templates/`). */
@@ -79,9 +81,61 @@ const domain = z
   .string()
   .regex(/^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/i, 'not a domain name');
 
+const ipv4 = z.string().ip({ version: 'v4' });
+
+/** A complete Secrets Manager ARN, with the 6-character suffix Secrets Manager adds (any partition, e.g. aws-cn). */
+const secretArn = z
+  .string()
+  .regex(
+    /^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:\d{12}:secret:[A-Za-z0-9/_+=.@-]+-[A-Za-z0-9]{6}$/,
+    'not the complete ARN of a Secrets Manager secret (arn:…:secretsmanager:REGION:ACCOUNT:secret:NAME-XXXXXX)',
+  );
+
+/**
+ * The SMTP server of `mailTransport=smtp`. Credentials never go in the context (it is in the
+ * repository and in the template): they are `{"username","password"}` in a Secrets Manager secret.
+ * `-c smtp=smtp.example.gov.cn` (just the host) takes the defaults for the rest.
+ */
+const SMTP_KEYS = ['host', 'port', 'secure', 'secretArn'];
+export const SmtpSettingsSchema = z.preprocess(
+  (v) => (typeof v === 'string' ? { host: v.trim() } : v),
+  z
+    .object({
+      host: z.string().refine((h) => domain.safeParse(h).success || ipv4.safeParse(h).success, 'not a host name or IPv4 address'),
+      /** Default 465 with `secure`, else 587. */
+      port: int(1, 65535).optional(),
+      /** `true`: TLS from the first byte (SMTPS, port 465); `false`: STARTTLS, required (a password never goes in clear). */
+      secure: bool.default(true),
+      /** An existing secret holding `{"username","password"}`; unset: the stack creates one for ops to fill. */
+      secretArn: secretArn.optional(),
+    })
+    .passthrough()
+    .superRefine((s, ctx) => {
+      for (const key of Object.keys(s).filter((k) => !SMTP_KEYS.includes(k))) {
+        ctx.addIssue({
+          code: z.ZodIssueCode.custom,
+          path: [key],
+          message: /user|pass|auth|cred/i.test(key)
+            ? 'credentials do not go in the CDK context: put {"username","password"} in the Secrets Manager secret (README "Mail transport")'
+            : `unknown key (expected ${SMTP_KEYS.join(', ')})`,
+        });
+      }
+    })
+    .transform(({ host, port, secure, secretArn }) => ({
+      host,
+      port: port ?? (secure ? 465 : 587),
+      secure,
+      ...(secretArn ? { secretArn } : {}),
+    })),
+);
+
 export const SettingsSchema = z.object({
   schedule: ScheduleSettingsSchema.default({}),
+  mailTransport: z
+    .preprocess((v) => (typeof v === 'string' ? v.trim().toLowerCase() : v), z.enum(['ses', 'smtp'], { errorMap: () => ({ message: 'expected ses or smtp' }) }))
+    .default('ses'),
   sesIdentity: domain.default('example.gov.cn'),
+  smtp: SmtpSettingsSchema.optional(),
   alarmEmail: z
     .string()
     .email()
@@ -93,12 +147,24 @@ export const SettingsSchema = z.object({
     .regex(/^[A-Za-z][A-Za-z0-9-]{0,127}$/, 'not a CloudFormation stack name')
     .default('ThreeBatches'),
   nag: bool.default(false),
+}).superRefine((s, ctx) => {
+  if (s.mailTransport === 'smtp' && !s.smtp) {
+    ctx.addIssue({
+      code: z.ZodIssueCode.custom,
+      path: ['smtp'],
+      message: 'required with mailTransport=smtp, e.g. -c smtp=\'{"host":"smtp.example.gov.cn","port":465,"secure":true}\'',
+    });
+  }
+  if (s.mailTransport === 'ses' && s.smtp) {
+    ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['smtp'], message: 'given, but mailTransport is ses: add -c mailTransport=smtp to mail through it, or drop smtp' });
+  }
 });
 
 export type ScheduleSettings = z.infer<typeof ScheduleSettingsSchema>;
+export type SmtpSettings = z.infer<typeof SmtpSettingsSchema>;
 export type Settings = z.infer<typeof SettingsSchema>;
 
-export const CONTEXT_KEYS = ['schedule', 'sesIdentity', 'alarmEmail', 'configFile', 'stackName', 'nag'] as const;
+export const CONTEXT_KEYS = ['schedule', 'mailTransport', 'sesIdentity', 'smtp', 'alarmEmail', 'configFile', 'stackName', 'nag'] as const;
 
 /** JSON objects given with `-c key='{"a":1}'` arrive as strings. */
 function decode(value: unknown): unknown {

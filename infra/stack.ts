@@ -4,7 +4,7 @@ import type { Config } from '../functions/core/shared/config';
 import { PortalApi } from './api';
 import { DownloadLinks } from './download-links';
 import { PipelineFunctions } from './functions';
-import { Mail } from './mail';
+import { SesMail, SmtpMail } from './mail';
 import { Monitoring } from './monitoring';
 import { applyNagSuppressions } from './nag';
 import { MonthlySchedule } from './schedule';
@@ -23,14 +23,15 @@ export interface ThreeBatchesStackProps extends StackProps {
 /**
  * The whole pipeline:
  *   S3 raw incoming/ → SQS (+DLQ) → ingest λ → DynamoDB + curated/receipts
- *   Scheduler (monthly) → compute λ ─(on success)→ report λ (Chromium layer) → reports bucket + SES
+ *   Scheduler (monthly) → compute λ ─(on success)→ report λ (Chromium layer) → reports bucket + SES or SMTP
  *   Scheduler (run + N hours) → report λ {"check":"delivered"} → ReportMissing metric
  * plus alarms (DLQs, queue age, batch-item failures, errors, throttles, near-timeout durations,
  * API 5xx, SES reputation, the delivery check) to an SNS topic, and one dashboard.
  */
 export class ThreeBatchesStack extends Stack {
   readonly storage: Storage;
-  readonly mail: Mail;
+  /** How the bulletin is mailed (`mailTransport` context): SES (identity + configuration set) or SMTP (server + account secret). */
+  readonly mail: SesMail | SmtpMail;
   readonly functions: PipelineFunctions;
   readonly monthly: MonthlySchedule;
   readonly monitoring: Monitoring;
@@ -47,7 +48,7 @@ export class ThreeBatchesStack extends Stack {
 
     const from = senderDomain(config.mail.from);
     const identity = settings.sesIdentity.toLowerCase();
-    if (from && from !== identity && !from.endsWith(`.${identity}`)) {
+    if (settings.mailTransport === 'ses' && from && from !== identity && !from.endsWith(`.${identity}`)) {
       Annotations.of(this).addWarningV2(
         'three-batches:sesSenderDomain',
         `mail.from (${config.mail.from}) is not in the SES identity domain ${settings.sesIdentity}: SES will refuse to send.`,
@@ -55,7 +56,11 @@ export class ThreeBatchesStack extends Stack {
     }
 
     this.storage = new Storage(this, 'Storage');
-    this.mail = new Mail(this, 'Mail', { domain: settings.sesIdentity });
+    // SES resources only when mailing through SES; in SMTP mode the stack has none.
+    this.mail =
+      settings.mailTransport === 'smtp' && settings.smtp
+        ? new SmtpMail(this, 'Smtp', { smtp: settings.smtp })
+        : new SesMail(this, 'Mail', { domain: settings.sesIdentity });
     this.functions = new PipelineFunctions(this, 'Functions', {
       projectRoot,
       config,
@@ -105,10 +110,15 @@ export class ThreeBatchesStack extends Stack {
     out('ComputeFunctionName', this.functions.compute.functionName, 'Invoke asynchronously (--invocation-type Event) with {"month":"YYYY-MM"} to rerun a month; the report follows');
     out('PortalUrl', this.portal.url, 'The upload portal (page, template and API); county clerks open it with their token');
     out('ReportFunctionName', this.functions.report.functionName, 'tb report --stack invokes this to re-render (and resend) a month');
-    out('SesConfigurationSetName', this.mail.configurationSet.configurationSetName, 'SES configuration set');
-    this.mail.identity.dkimRecords.forEach((record, i) => {
-      out(`SesDkimRecord${i + 1}`, Fn.join(' ', [record.name, 'CNAME', record.value]), `DNS record ${i + 1} to verify ${settings.sesIdentity}`);
-    });
+    if (this.mail.kind === 'ses') {
+      out('SesConfigurationSetName', this.mail.configurationSet.configurationSetName, 'SES configuration set');
+      this.mail.identity.dkimRecords.forEach((record, i) => {
+        out(`SesDkimRecord${i + 1}`, Fn.join(' ', [record.name, 'CNAME', record.value]), `DNS record ${i + 1} to verify ${settings.sesIdentity}`);
+      });
+    } else {
+      out('SmtpServer', `${this.mail.host}:${this.mail.port}`, `SMTP server the bulletin is sent through (${this.mail.secure ? 'TLS' : 'STARTTLS'})`);
+      out('SmtpAccountSecretArn', this.mail.secret.secretArn, 'Put the SMTP account here as {"username","password"} (aws secretsmanager put-secret-value)');
+    }
 
     Tags.of(this).add('project', 'three-batches');
     applyNagSuppressions(this);

@@ -23,7 +23,14 @@ export const ENV = {
   parquetWasm: 'TB_PARQUET_WASM',
   /** Mail: `ses`, `outbox` or `smtp` (default: SES in Lambda, else SMTP when SMTP_URL is set, else the outbox). */
   mailTransport: 'MAIL_TRANSPORT',
+  /** SMTP locally: one URL (`smtp://user:pass@host:port`, `smtps://…`). */
   smtpUrl: 'SMTP_URL',
+  /** SMTP in AWS (the CDK's `mailTransport=smtp`): the server, and the secret holding `{"username","password"}`. */
+  smtpHost: 'SMTP_HOST',
+  smtpPort: 'SMTP_PORT',
+  /** `true`: TLS from the first byte (SMTPS); `false`: STARTTLS, required. */
+  smtpSecure: 'SMTP_SECURE',
+  smtpSecretArn: 'SMTP_SECRET_ARN',
   outboxDir: 'TB_OUTBOX_DIR',
   sesConfigurationSet: 'SES_CONFIGURATION_SET',
   /** Report and portal functions in AWS: bulletin download links go through the portal, signed with this secret. */
@@ -49,19 +56,27 @@ const SCHEMA = z.object({
   mailTransport: z.enum(['ses', 'outbox', 'smtp'], { errorMap: () => ({ message: 'unknown MAIL_TRANSPORT (expected ses, outbox or smtp)' }) }).optional(),
   portalUrl: z.string().url().optional(),
   smtpUrl: z.string().url().optional(),
+  smtpPort: z.coerce.number().int().min(1).max(65535).optional(),
+  smtpSecure: z
+    .enum(['true', 'false'], { errorMap: () => ({ message: 'expected true or false' }) })
+    .transform((v) => v === 'true')
+    .optional(),
 });
 
-export type PipelineEnv = { [K in EnvKey]?: string } & { linkTtlHours?: number; mailTransport?: 'ses' | 'outbox' | 'smtp' };
+/** The variables that are not plain text once read. */
+type Typed = { linkTtlHours?: number; mailTransport?: 'ses' | 'outbox' | 'smtp'; smtpPort?: number; smtpSecure?: boolean };
+type TextKey = Exclude<EnvKey, keyof Typed>;
+export type PipelineEnv = { [K in TextKey]?: string } & Typed;
 
 /**
  * The pipeline's environment, validated: `required` names what this function cannot run without
  * (a clear error at cold start instead of an `undefined` bucket at the first request).
  */
-export function readEnv<K extends EnvKey>(required: readonly K[] = [], source: NodeJS.ProcessEnv = process.env): PipelineEnv & { [P in K]: string } {
+export function readEnv<K extends TextKey = never>(required: readonly K[] = [], source: NodeJS.ProcessEnv = process.env): PipelineEnv & { [P in K]: string } {
   const raw = Object.fromEntries(
     Object.entries(ENV).map(([k, name]) => {
       const v = source[name];
-      return [k, v === undefined || v.trim() === '' ? undefined : k === 'mailTransport' ? v.trim().toLowerCase() : v];
+      return [k, v === undefined || v.trim() === '' ? undefined : k === 'mailTransport' || k === 'smtpSecure' ? v.trim().toLowerCase() : v];
     }),
   );
   const parsed = SCHEMA.safeParse(raw);

@@ -31,6 +31,7 @@ describe('context settings', () => {
     const s = resolveSettings(ctx(cdkContext));
     expect(s).toEqual({
       schedule: { dayOfMonth: 5, hour: 9, minute: 0, timezone: 'Asia/Shanghai', enabled: true, checkAfterHours: 6 },
+      mailTransport: 'ses',
       sesIdentity: 'example.gov.cn',
       alarmEmail: undefined,
       configFile: 'tb.config.json',
@@ -64,6 +65,17 @@ describe('context settings', () => {
     [{ sesIdentity: 'not a domain' }, 'sesIdentity'],
     [{ alarmEmail: 'nobody' }, 'alarmEmail'],
     [{ stackName: '1bad' }, 'stackName'],
+    [{ mailTransport: 'pigeon' }, 'mailTransport: expected ses or smtp'],
+    [{ mailTransport: 'smtp' }, 'smtp: required with mailTransport=smtp'],
+    [{ smtp: { host: 'smtp.example.gov.cn' } }, 'smtp: given, but mailTransport is ses'],
+    [{ mailTransport: 'smtp', smtp: { host: 'not a host' } }, 'smtp.host: not a host name or IPv4 address'],
+    [{ mailTransport: 'smtp', smtp: { port: 465 } }, 'smtp.host'],
+    [{ mailTransport: 'smtp', smtp: { host: 'smtp.example.gov.cn', port: 70000 } }, 'smtp.port'],
+    [{ mailTransport: 'smtp', smtp: { host: 'smtp.example.gov.cn', secure: 'yes' } }, 'smtp.secure'],
+    [{ mailTransport: 'smtp', smtp: { host: 'smtp.example.gov.cn', password: 'x' } }, 'smtp.password: credentials do not go in the CDK context'],
+    [{ mailTransport: 'smtp', smtp: { host: 'smtp.example.gov.cn', username: 'x' } }, 'smtp.username: credentials do not go in the CDK context'],
+    [{ mailTransport: 'smtp', smtp: { host: 'smtp.example.gov.cn', tls: true } }, 'smtp.tls: unknown key'],
+    [{ mailTransport: 'smtp', smtp: { host: 'smtp.example.gov.cn', secretArn: 'my-smtp-secret' } }, 'smtp.secretArn: not the complete ARN'],
   ])('rejects %j', (values, field) => {
     expect(() => resolveSettings(ctx(values))).toThrow(field);
   });
@@ -73,6 +85,16 @@ describe('context settings', () => {
     expect(deliveryCheckTime({ dayOfMonth: 5, hour: 20, minute: 30, checkAfterHours: 6 })).toEqual({ dayOfMonth: 6, hour: 2, minute: 30 });
     expect(deliveryCheckTime({ dayOfMonth: 1, hour: 0, minute: 0, checkAfterHours: 72 })).toEqual({ dayOfMonth: 4, hour: 0, minute: 0 });
     expect(resolveSettings(ctx({ schedule: { dayOfMonth: 28, hour: 17 } })).schedule.checkAfterHours).toBe(6);
+  });
+
+  it('reads the SMTP transport from -c strings, with the port following secure', () => {
+    const s = (smtp: unknown, mailTransport = 'SMTP') => resolveSettings(ctx({ mailTransport, smtp })).smtp;
+    expect(resolveSettings(ctx({ mailTransport: 'SMTP', smtp: 'smtp.example.gov.cn' })).mailTransport).toBe('smtp');
+    expect(s('smtp.example.gov.cn')).toEqual({ host: 'smtp.example.gov.cn', port: 465, secure: true });
+    expect(s('{"host":"smtp.example.gov.cn","secure":"false"}')).toEqual({ host: 'smtp.example.gov.cn', port: 587, secure: false });
+    expect(s('{"host":"10.1.2.3","port":"2525","secure":true}')).toEqual({ host: '10.1.2.3', port: 2525, secure: true });
+    const arn = 'arn:aws-cn:secretsmanager:cn-north-1:123456789012:secret:three-batches/smtp-AbC123';
+    expect(s({ host: 'smtp.example.gov.cn', port: 465, secure: true, secretArn: arn })).toEqual({ host: 'smtp.example.gov.cn', port: 465, secure: true, secretArn: arn });
   });
 
   it('loads tb.config.json through parseConfig and rejects a bad file', () => {

@@ -13,6 +13,7 @@ import { ENV } from '../../functions/adapters/env';
 import { BULLETIN_FACES, fontSubsets } from '../../functions/adapters/render/fonts';
 import { PREFIX, TABLE } from '../../functions/core/shared/storage-keys';
 import { loadPipelineConfig, REPO_ROOT, resolveSettings } from '../../infra/settings';
+import { SesMail } from '../../infra/mail';
 import { ThreeBatchesStack } from '../../infra/stack';
 
 /**
@@ -32,6 +33,11 @@ let template: Template;
 let resources: Record<string, Resource>;
 let nag: PolicyValidationPluginReport;
 
+/** cdk.json deploys with SES (`mailTransport` ses); the SMTP variant is in settings.test.ts. */
+const sesMail = (): SesMail => {
+  if (!(stack.mail instanceof SesMail)) throw new Error('expected the SES transport');
+  return stack.mail;
+};
 const ofType = (type: string) => Object.entries(resources).filter(([, r]) => r.Type === type);
 const logicalIdOf = (construct: { node: { defaultChild?: unknown } }) =>
   stack.resolve((construct.node.defaultChild as { logicalId: string }).logicalId) as string;
@@ -253,7 +259,7 @@ describe('functions', () => {
     expect(reportVars).toMatchObject({
       TB_TEMPLATES_DIR: '/var/task/templates',
       TB_FONTS_DIR: '/var/task/fonts',
-      SES_CONFIGURATION_SET: { Ref: logicalIdOf(stack.mail.configurationSet) },
+      SES_CONFIGURATION_SET: { Ref: logicalIdOf(sesMail().configurationSet) },
       LINK_SECRET_ARN: { Ref: logicalIdOf(stack.downloadLinks.secret) },
     });
   });
@@ -404,12 +410,12 @@ describe('least privilege', () => {
     expect(res).toHaveLength(2);
     const rendered = JSON.stringify(res);
     expect(rendered).toContain(`:identity/`);
-    expect(rendered).toContain(JSON.stringify({ Ref: logicalIdOf(stack.mail.identity) }));
+    expect(rendered).toContain(JSON.stringify({ Ref: logicalIdOf(sesMail().identity) }));
     expect(rendered).toContain(':configuration-set/');
-    expect(rendered).toContain(JSON.stringify({ Ref: logicalIdOf(stack.mail.configurationSet) }));
+    expect(rendered).toContain(JSON.stringify({ Ref: logicalIdOf(sesMail().configurationSet) }));
     template.hasResourceProperties('AWS::SES::EmailIdentity', {
       EmailIdentity: cdkContext.sesIdentity,
-      ConfigurationSetAttributes: { ConfigurationSetName: { Ref: logicalIdOf(stack.mail.configurationSet) } },
+      ConfigurationSetAttributes: { ConfigurationSetName: { Ref: logicalIdOf(sesMail().configurationSet) } },
     });
   });
 
