@@ -7,7 +7,7 @@ import { type RawSheet, type ReadOptions, UnreadableFileError, readSheet } from 
 import { HEADER_SCAN_ROWS, hasLedgerHeader } from './find-header';
 import { parseLedger } from './parse-ledger';
 import { parseUploadKey } from './upload-key';
-import { visibleText } from '../shared/visible-text';
+import { clipText, visibleText } from '../shared/visible-text';
 
 export interface UploadCheck {
   status: 'accepted' | 'rejected';
@@ -94,7 +94,9 @@ export async function checkUpload(key: string, bytes: Uint8Array, config: Config
   } catch (e) {
     if (e instanceof UnreadableFileError) return rejected([fileIssue(e.code, e.message, e.detail)]);
     // Whatever a library throws on a malformed file is still the file's fault, never a crash.
-    return rejected([fileIssue('corrupt', '文件无法读取，可能已损坏：请在 Excel 中打开确认后另存为 .xlsx 重新上传', String((e as Error).message))]);
+    // The advice fits the file: a clerk's spreadsheet is saved again; an Arrow file is a machine's.
+    const advice = /\.(arrow|feather|arrows|ipc)$/i.test(fileName) ? '请检查生成该文件的程序后重新上传' : '请在 Excel 中打开确认后另存为 .xlsx 或 CSV（UTF-8）重新上传';
+    return rejected([fileIssue('corrupt', `文件无法读取，可能已损坏：${advice}`, clipText(String((e as Error).message), 200))]);
   }
   // The sheet is not needed afterwards: its rows are released as they are parsed.
   const parsed = parseLedger(sheet, { month, unitCode, maxRows: config.ingest.maxRows, consume: true });
