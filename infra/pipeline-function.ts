@@ -4,7 +4,7 @@ import { Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { ApplicationLogLevel, Architecture, type ILayerVersion, LoggingFormat, Runtime, SystemLogLevel } from 'aws-cdk-lib/aws-lambda';
 import { type BundlingOptions, NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import type { Construct } from 'constructs';
-import { type AfterBundling, afterBundlingOnly, BASE_BUNDLING } from './bundling';
+import { type AfterBundling, afterBundlingOnly, BASE_BUNDLING, type BundleTarget } from './bundling';
 import { ack } from './nag-ack';
 import { allowStatement, retainedLogGroup } from './resources';
 
@@ -60,6 +60,13 @@ export interface PipelineFunctionProps {
 export class PipelineFunction extends NodejsFunction {
   /** The function's own role (`{id}Role` beside it); `role` is the same, typed as always present. */
   readonly executionRole: Role;
+  /**
+   * What the CDK bundles the function from: the very `bundling` object handed to NodejsFunction
+   * (BASE_BUNDLING, the function's overrides and its hooks), its entry and project root.
+   * `esbuildOptions(bundle.options, { ...bundle, outputDir })` is the same esbuild build, for the
+   * tests and benchmarks that build and run the bundles without cdk.out (cli/local/bundles.ts).
+   */
+  readonly bundle: { options: BundlingOptions } & Omit<BundleTarget, 'outputDir'>;
 
   constructor(scope: Construct, id: string, props: PipelineFunctionProps) {
     // Siblings, created first (as they always were): see the class comment.
@@ -70,6 +77,11 @@ export class PipelineFunction extends NodejsFunction {
     });
     logGroup.grantWrite(role);
     const { projectRoot, afterBundling } = props;
+    const bundling: BundlingOptions = {
+      ...BASE_BUNDLING,
+      ...props.bundling,
+      ...(afterBundling && { commandHooks: afterBundlingOnly(afterBundling) }),
+    };
     super(scope, id, {
       entry: path.join(projectRoot, props.entry),
       handler: 'handler',
@@ -89,9 +101,10 @@ export class PipelineFunction extends NodejsFunction {
       systemLogLevelV2: SystemLogLevel.WARN,
       layers: props.layers,
       environment: { ...props.commonEnvironment, ...props.environment },
-      bundling: { ...BASE_BUNDLING, ...props.bundling, ...(afterBundling && { commandHooks: afterBundlingOnly(afterBundling) }) },
+      bundling,
     });
     this.executionRole = role;
+    this.bundle = { options: bundling, projectRoot, entry: props.entry };
     // The runtime is pinned here, so its cdk-nag finding is acknowledged here.
     ack(
       this,
