@@ -48,7 +48,7 @@ export class LocalPipeline {
     const ingest = createIngest({ store: this.store, repo: this.repo, config, rawBucket: servers.buckets.raw, curated, now });
     this.ingest = (event) => ingest(decodeIngestEvent(event));
     this.compute = createCompute({ store: this.store, repo: this.repo, config, reportsBucket: servers.buckets.reports, curated, now });
-    servers.s3rver.on('event', (e: { Records: S3Record[] }) => this.onS3Event(e));
+    servers.s3rver.on('event', (e: { Records: S3rverRecord[] }) => this.onS3Event(e));
   }
 
   static async start(opts: { dataDir: string; config: Config; fresh?: boolean; onReceipt?: (r: Receipt) => void }): Promise<LocalPipeline> {
@@ -61,23 +61,10 @@ export class LocalPipeline {
     await this.s3.send(new PutObjectCommand({ Bucket: this.servers.buckets.raw, Key: key, Body: body }));
   }
 
-  private onS3Event(event: { Records: S3Record[] }): void {
-    const records = event.Records.filter(
-      (r) => r.s3.bucket.name === this.servers.buckets.raw && r.s3.object.key.startsWith(PREFIX.incoming) && r.eventName.startsWith('ObjectCreated'),
-    );
+  private onS3Event(event: { Records: S3rverRecord[] }): void {
+    const records = event.Records.filter((r) => isUploadRecord(r, this.servers.buckets.raw));
     if (!records.length) return;
-    // The AWS shape: URL-encoded keys, hex sequencers that grow per object (s3rver uses Date.now()).
-    const aws = {
-      Records: records.map((r) => ({
-        ...r,
-        s3: {
-          ...r.s3,
-          object: { ...r.s3.object, key: encodeS3Key(r.s3.object.key), sequencer: (Date.now() * 1000 + (this.seq++ % 1000)).toString(16).toUpperCase() },
-        },
-      })),
-    };
-    const messageId = `local-${++this.messages}`;
-    const sqsEvent = { Records: [{ eventSource: 'aws:sqs', messageId, body: JSON.stringify(aws) }] };
+    const sqsEvent = { Records: [sqsNotification(records, `local-${++this.messages}`, () => this.seq++)] };
     this.queue = this.queue.then(() => this.deliver(sqsEvent, records[0].s3.object.key));
   }
 
@@ -121,7 +108,31 @@ export class LocalPipeline {
   }
 }
 
-interface S3Record {
+/** A record of s3rver's `event` (the S3 notification shape, keys not yet URL-encoded). */
+export interface S3rverRecord {
   eventName: string;
   s3: { bucket: { name: string }; object: { key: string; size: number; eTag?: string; sequencer?: string | number } };
+}
+
+/** An upload the raw bucket notifies the ingest queue of (ObjectCreated under incoming/, as infra/storage.ts filters). */
+export function isUploadRecord(r: S3rverRecord, rawBucket: string): boolean {
+  return r.s3.bucket.name === rawBucket && r.s3.object.key.startsWith(PREFIX.incoming) && r.eventName.startsWith('ObjectCreated');
+}
+
+/**
+ * s3rver's records as the SQS message the ingest Lambda receives: the S3 notification as its body,
+ * in the AWS shape (URL-encoded keys, hex sequencers that grow per object; s3rver uses Date.now()).
+ * `next` numbers the objects (0, 1, …) so sequencers within one millisecond still grow.
+ */
+export function sqsNotification(records: S3rverRecord[], messageId: string, next: () => number) {
+  const aws = {
+    Records: records.map((r) => ({
+      ...r,
+      s3: {
+        ...r.s3,
+        object: { ...r.s3.object, key: encodeS3Key(r.s3.object.key), sequencer: (Date.now() * 1000 + (next() % 1000)).toString(16).toUpperCase() },
+      },
+    })),
+  };
+  return { eventSource: 'aws:sqs', messageId, body: JSON.stringify(aws) };
 }
