@@ -11,15 +11,17 @@
  *   (`deployedEnvironment`, tokens replaced by local values) and nothing of the caller's module graph.
  */
 import { execFileSync, spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { App, type CfnResource, Stack } from 'aws-cdk-lib';
 import { build } from 'esbuild';
 import { esbuildOptions } from '../../infra/bundling';
+import { stageChromiumLayer } from '../../infra/chromium-layer';
 import type { PipelineFunction } from '../../infra/pipeline-function';
 import { loadPipelineConfig, REPO_ROOT, resolveSettings } from '../../infra/settings';
 import { ThreeBatchesStack } from '../../infra/stack';
+import type { EmbeddedServers } from './servers';
 
 export const BUNDLES = ['ingest', 'compute', 'report', 'api'] as const;
 export type BundleName = (typeof BUNDLES)[number];
@@ -54,14 +56,42 @@ export function stackForBundles(projectRoot: string = REPO_ROOT): BundleStack {
   return { stack, functions, context, dispose: () => rmSync(outdir, { recursive: true, force: true }) };
 }
 
+/** What a function is bundled from (PipelineFunction.bundle: its `bundling`, entry and project root). */
+export type BundleSpec = PipelineFunction['bundle'];
+
+/** The functions' bundle specs, by bundle name. */
+export function bundleSpecs(bundles: BundleStack): Record<BundleName, BundleSpec> {
+  return Object.fromEntries(BUNDLES.map((name) => [name, bundles.functions[name].bundle])) as Record<BundleName, BundleSpec>;
+}
+
 /** Builds a function's bundle into `outputDir` as the CDK does: esbuild, then its after-bundling commands. */
-export async function buildBundle(fn: PipelineFunction, outputDir: string): Promise<void> {
-  const { options, projectRoot, entry } = fn.bundle;
+export async function buildBundle(spec: BundleSpec, outputDir: string): Promise<void> {
+  const { options, projectRoot, entry } = spec;
   mkdirSync(outputDir, { recursive: true });
   await build({ ...esbuildOptions(options, { projectRoot, entry, outputDir }), logLevel: 'warning' });
   for (const command of options.commandHooks?.afterBundling(projectRoot, outputDir) ?? []) {
     execFileSync('bash', ['-c', command], { cwd: projectRoot, stdio: ['ignore', 'inherit', 'inherit'] });
   }
+}
+
+/**
+ * The bundles under `root`, each in a folder of its own (`root/{name}`), the report's as
+ * `root/report/task` with the Chromium layer's `node_modules` (as the stack stages it) linked
+ * beside it, at `root/report/node_modules`: in Lambda the layer is /opt/nodejs/node_modules,
+ * where Node resolves the report's one external import. Nothing above the other bundles has a
+ * node_modules (under the system's temp folder). Returns each bundle's folder.
+ */
+export async function buildBundles<N extends BundleName>(specs: Record<N, BundleSpec>, root: string): Promise<Record<N, string>> {
+  const dirs = {} as Record<N, string>;
+  for (const name of Object.keys(specs) as N[]) {
+    dirs[name] = name === 'report' ? path.join(root, 'report', 'task') : path.join(root, name);
+    await buildBundle(specs[name], dirs[name]);
+    if (name === 'report') {
+      const layer = path.join(stageChromiumLayer(specs[name].projectRoot).dir, 'nodejs', 'node_modules');
+      symlinkSync(layer, path.join(root, 'report', 'node_modules'), 'dir');
+    }
+  }
+  return dirs;
 }
 
 /** The environment variables the stack gives a function, as CloudFormation gets them (tokens as `{Ref}` etc.). */
@@ -93,6 +123,24 @@ export function localEnvironment(
     if (local !== null) out[name] = local;
   }
   return out;
+}
+
+/**
+ * A function's deployed environment on the embedded servers: the table and buckets are theirs,
+ * their endpoints are added; no SES configuration set, no link secret, no portal URL (mail goes
+ * to the outbox or SMTP, and bulletin links are presigned S3 URLs, as in `tb run`).
+ */
+export function embeddedEnvironment(fn: PipelineFunction, taskDir: string, servers: EmbeddedServers): Record<string, string> {
+  const tokens = {
+    TABLE_NAME: servers.table,
+    RAW_BUCKET: servers.buckets.raw,
+    CURATED_BUCKET: servers.buckets.curated,
+    REPORTS_BUCKET: servers.buckets.reports,
+    SES_CONFIGURATION_SET: null,
+    LINK_SECRET_ARN: null,
+    PORTAL_URL: null,
+  };
+  return { ...localEnvironment(deployedEnvironment(fn), taskDir, tokens), TB_S3_ENDPOINT: servers.s3Endpoint, TB_DYNAMODB_ENDPOINT: servers.dynamoEndpoint };
 }
 
 /** What Lambda's runtime adds to every function's environment, as far as the handlers read it. */

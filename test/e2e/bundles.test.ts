@@ -1,10 +1,10 @@
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { GetObjectCommand, ListObjectsV2Command, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BUNDLES, type BundleName, type BundleStack, buildBundle, deployedEnvironment, invokeBundle, localEnvironment, stackForBundles } from '../../cli/local/bundles';
+import { BUNDLES, type BundleName, type BundleStack, buildBundles, bundleSpecs, embeddedEnvironment, invokeBundle, stackForBundles } from '../../cli/local/bundles';
 import { listInput } from '../../cli/local/input-files';
 import { isUploadRecord, type S3rverRecord, sqsNotification } from '../../cli/local/runtime';
 import { type EmbeddedServers, startEmbedded } from '../../cli/local/servers';
@@ -16,7 +16,6 @@ import type { ComputeResult } from '../../functions/compute/compute-rates';
 import type { IngestResponse } from '../../functions/ingest/ingest-upload';
 import type { ReportResult } from '../../functions/report/report-month';
 import { objectKeys } from '../../functions/core/shared/storage-keys';
-import { stageChromiumLayer } from '../../infra/chromium-layer';
 import { REPO_ROOT } from '../../infra/settings';
 import { pdfPages } from '../helpers/pdf-text';
 
@@ -30,8 +29,8 @@ import { pdfPages } from '../helpers/pdf-text';
  *
  * The report bundle leaves @sparticuz/chromium out (in Lambda it is the Chromium layer's, under
  * /opt/nodejs/node_modules): here it resolves from the layer as the stack stages it
- * (stageChromiumLayer), linked as `node_modules` into the folder above the bundle's. The other
- * bundles have no node_modules anywhere above them.
+ * (stageChromiumLayer), linked as `node_modules` into the folder above the bundle's
+ * (`buildBundles`). The other bundles have no node_modules anywhere above them.
  */
 const MONTH = '2026-10';
 
@@ -40,7 +39,7 @@ let bundles: BundleStack;
 let servers: EmbeddedServers;
 let s3: S3Client;
 let doc: DynamoDBDocumentClient;
-const dirs = {} as Record<BundleName, string>;
+let dirs: Record<BundleName, string>;
 const env = {} as Record<BundleName, Record<string, string>>;
 const records: S3rverRecord[] = [];
 let outbox: string;
@@ -48,11 +47,7 @@ let outbox: string;
 beforeAll(async () => {
   root = mkdtempSync(join(tmpdir(), 'tb-bundles-'));
   bundles = stackForBundles();
-  for (const name of BUNDLES) {
-    dirs[name] = name === 'report' ? join(root, 'report', 'task') : join(root, name);
-    await buildBundle(bundles.functions[name], dirs[name]);
-  }
-  symlinkSync(join(stageChromiumLayer(REPO_ROOT).dir, 'nodejs', 'node_modules'), join(root, 'report', 'node_modules'), 'dir');
+  dirs = await buildBundles(bundleSpecs(bundles), root);
 
   servers = await startEmbedded({ dataDir: join(root, 'store') });
   servers.s3rver.on('event', (e: { Records: S3rverRecord[] }) => records.push(...e.Records.filter((r) => isUploadRecord(r, servers.buckets.raw))));
@@ -61,21 +56,8 @@ beforeAll(async () => {
   outbox = join(root, 'outbox');
   mkdirSync(outbox);
 
-  // What CloudFormation fills in at deploy time, here; no SES, no Secrets Manager, no portal URL:
-  // mail goes to the outbox and links are presigned S3 URLs, as in `tb run`.
-  const tokens = {
-    TABLE_NAME: servers.table,
-    RAW_BUCKET: servers.buckets.raw,
-    CURATED_BUCKET: servers.buckets.curated,
-    REPORTS_BUCKET: servers.buckets.reports,
-    SES_CONFIGURATION_SET: null,
-    LINK_SECRET_ARN: null,
-    PORTAL_URL: null,
-  };
-  const local = { TB_S3_ENDPOINT: servers.s3Endpoint, TB_DYNAMODB_ENDPOINT: servers.dynamoEndpoint };
-  for (const name of BUNDLES) {
-    env[name] = { ...localEnvironment(deployedEnvironment(bundles.functions[name]), dirs[name], tokens), ...local };
-  }
+  // The stack's variables, with what CloudFormation fills in at deploy time replaced by the servers'.
+  for (const name of BUNDLES) env[name] = embeddedEnvironment(bundles.functions[name], dirs[name], servers);
   env.report = { ...env.report, MAIL_TRANSPORT: 'outbox', TB_OUTBOX_DIR: outbox };
 });
 
