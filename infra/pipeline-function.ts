@@ -6,7 +6,7 @@ import { type BundlingOptions, NodejsFunction } from 'aws-cdk-lib/aws-lambda-nod
 import type { Construct } from 'constructs';
 import { type AfterBundling, afterBundlingOnly, BASE_BUNDLING, type BundleTarget } from './bundling';
 import { ack } from './nag-ack';
-import { allowStatement, retainedLogGroup } from './resources';
+import { allowStatement, stageLogGroup } from './resources';
 
 export interface PipelineFunctionProps {
   /** Repository root: `entry` is relative to it, and it holds `package-lock.json` and `node_modules`. Required. */
@@ -45,7 +45,7 @@ export interface PipelineFunctionProps {
 
 /**
  * A pipeline function: Node.js 22 bundled by esbuild from BASE_BUNDLING, JSON logs (application
- * INFO, system WARN) into its own log group kept for a year, and its own role that may write to
+ * INFO, system WARN) into its own log group (a year and retained in prod: `stageLogGroup`), and its own role that may write to
  * that log group and nothing else until granted (`allow`, or any `grant*(fn)`): no managed policies.
  *
  * Why it is shaped this way: it extends NodejsFunction, and it puts the log group (`{id}Logs`)
@@ -70,7 +70,7 @@ export class PipelineFunction extends NodejsFunction {
 
   constructor(scope: Construct, id: string, props: PipelineFunctionProps) {
     // Siblings, created first (as they always were): see the class comment.
-    const logGroup = retainedLogGroup(scope, `${id}Logs`);
+    const logGroup = stageLogGroup(scope, `${id}Logs`);
     const role = new Role(scope, `${id}Role`, {
       assumedBy: new ServicePrincipal('lambda.amazonaws.com'),
       description: props.roleDescription ?? `three-batches ${id.toLowerCase()} function`,

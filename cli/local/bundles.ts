@@ -19,7 +19,7 @@ import { build } from 'esbuild';
 import { esbuildOptions } from '../../infra/bundling';
 import { stageChromiumLayer } from '../../infra/chromium-layer';
 import type { PipelineFunction } from '../../infra/pipeline-function';
-import { loadPipelineConfig, REPO_ROOT, resolveSettings } from '../../infra/settings';
+import { deployedStackName, loadPipelineConfig, REPO_ROOT, resolveSettings } from '../../infra/settings';
 import { ThreeBatchesStack } from '../../infra/stack';
 import type { EmbeddedServers } from './servers';
 
@@ -46,7 +46,7 @@ export function stackForBundles(projectRoot: string = REPO_ROOT): BundleStack {
   const app = new App({ outdir, context });
   const settings = resolveSettings((k) => app.node.tryGetContext(k));
   const config = loadPipelineConfig(settings.configFile, projectRoot);
-  const stack = new ThreeBatchesStack(app, settings.stackName, { settings, config, projectRoot });
+  const stack = new ThreeBatchesStack(app, deployedStackName(settings), { settings, config, projectRoot });
   const functions = {
     ingest: stack.functions.ingest,
     compute: stack.functions.compute,

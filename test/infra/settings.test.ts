@@ -11,7 +11,7 @@ import { parseConfig } from '../../functions/core/shared/config';
 import { collectPackageClosure } from '../../infra/chromium-layer';
 import { reportAssetCommands } from '../../infra/bundling';
 import { BULLETIN_FACES, fontSubsets } from '../../functions/adapters/render/fonts';
-import { loadPipelineConfig, REPO_ROOT, resolveSettings, senderDomain, type Settings } from '../../infra/settings';
+import { deployedStackName, loadPipelineConfig, REPO_ROOT, resolveSettings, senderDomain, type Settings } from '../../infra/settings';
 import { ThreeBatchesStack } from '../../infra/stack';
 
 const cdkContext = JSON.parse(readFileSync(path.join(REPO_ROOT, 'cdk.json'), 'utf8')).context as Record<string, unknown>;
@@ -34,6 +34,7 @@ describe('context settings', () => {
       sesIdentity: 'example.gov.cn',
       alarmEmail: undefined,
       configFile: 'tb.config.json',
+      stage: 'prod',
       stackName: 'ThreeBatches',
       nag: false,
     });
@@ -60,8 +61,18 @@ describe('context settings', () => {
     [{ sesIdentity: 'not a domain' }, 'sesIdentity'],
     [{ alarmEmail: 'nobody' }, 'alarmEmail'],
     [{ stackName: '1bad' }, 'stackName'],
+    [{ stackName: `A${'b'.repeat(124)}` }, 'stackName'],
+    [{ stage: 'staging' }, 'stage'],
+    [{ stage: 'PROD' }, 'stage'],
   ])('rejects %j', (values, field) => {
     expect(() => resolveSettings(ctx(values))).toThrow(field);
+  });
+
+  it('deploys prod under stackName and dev beside it, as {stackName}-dev', () => {
+    expect(deployedStackName(resolveSettings(ctx({})))).toBe('ThreeBatches');
+    expect(deployedStackName(resolveSettings(ctx({ stage: 'dev' })))).toBe('ThreeBatches-dev');
+    expect(deployedStackName(resolveSettings(ctx({ stage: 'dev', stackName: 'TB' })))).toBe('TB-dev');
+    expect(deployedStackName(resolveSettings(ctx({ stage: 'dev', stackName: `A${'b'.repeat(123)}` })))).toHaveLength(128);
   });
 
   it('loads tb.config.json through parseConfig and rejects a bad file', () => {
