@@ -13,7 +13,7 @@ import { PREFIX } from '../functions/core/shared/storage-keys';
 import { SOURCE_MAPS_ENV, webAssetCommands } from './bundling';
 import { ack, objectWildcard } from './nag-ack';
 import { PipelineFunction } from './pipeline-function';
-import { objectsArn, retainedLogGroup } from './resources';
+import { objectsArn, stageLogGroup } from './resources';
 import type { Storage } from './storage';
 
 /**
@@ -117,7 +117,7 @@ export class PortalApi extends Construct {
           }
         : undefined,
     });
-    this.accessLogs = retainedLogGroup(this, 'AccessLogs');
+    this.accessLogs = stageLogGroup(this, 'AccessLogs');
     this.stage = new HttpStage(this, 'DefaultStage', {
       httpApi: this.api,
       stageName: '$default',

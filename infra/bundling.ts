@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { type BundlingOptions, type ICommandHooks, OutputFormat, SourceMapMode } from 'aws-cdk-lib/aws-lambda-nodejs';
+import type { BuildOptions } from 'esbuild';
 import { BULLETIN_FACES, FOOTER_FACE, fontSubsets } from '../functions/adapters/render/fonts';
 import { PAGE_BUILD } from '../functions/adapters/web-assets';
 
@@ -33,17 +34,27 @@ export const ESM_BANNER = [
   'const __tbDirname = __tbPathDirname(__tbFilename);',
 ].join(' ');
 
-/** esbuild options every function shares (ESM, source maps, local bundling). */
+/**
+ * esbuild options every function shares: ESM, minified, with a source map in a file of its own
+ * beside the bundle (`index.mjs.map`, without the sources' text). The map is *linked*: the bundle
+ * ends with a `//# sourceMappingURL=` comment, which is how Node finds it (`SOURCE_MAPS_ENV`);
+ * `SourceMapMode.EXTERNAL` (esbuild's `external`) leaves the comment out, and Node would then
+ * print minified positions.
+ * Names are kept (`keepNames`): stack traces and `err.name`/`constructor.name` read as in the
+ * sources, for about 2% of the bundle.
+ */
 export const BASE_BUNDLING: BundlingOptions = {
   format: OutputFormat.ESM,
   target: TARGET,
   mainFields: MAIN_FIELDS,
   banner: ESM_BANNER,
   define: { ...BANNER_DEFINES },
+  minify: true,
+  keepNames: true,
   sourceMap: true,
+  // DEFAULT is esbuild's `--sourcemap`: linked (the map in index.mjs.map, the bundle pointing at it).
   sourceMapMode: SourceMapMode.DEFAULT,
   sourcesContent: false,
-  minify: false,
   // Bundle the AWS SDK v3 we test against instead of relying on the runtime's copy.
   externalModules: [],
   forceDockerBundling: false,
@@ -51,6 +62,100 @@ export const BASE_BUNDLING: BundlingOptions = {
 
 /** Node maps stack traces through the source maps `BASE_BUNDLING` writes only when told to. */
 export const SOURCE_MAPS_ENV = { NODE_OPTIONS: '--enable-source-maps' } as const;
+
+/**
+ * The `BundlingOptions` keys `esbuildOptions` translates, and those that do not change what esbuild
+ * writes (how the CDK runs it, the hooks after it). Any other key is refused, so an option added to
+ * a function's `bundling` cannot make the bundles built here differ from the CDK's unnoticed.
+ */
+const TRANSLATED = [
+  'format', 'target', 'mainFields', 'banner', 'footer', 'define', 'minify', 'keepNames', 'sourceMap',
+  'sourceMapMode', 'sourcesContent', 'externalModules', 'loader', 'logLevel', 'tsconfig', 'inject',
+] as const satisfies readonly (keyof BundlingOptions)[];
+const NOT_ESBUILD = ['forceDockerBundling', 'commandHooks'] as const satisfies readonly (keyof BundlingOptions)[];
+
+/** What esbuild builds from and into: the handler's source (relative to `projectRoot`) and the asset folder. */
+export interface BundleTarget {
+  /** The CDK's `projectRoot`: esbuild runs there (local bundling) and `entry` is relative to it. */
+  projectRoot: string;
+  /** The handler's source file, relative to `projectRoot`. */
+  entry: string;
+  /** The folder the bundle goes to (the CDK's asset output folder). */
+  outputDir: string;
+}
+
+/**
+ * The esbuild build (JS API options) that `NodejsFunction` runs for `bundling` with local bundling:
+ * the arguments of aws-cdk-lib's `Bundling.buildEsbuildArgs` (`--bundle {entry} --platform=node
+ * --target … --format … --outfile={outputDir}/index.mjs …`), one for one, run in `projectRoot`.
+ * One source of truth: the functions' own `bundling` (PipelineFunction.bundle) goes in, so a
+ * bundle built with this is the bundle the stack deploys (test/infra/stack.test.ts compares them
+ * byte for byte).
+ */
+export function esbuildOptions(bundling: BundlingOptions, target: BundleTarget): BuildOptions {
+  const known: readonly string[] = [...TRANSLATED, ...NOT_ESBUILD];
+  const unknown = Object.entries(bundling)
+    .filter(([k, v]) => v !== undefined && !known.includes(k))
+    .map(([k]) => k);
+  if (unknown.length) throw new Error(`esbuildOptions does not translate bundling option(s) ${unknown.join(', ')}`);
+  // The CDK's defaults for these depend on the runtime and feature flags: every function sets them.
+  if (!bundling.target) throw new Error('esbuildOptions: bundling.target is required');
+  if (!bundling.externalModules) throw new Error('esbuildOptions: bundling.externalModules is required');
+  if (bundling.sourceMap === false && bundling.sourceMapMode) throw new Error('sourceMapMode cannot be used when sourceMap is false');
+  const mode = bundling.sourceMapMode ?? (bundling.sourceMap ? SourceMapMode.DEFAULT : undefined);
+  return {
+    absWorkingDir: target.projectRoot,
+    entryPoints: [path.join(target.projectRoot, target.entry)],
+    bundle: true,
+    platform: 'node',
+    target: bundling.target,
+    ...(bundling.format && { format: bundling.format }),
+    outfile: path.join(target.outputDir, bundling.format === OutputFormat.ESM ? 'index.mjs' : 'index.js'),
+    ...(bundling.minify && { minify: true }),
+    // `--sourcemap` alone (the CDK's DEFAULT) is esbuild's `linked`.
+    ...(mode && { sourcemap: mode === SourceMapMode.DEFAULT ? true : mode }),
+    ...(bundling.sourcesContent === false && { sourcesContent: false }),
+    external: [...bundling.externalModules],
+    ...(bundling.loader && { loader: { ...bundling.loader } as BuildOptions['loader'] }),
+    ...(bundling.define && { define: { ...bundling.define } }),
+    ...(bundling.logLevel && { logLevel: bundling.logLevel }),
+    ...(bundling.keepNames && { keepNames: true }),
+    ...(bundling.tsconfig && { tsconfig: path.join(target.projectRoot, bundling.tsconfig) }),
+    ...(bundling.banner && { banner: { js: bundling.banner } }),
+    ...(bundling.footer && { footer: { js: bundling.footer } }),
+    ...(bundling.mainFields && { mainFields: [...bundling.mainFields] }),
+    ...(bundling.inject && { inject: [...bundling.inject] }),
+  };
+}
+
+/** The same build as esbuild command-line arguments (for the builds the hooks run in a shell). */
+export function esbuildCliArgs(o: BuildOptions): string[] {
+  const flag = (name: string, value: unknown) => (value === undefined ? [] : [`--${name}=${String(value)}`]);
+  const { entryPoints, absWorkingDir: _cwd, ...rest } = o;
+  const handled = new Set([
+    'bundle', 'platform', 'target', 'format', 'outfile', 'minify', 'sourcemap', 'sourcesContent', 'external',
+    'define', 'logLevel', 'keepNames', 'banner', 'mainFields',
+  ]);
+  const unknown = Object.keys(rest).filter((k) => !handled.has(k));
+  if (unknown.length) throw new Error(`esbuildCliArgs does not translate ${unknown.join(', ')}`);
+  return [
+    ...(entryPoints as string[]),
+    ...(o.bundle ? ['--bundle'] : []),
+    ...flag('platform', o.platform),
+    ...flag('target', o.target),
+    ...flag('format', o.format),
+    ...flag('outfile', o.outfile),
+    ...(o.minify ? ['--minify'] : []),
+    ...(o.sourcemap === true ? ['--sourcemap'] : flag('sourcemap', o.sourcemap || undefined)),
+    ...flag('sources-content', o.sourcesContent),
+    ...(o.external ?? []).map((e) => `--external:${e}`),
+    ...Object.entries(o.define ?? {}).map(([k, v]) => `--define:${k}=${v}`),
+    ...flag('log-level', o.logLevel),
+    ...(o.keepNames ? ['--keep-names'] : []),
+    ...(o.banner?.js ? [`--banner:js=${o.banner.js}`] : []),
+    ...flag('main-fields', o.mainFields?.join(',')),
+  ];
+}
 
 /** Shell commands run after esbuild, given the bundling input (the project root) and output folders. */
 export type AfterBundling = (inputDir: string, outputDir: string) => string[];
@@ -142,20 +247,20 @@ export function parquetWasmCommands(projectRoot: string, inputDir: string, outpu
 
 /**
  * The worker in which ingest decodes Arrow uploads (functions/formats/readers/arrow-sandbox.ts looks
- * for arrow-worker.mjs beside index.mjs): a second esbuild entry with the same settings.
+ * for arrow-worker.mjs beside index.mjs): a second esbuild entry with the same settings
+ * (`BASE_BUNDLING`, minified, its own linked source map).
  */
+export const ARROW_WORKER_ENTRY = 'functions/formats/readers/arrow-worker.ts';
+
 export function arrowWorkerCommands(inputDir: string, outputDir: string): string[] {
-  const q = posixQuote;
-  return [
-    [
-      q(esbuildBin(inputDir)),
-      q(path.posix.join(toPosix(inputDir), 'functions/formats/readers/arrow-worker.ts')),
-      `--bundle --platform=node --format=esm --target=${TARGET} --main-fields=${MAIN_FIELDS.join(',')} --log-level=warning`,
-      q(`--banner:js=${ESM_BANNER}`),
-      Object.entries(BANNER_DEFINES).map(([name, value]) => `--define:${name}=${value}`).join(' '),
-      q(`--outfile=${toPosix(outputDir)}/arrow-worker.mjs`),
-    ].join(' '),
-  ];
+  const options = esbuildOptions(BASE_BUNDLING, { projectRoot: inputDir, entry: ARROW_WORKER_ENTRY, outputDir });
+  const args = esbuildCliArgs({
+    ...options,
+    entryPoints: [path.posix.join(toPosix(inputDir), ARROW_WORKER_ENTRY)],
+    outfile: `${toPosix(outputDir)}/arrow-worker.mjs`,
+    logLevel: 'warning',
+  });
+  return [[esbuildBin(inputDir), ...args].map(posixQuote).join(' ')];
 }
 
 /** Shell commands (after esbuild bundled the portal handler) that build the page into `{outputDir}/web`. */

@@ -1,11 +1,10 @@
-import { RemovalPolicy } from 'aws-cdk-lib';
 import type { IBucket } from 'aws-cdk-lib/aws-s3';
 import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import { ENV } from '../functions/adapters/env';
 import { PREFIX } from '../functions/core/shared/storage-keys';
 import type { PipelineFunction } from './pipeline-function';
-import { objectsArn } from './resources';
+import { objectsArn, stagePolicy } from './resources';
 
 export interface DownloadLinksProps {
   /** The function that signs the links it mails (gets the secret and `ENV.portalUrl`). Required. */
@@ -31,8 +30,8 @@ export class DownloadLinks extends Construct {
     this.secret = new Secret(this, 'SigningKey', {
       description: 'three-batches: HMAC key of bulletin download links in mails',
       generateSecretString: { passwordLength: 48, excludePunctuation: true },
-      // Replacing the key would invalidate every link already mailed.
-      removalPolicy: RemovalPolicy.RETAIN,
+      // Replacing the key would invalidate every link already mailed: retained in prod.
+      removalPolicy: stagePolicy(this).removalPolicy,
     });
     for (const fn of [props.report, props.portal]) {
       this.secret.grantRead(fn);

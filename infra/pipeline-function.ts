@@ -5,9 +5,9 @@ import { ApplicationLogLevel, Architecture, type ILayerVersion, LoggingFormat, R
 import { METRIC_NAMESPACE, type Service } from '../functions/core/shared/metric-names';
 import { type BundlingOptions, NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import type { Construct } from 'constructs';
-import { type AfterBundling, afterBundlingOnly, BASE_BUNDLING } from './bundling';
+import { type AfterBundling, afterBundlingOnly, BASE_BUNDLING, type BundleTarget } from './bundling';
 import { ack } from './nag-ack';
-import { allowStatement, retainedLogGroup } from './resources';
+import { allowStatement, stageLogGroup } from './resources';
 
 export interface PipelineFunctionProps {
   /** Repository root: `entry` is relative to it, and it holds `package-lock.json` and `node_modules`. Required. */
@@ -56,7 +56,7 @@ export function powertoolsEnvironment(service: Service): Record<string, string> 
 
 /**
  * A pipeline function: Node.js 22 bundled by esbuild from BASE_BUNDLING, JSON logs (application
- * INFO, system WARN) into its own log group kept for a year, and its own role that may write to
+ * INFO, system WARN) into its own log group (a year and retained in prod: `stageLogGroup`), and its own role that may write to
  * that log group and nothing else until granted (`allow`, or any `grant*(fn)`): no managed policies.
  *
  * Why it is shaped this way: it extends NodejsFunction, and it puts the log group (`{id}Logs`)
@@ -71,16 +71,28 @@ export function powertoolsEnvironment(service: Service): Record<string, string> 
 export class PipelineFunction extends NodejsFunction {
   /** The function's own role (`{id}Role` beside it); `role` is the same, typed as always present. */
   readonly executionRole: Role;
+  /**
+   * What the CDK bundles the function from: the very `bundling` object handed to NodejsFunction
+   * (BASE_BUNDLING, the function's overrides and its hooks), its entry and project root.
+   * `esbuildOptions(bundle.options, { ...bundle, outputDir })` is the same esbuild build, for the
+   * tests and benchmarks that build and run the bundles without cdk.out (cli/local/bundles.ts).
+   */
+  readonly bundle: { options: BundlingOptions } & Omit<BundleTarget, 'outputDir'>;
 
   constructor(scope: Construct, id: string, props: PipelineFunctionProps) {
     // Siblings, created first (as they always were): see the class comment.
-    const logGroup = retainedLogGroup(scope, `${id}Logs`);
+    const logGroup = stageLogGroup(scope, `${id}Logs`);
     const role = new Role(scope, `${id}Role`, {
       assumedBy: new ServicePrincipal('lambda.amazonaws.com'),
       description: props.roleDescription ?? `three-batches ${id.toLowerCase()} function`,
     });
     logGroup.grantWrite(role);
     const { projectRoot, afterBundling } = props;
+    const bundling: BundlingOptions = {
+      ...BASE_BUNDLING,
+      ...props.bundling,
+      ...(afterBundling && { commandHooks: afterBundlingOnly(afterBundling) }),
+    };
     super(scope, id, {
       entry: path.join(projectRoot, props.entry),
       handler: 'handler',
@@ -102,9 +114,10 @@ export class PipelineFunction extends NodejsFunction {
       environment: { ...props.commonEnvironment, ...props.environment, ...powertoolsEnvironment(props.service) },
       // X-Ray: the Tracer (adapters/aws/clients.ts) adds a subsegment per AWS SDK call.
       tracing: Tracing.ACTIVE,
-      bundling: { ...BASE_BUNDLING, ...props.bundling, ...(afterBundling && { commandHooks: afterBundlingOnly(afterBundling) }) },
+      bundling,
     });
     this.executionRole = role;
+    this.bundle = { options: bundling, projectRoot, entry: props.entry };
     // Tracing adds xray:PutTraceSegments/PutTelemetryRecords on "*" to the role: X-Ray has no
     // resource-level permissions for them.
     ack(role, 'AwsSolutions-IAM5[Resource::*]', 'X-Ray PutTraceSegments and PutTelemetryRecords support no resource-level permissions; the statement CDK adds for active tracing grants only those two actions.');

@@ -17,7 +17,8 @@ import { type Config, parseConfig } from '../functions/core/shared/config';
  * | `smtp`        | unset; required with `mailTransport=smtp`: `{ host, port?, secure?, secretArn? }` (`SmtpSettingsSchema`) |
  * | `alarmEmail`  | unset (alarms go to the SNS topic only)                         |
  * | `configFile`  | `tb.config.json` (relative to the repository root)             |
- * | `stackName`   | `ThreeBatches`                                                 |
+ * | `stage`       | `prod` (`prod` keeps the data when the stack goes; `dev` can be destroyed whole) |
+ * | `stackName`   | `ThreeBatches` (the `dev` stage deploys as `{stackName}-dev`)  |
  * | `nag`         | `false` (run cdk-nag's AwsSolutions pack during `cdk synth`)   |
  *
  * `-c schedule='{"dayOfMonth":3}'` replaces the whole object on the CLI; missing fields fall back
@@ -129,6 +130,14 @@ export const SmtpSettingsSchema = z.preprocess(
     })),
 );
 
+/**
+ * Where the stack is deployed, and so what `cdk destroy` may take with it (STAGE_POLICIES in
+ * infra/resources.ts): `prod` retains the buckets, the table (deletion protection on), the log
+ * groups and the link secret; `dev` deletes them all, buckets emptied first.
+ */
+export const STAGES = ['dev', 'prod'] as const;
+export type Stage = (typeof STAGES)[number];
+
 export const SettingsSchema = z.object({
   schedule: ScheduleSettingsSchema.default({}),
   mailTransport: z
@@ -142,9 +151,11 @@ export const SettingsSchema = z.object({
     .optional()
     .or(z.literal('').transform(() => undefined)),
   configFile: z.string().min(1).default('tb.config.json'),
+  stage: z.enum(STAGES, { errorMap: () => ({ message: 'expected dev or prod' }) }).default('prod'),
+  // 124 characters at most, so that `{stackName}-dev` is a stack name too (128).
   stackName: z
     .string()
-    .regex(/^[A-Za-z][A-Za-z0-9-]{0,127}$/, 'not a CloudFormation stack name')
+    .regex(/^[A-Za-z][A-Za-z0-9-]{0,123}$/, 'not a CloudFormation stack name (a letter, then letters, digits or -, 124 at most)')
     .default('ThreeBatches'),
   nag: bool.default(false),
 }).superRefine((s, ctx) => {
@@ -164,7 +175,15 @@ export type ScheduleSettings = z.infer<typeof ScheduleSettingsSchema>;
 export type SmtpSettings = z.infer<typeof SmtpSettingsSchema>;
 export type Settings = z.infer<typeof SettingsSchema>;
 
-export const CONTEXT_KEYS = ['schedule', 'mailTransport', 'sesIdentity', 'smtp', 'alarmEmail', 'configFile', 'stackName', 'nag'] as const;
+export const CONTEXT_KEYS = ['schedule', 'mailTransport', 'sesIdentity', 'smtp', 'alarmEmail', 'configFile', 'stage', 'stackName', 'nag'] as const;
+
+/**
+ * The name the stack deploys as: `stackName` in prod (so existing deployments keep theirs),
+ * `{stackName}-dev` in dev, so that both can live in one account and region.
+ */
+export function deployedStackName(settings: Pick<Settings, 'stage' | 'stackName'>): string {
+  return settings.stage === 'prod' ? settings.stackName : `${settings.stackName}-${settings.stage}`;
+}
 
 /** JSON objects given with `-c key='{"a":1}'` arrive as strings. */
 function decode(value: unknown): unknown {

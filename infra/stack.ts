@@ -9,6 +9,7 @@ import { Monitoring } from './monitoring';
 import { applyNagSuppressions } from './nag';
 import { MonthlySchedule } from './schedule';
 import { type Settings, REPO_ROOT, senderDomain } from './settings';
+import { STAGE_CONTEXT } from './resources';
 import { Storage } from './storage';
 
 export interface ThreeBatchesStackProps extends StackProps {
@@ -45,6 +46,8 @@ export class ThreeBatchesStack extends Stack {
     });
     const { settings, config } = props;
     const projectRoot = props.projectRoot ?? REPO_ROOT;
+    // Before any child: every construct below reads its removal policies from the stage (infra/resources.ts).
+    this.node.setContext(STAGE_CONTEXT, settings.stage);
 
     const from = senderDomain(config.mail.from);
     const identity = settings.sesIdentity.toLowerCase();

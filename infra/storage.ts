@@ -1,4 +1,4 @@
-import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import { Duration } from 'aws-cdk-lib';
 import { AttributeType, BillingMode, Table, TableEncryption } from 'aws-cdk-lib/aws-dynamodb';
 import {
   BlockPublicAccess,
@@ -12,14 +12,18 @@ import { SqsDestination } from 'aws-cdk-lib/aws-s3-notifications';
 import { Queue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { PREFIX, TABLE } from '../functions/core/shared/storage-keys';
-import { deadLetterQueue, SECURE_QUEUE } from './resources';
+import { deadLetterQueue, SECURE_QUEUE, stagePolicy } from './resources';
 
 /** Ingest function timeout; the upload queue's visibility timeout is six times this. */
 export const INGEST_TIMEOUT = Duration.minutes(2);
 
 /**
- * Buckets and the table. Raw uploads are versioned and retained: the pipeline never deletes
- * them. Nothing the pipeline writes lands under `incoming/`, and only `incoming/` notifies.
+ * Buckets and the table. Raw uploads are versioned: the pipeline never deletes them. Nothing the
+ * pipeline writes lands under `incoming/`, and only `incoming/` notifies.
+ *
+ * What the stack's removal leaves depends on the stage (`stagePolicy`): in prod every bucket and
+ * the table are retained and the table is deletion-protected; in dev they are deleted, the buckets
+ * emptied first (every object version) by CDK's auto-delete custom resource.
  */
 export class Storage extends Construct {
   readonly accessLogs: Bucket;
@@ -33,13 +37,15 @@ export class Storage extends Construct {
 
   constructor(scope: Construct, id: string) {
     super(scope, id);
+    const stage = stagePolicy(this);
 
     const secure: BucketProps = {
       blockPublicAccess: BlockPublicAccess.BLOCK_ALL,
       enforceSSL: true,
       encryption: BucketEncryption.S3_MANAGED,
       objectOwnership: ObjectOwnership.BUCKET_OWNER_ENFORCED,
-      removalPolicy: RemovalPolicy.RETAIN,
+      removalPolicy: stage.removalPolicy,
+      autoDeleteObjects: stage.autoDeleteObjects,
     };
 
     // Server access logs of the three data buckets (S3 log delivery writes via bucket policy).
@@ -73,8 +79,8 @@ export class Storage extends Construct {
       billingMode: BillingMode.PAY_PER_REQUEST,
       pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
       encryption: TableEncryption.AWS_MANAGED,
-      deletionProtection: true,
-      removalPolicy: RemovalPolicy.RETAIN,
+      deletionProtection: stage.tableDeletionProtection,
+      removalPolicy: stage.removalPolicy,
     });
 
     this.uploadDlq = deadLetterQueue(this, 'UploadDlq');

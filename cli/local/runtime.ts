@@ -51,7 +51,7 @@ export class LocalPipeline {
     // As in Lambda (functions/*/handler.ts): logger context, correlation id, metrics flushed per invocation.
     this.ingest = lambdaHandler((event: unknown) => ingest(decodeIngestEvent(event)));
     this.compute = lambdaHandler(createCompute({ store: this.store, repo: this.repo, config, reportsBucket: servers.buckets.reports, curated, now }));
-    servers.s3rver.on('event', (e: { Records: S3Record[] }) => {
+    servers.s3rver.on('event', (e: { Records: S3rverRecord[] }) => {
       // Emitted inside s3rver's request handling: a throw here would fail that request after the
       // object was stored, and the upload would never be ingested. Recorded as a failure instead.
       try {
@@ -77,29 +77,16 @@ export class LocalPipeline {
     await this.s3.send(new PutObjectCommand({ Bucket: this.servers.buckets.raw, Key: key, Body: body, ...(metadata ? { Metadata: metadata } : {}) }));
   }
 
-  private onS3Event(event: { Records: S3Record[] }): void {
-    const records = event.Records.filter(
-      (r) => r.s3.bucket.name === this.servers.buckets.raw && r.s3.object.key.startsWith(PREFIX.incoming) && r.eventName.startsWith('ObjectCreated'),
-    );
+  private onS3Event(event: { Records: S3rverRecord[] }): void {
+    const records = event.Records.filter((r) => isUploadRecord(r, this.servers.buckets.raw));
     if (!records.length) return;
-    // The AWS shape: URL-encoded keys, hex sequencers that grow per object (s3rver uses Date.now()).
-    const aws = {
-      Records: records.map((r) => ({
-        ...r,
-        s3: {
-          ...r.s3,
-          object: { ...r.s3.object, key: encodeS3Key(r.s3.object.key), sequencer: (Date.now() * 1000 + (this.seq++ % 1000)).toString(16).toUpperCase() },
-        },
-      })),
-    };
-    const messageId = `local-${++this.messages}`;
-    const sqsEvent = { Records: [{ eventSource: 'aws:sqs', messageId, body: JSON.stringify(aws) }] };
+    const sqsEvent = { Records: [sqsNotification(records, `local-${++this.messages}`, () => this.seq++)] };
     const key = records[0].s3.object.key;
     // The queue never rejects: nobody may be waiting on it (tb serve), and an unhandled rejection ends the process.
     this.queue = this.queue
       .then(() => this.deliver(sqsEvent, key))
       .catch((e) => {
-        logEvent('local ingest delivery failed', { key, error: String((e as Error).stack ?? e) }, 'error');
+        logEvent('local ingest delivery failed', { key, error: e as Error }, 'error');
         this.failures.push({ key, error: String(e) });
       });
   }
@@ -142,7 +129,31 @@ export class LocalPipeline {
   }
 }
 
-interface S3Record {
+/** A record of s3rver's `event` (the S3 notification shape, keys not yet URL-encoded). */
+export interface S3rverRecord {
   eventName: string;
   s3: { bucket: { name: string }; object: { key: string; size: number; eTag?: string; sequencer?: string | number } };
+}
+
+/** An upload the raw bucket notifies the ingest queue of (ObjectCreated under incoming/, as infra/storage.ts filters). */
+export function isUploadRecord(r: S3rverRecord, rawBucket: string): boolean {
+  return r.s3.bucket.name === rawBucket && r.s3.object.key.startsWith(PREFIX.incoming) && r.eventName.startsWith('ObjectCreated');
+}
+
+/**
+ * s3rver's records as the SQS message the ingest Lambda receives: the S3 notification as its body,
+ * in the AWS shape (URL-encoded keys, hex sequencers that grow per object; s3rver uses Date.now()).
+ * `next` numbers the objects (0, 1, …) so sequencers within one millisecond still grow.
+ */
+export function sqsNotification(records: S3rverRecord[], messageId: string, next: () => number) {
+  const aws = {
+    Records: records.map((r) => ({
+      ...r,
+      s3: {
+        ...r.s3,
+        object: { ...r.s3.object, key: encodeS3Key(r.s3.object.key), sequencer: (Date.now() * 1000 + (next() % 1000)).toString(16).toUpperCase() },
+      },
+    })),
+  };
+  return { eventSource: 'aws:sqs', messageId, body: JSON.stringify(aws) };
 }

@@ -11,7 +11,7 @@ import { parseConfig } from '../../functions/core/shared/config';
 import { collectPackageClosure } from '../../infra/chromium-layer';
 import { reportAssetCommands } from '../../infra/bundling';
 import { BULLETIN_FACES, fontSubsets } from '../../functions/adapters/render/fonts';
-import { deliveryCheckTime, loadPipelineConfig, REPO_ROOT, resolveSettings, senderDomain, type Settings } from '../../infra/settings';
+import { deliveryCheckTime, deployedStackName, loadPipelineConfig, REPO_ROOT, resolveSettings, senderDomain, type Settings } from '../../infra/settings';
 import { ThreeBatchesStack } from '../../infra/stack';
 
 const cdkContext = JSON.parse(readFileSync(path.join(REPO_ROOT, 'cdk.json'), 'utf8')).context as Record<string, unknown>;
@@ -35,6 +35,7 @@ describe('context settings', () => {
       sesIdentity: 'example.gov.cn',
       alarmEmail: undefined,
       configFile: 'tb.config.json',
+      stage: 'prod',
       stackName: 'ThreeBatches',
       nag: false,
     });
@@ -76,6 +77,9 @@ describe('context settings', () => {
     [{ mailTransport: 'smtp', smtp: { host: 'smtp.example.gov.cn', username: 'x' } }, 'smtp.username: credentials do not go in the CDK context'],
     [{ mailTransport: 'smtp', smtp: { host: 'smtp.example.gov.cn', tls: true } }, 'smtp.tls: unknown key'],
     [{ mailTransport: 'smtp', smtp: { host: 'smtp.example.gov.cn', secretArn: 'my-smtp-secret' } }, 'smtp.secretArn: not the complete ARN'],
+    [{ stackName: `A${'b'.repeat(124)}` }, 'stackName'],
+    [{ stage: 'staging' }, 'stage'],
+    [{ stage: 'PROD' }, 'stage'],
   ])('rejects %j', (values, field) => {
     expect(() => resolveSettings(ctx(values))).toThrow(field);
   });
@@ -95,6 +99,13 @@ describe('context settings', () => {
     expect(s('{"host":"10.1.2.3","port":"2525","secure":true}')).toEqual({ host: '10.1.2.3', port: 2525, secure: true });
     const arn = 'arn:aws-cn:secretsmanager:cn-north-1:123456789012:secret:three-batches/smtp-AbC123';
     expect(s({ host: 'smtp.example.gov.cn', port: 465, secure: true, secretArn: arn })).toEqual({ host: 'smtp.example.gov.cn', port: 465, secure: true, secretArn: arn });
+  });
+
+  it('deploys prod under stackName and dev beside it, as {stackName}-dev', () => {
+    expect(deployedStackName(resolveSettings(ctx({})))).toBe('ThreeBatches');
+    expect(deployedStackName(resolveSettings(ctx({ stage: 'dev' })))).toBe('ThreeBatches-dev');
+    expect(deployedStackName(resolveSettings(ctx({ stage: 'dev', stackName: 'TB' })))).toBe('TB-dev');
+    expect(deployedStackName(resolveSettings(ctx({ stage: 'dev', stackName: `A${'b'.repeat(123)}` })))).toHaveLength(128);
   });
 
   it('loads tb.config.json through parseConfig and rejects a bad file', () => {

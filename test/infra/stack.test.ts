@@ -7,11 +7,13 @@ import { App } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import type { PolicyValidationPluginReport } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
+import { build } from 'esbuild';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseConfig } from '../../functions/core/shared/config';
 import { ENV } from '../../functions/adapters/env';
 import { BULLETIN_FACES, fontSubsets } from '../../functions/adapters/render/fonts';
 import { PREFIX, TABLE } from '../../functions/core/shared/storage-keys';
+import { esbuildOptions } from '../../infra/bundling';
 import { loadPipelineConfig, REPO_ROOT, resolveSettings } from '../../infra/settings';
 import { SesMail } from '../../infra/mail';
 import { ThreeBatchesStack } from '../../infra/stack';
@@ -354,6 +356,43 @@ describe('functions', () => {
     const repoTemplates = readdirSync(path.join(REPO_ROOT, 'templates'));
     expect(repoTemplates.length).toBeGreaterThan(0);
     for (const f of repoTemplates) expect(existsSync(path.join(dir, 'templates', f))).toBe(true);
+  });
+
+  it('bundles every function minified, with a linked source map and no sources in it', () => {
+    for (const fn of [stack.functions.ingest, stack.functions.compute, stack.functions.report, stack.portal.handler]) {
+      expect(fn.bundle.options).toMatchObject({ minify: true, keepNames: true, sourceMap: true, sourcesContent: false });
+      const dir = assetDir(logicalIdOf(fn));
+      const js = readFileSync(path.join(dir, 'index.mjs'), 'utf8');
+      // linked: the comment Node's --enable-source-maps (NODE_OPTIONS, above) looks for
+      expect(js.trimEnd().endsWith('//# sourceMappingURL=index.mjs.map')).toBe(true);
+      // minified: a few hundred lines (line breaks inside template literals), thousands of characters each
+      expect(js.length / js.split('\n').length).toBeGreaterThan(2000);
+      const map = JSON.parse(readFileSync(path.join(dir, 'index.mjs.map'), 'utf8'));
+      expect(map.sourcesContent).toBeUndefined();
+    }
+    const worker = readFileSync(path.join(assetDir(logicalIdOf(stack.functions.ingest)), 'arrow-worker.mjs'), 'utf8');
+    expect(worker.trimEnd().endsWith('//# sourceMappingURL=arrow-worker.mjs.map')).toBe(true);
+  });
+
+  it('builds with esbuildOptions(fn.bundle) exactly the bundle the CDK built (what test/e2e/bundles.test.ts runs)', async () => {
+    const mapOf = (dir: string) => {
+      const m = JSON.parse(readFileSync(path.join(dir, 'index.mjs.map'), 'utf8'));
+      // `sources` are relative to the bundle's folder: compare where they point
+      return { mappings: m.mappings, names: m.names, sources: (m.sources as string[]).map((s) => path.resolve(dir, s)) };
+    };
+    for (const fn of [stack.functions.ingest, stack.functions.compute, stack.functions.report, stack.portal.handler]) {
+      const outputDir = mkdtempSync(path.join(os.tmpdir(), 'tb-esbuild-'));
+      try {
+        const { options, projectRoot, entry } = fn.bundle;
+        await build({ ...esbuildOptions(options, { projectRoot, entry, outputDir }), logLevel: 'silent' });
+        const cdkDir = assetDir(logicalIdOf(fn));
+        expect(readFileSync(path.join(outputDir, 'index.mjs')).equals(readFileSync(path.join(cdkDir, 'index.mjs')))).toBe(true);
+        expect(mapOf(outputDir)).toEqual(mapOf(cdkDir));
+      } finally {
+        rmSync(outputDir, { recursive: true, force: true });
+      }
+    }
+    expect(stack.functions.report.bundle.options.externalModules).toEqual(['@sparticuz/chromium']);
   });
 
   it('uses its own roles without AWS managed policies', () => {
