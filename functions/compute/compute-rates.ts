@@ -52,7 +52,10 @@ export function createCompute(deps: ComputeDeps) {
     const previous = Object.keys(prev).length ? prev : null;
     // 报送未通过: units with a refused upload; computeMonth keeps those without an accepted ledger.
     const rejectedUnits = receipts.filter((r) => r.status === 'rejected' && r.unitCode).map((r) => r.unitCode!);
-    const doc = computeMonth({ month, ledger, previous, config: deps.config, rejectedUnits, computedAt: deps.now().toISOString() });
+    // 按时/逾期: the event time of the upload each unit's rows come from (its CURRENT pointer's).
+    const eventTimes = new Map(receipts.map((r) => [`${r.unitCode}/${r.uploadId}`, r.eventTime]));
+    const acceptedAt = Object.fromEntries(Object.entries(uploadIds).map(([unit, id]) => [unit, eventTimes.get(`${unit}/${id}`) ?? null]));
+    const doc = computeMonth({ month, ledger, previous, config: deps.config, rejectedUnits, acceptedAt, computedAt: deps.now().toISOString() });
     const key = objectKeys.rates(month);
     await deps.store.putJson(deps.reportsBucket, key, doc);
     await deps.repo.putRates(doc);

@@ -37,10 +37,15 @@ export interface UploadLedger {
   getPointer(month: string, unit: string): Promise<Pointer | null>;
 }
 
+export type ReceiptState = Pick<Receipt, 'unitCode' | 'status' | 'uploadId'> & { eventTime: string | null };
+
 /** Compute's view: the month's current ledger in (and who had every upload refused), the rates out. */
 export interface MonthLedgerStore {
-  /** The unit and status of each receipt of the month (not the receipts: they hold every error). */
-  receiptStates(month: string): Promise<Array<Pick<Receipt, 'unitCode' | 'status'>>>;
+  /**
+   * The unit, status, upload and S3 event time of each receipt of the month (not the receipts:
+   * they hold every error). The event time of the current upload gives its timeliness.
+   */
+  receiptStates(month: string): Promise<ReceiptState[]>;
   /** The month's ledger and, per unit, the upload its rows come from. */
   readCurrent(month: string): Promise<{ ledger: MonthLedger; uploadIds: Record<string, string> }>;
   readLedger(month: string): Promise<MonthLedger>;

@@ -12,7 +12,7 @@ import type { RatesDoc } from '../../core/metrics/rates-types';
 import type { ClaimResult, SendClaim, SendLogEntry } from '../../core/delivery/send-log';
 import type { Receipt } from '../../core/ingest/receipt';
 import type { FlipOutcome, Pointer } from '../../core/ingest/upload-order';
-import type { MonthLedgerStore, ReceiptsView, SendLog, UploadLedger } from '../../core/ports';
+import type { MonthLedgerStore, ReceiptState, ReceiptsView, SendLog, UploadLedger } from '../../core/ports';
 import { mapLimit } from '../../core/shared/concurrency';
 import { DEFAULT_RETRY, type RetryOptions, batchWrite } from './batch-write';
 
@@ -167,11 +167,16 @@ export class LedgerRepository implements UploadLedger, MonthLedgerStore, Receipt
     return items.map((i) => JSON.parse(i.receipt as string) as Receipt);
   }
 
-  /** Each receipt's unit and status only (the item's own attributes, not its full receipt). */
-  async receiptStates(month: string): Promise<Array<Pick<Receipt, 'unitCode' | 'status'>>> {
+  /** Each receipt's unit, status, upload id and event time only (the item's own attributes, not its full receipt). */
+  async receiptStates(month: string): Promise<ReceiptState[]> {
     // `status` is a reserved word in DynamoDB expressions.
-    const items = await this.monthItems(month, tableKeys.receiptPrefix(), 'unitCode, #s', { '#s': 'status' });
-    return items.map((i) => ({ unitCode: (i.unitCode as string | null | undefined) ?? null, status: i.status as Receipt['status'] }));
+    const items = await this.monthItems(month, tableKeys.receiptPrefix(), 'unitCode, #s, uploadId, eventTime', { '#s': 'status' });
+    return items.map((i) => ({
+      unitCode: (i.unitCode as string | null | undefined) ?? null,
+      status: i.status as Receipt['status'],
+      uploadId: i.uploadId as string,
+      eventTime: (i.eventTime as string | null | undefined) ?? null,
+    }));
   }
 
   /** One item per unit result, so a unit's history is a cheap key lookup. */

@@ -4,6 +4,7 @@ import type { Grade, PhaseResult, QualityFinding, RateMap, RatesDoc, UnitResult 
 import { RATE_KEYS } from './rates-types';
 import { CITIES, PROVINCE_CODE, PROVINCE_NAME, REPORTING_UNITS, reportingUnitsOf } from '../shared/divisions';
 import { parseMonth, timeProgress } from '../shared/months';
+import { deadlineOf, timelinessOf } from '../shared/deadline';
 import { emptySummary, nullRates, summarize, type LandingCriterion, type RowSummary } from './rates';
 import { printedRate, printedScore } from '../shared/printed';
 import { competitionRanks } from './rank';
@@ -167,6 +168,12 @@ export interface ComputeMonthInput {
   config: Config;
   /** Reporting units that uploaded for the month but had every upload refused (from the receipts). */
   rejectedUnits?: readonly string[];
+  /**
+   * Reporting unit → S3 event time (ISO) of its accepted current upload (the receipt of the
+   * CURRENT pointer's upload). Given, every unit gets `reporting`, the province and cities
+   * `timeliness`, and the doc `deadline`; absent, none of them is written.
+   */
+  acceptedAt?: Readonly<Record<string, string | null>>;
   computedAt?: string;
 }
 
@@ -219,6 +226,32 @@ export function computeMonth(input: ComputeMonthInput): RatesDoc {
     rejected: unreported.filter((code) => rejected.has(code)),
     quality: qualityOf(month, ledger, previous),
   };
+  if (input.acceptedAt) addTimeliness(doc, input.acceptedAt, config);
   if (input.computedAt !== undefined) doc.computedAt = input.computedAt;
   return doc;
+}
+
+/** `reporting` of every county-level row, `timeliness` of the province and cities, `deadline`. */
+function addTimeliness(doc: RatesDoc, acceptedAt: Readonly<Record<string, string | null>>, config: Config): void {
+  doc.deadline = deadlineOf(doc.month, config.deadline).toISOString();
+  const status = new Map<string, UnitResult['reporting'] & object>();
+  for (const u of doc.units) {
+    if (u.level !== 'county') continue;
+    const at = u.reported && Object.hasOwn(acceptedAt, u.code) ? (acceptedAt[u.code] ?? null) : null;
+    u.reporting = { status: timelinessOf(at, u.reported, doc.month, config.deadline), at: u.reported ? at : null };
+    status.set(u.code, u.reporting);
+  }
+  FRAMES.forEach((frame, i) => {
+    if (frame.level === 'county') return;
+    const t = { onTime: 0, late: 0, missing: 0, rate: null as number | null };
+    for (const code of frame.reportingCodes) {
+      const s = status.get(code)?.status ?? 'missing';
+      if (s === 'on-time') t.onTime++;
+      else if (s === 'late') t.late++;
+      else t.missing++;
+    }
+    const due = frame.reportingCodes.length;
+    t.rate = due ? t.onTime / due : null;
+    doc.units[i].timeliness = t;
+  });
 }

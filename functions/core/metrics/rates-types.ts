@@ -66,6 +66,27 @@ export interface UnitResult {
   /** Added field: city-level units that report for themselves and county-level rows: reporting units counted. */
   reportingUnits?: number;
   reportedUnits?: number;
+  /**
+   * Added field, county-level rows (every reporting unit): 按时报送 / 逾期报送 / 未报送 by the
+   * event time of the accepted current upload against the month's deadline; `at` is that time
+   * (null when missing). Absent in documents computed before it existed.
+   */
+  reporting?: UnitReporting;
+  /** Added field, province and city-level rows: the timeliness counts of their reporting units. */
+  timeliness?: Timeliness;
+}
+
+export interface UnitReporting {
+  status: 'on-time' | 'late' | 'missing';
+  at: string | null;
+}
+
+/** 报送及时率 = onTime ÷ (onTime + late + missing), the reporting units due (应报单位数). */
+export interface Timeliness {
+  onTime: number;
+  late: number;
+  missing: number;
+  rate: number | null;
 }
 
 export interface PhaseResult {
@@ -100,6 +121,8 @@ export interface RatesDoc {
    */
   rejected?: string[];
   quality: QualityFinding[];
+  /** Added field: the month's 报送截止时间 (ISO, UTC), present when timeliness was computed. */
+  deadline?: string;
   /** Added field: when the document was computed (ISO). */
   computedAt?: string;
 }

@@ -43,6 +43,18 @@ export const ConfigSchema = z.object({
       postExpiresSeconds: z.number().int().min(60).max(3600).default(900),
     })
     .default({}),
+  /**
+   * 报送截止时间: a month's ledger is due on `dayOfNextMonth` of the next month at `hour:minute`,
+   * Asia/Shanghai (default the 3rd, 18:00). An accepted upload whose S3 event time is at or before
+   * it is 按时报送, after it 逾期报送 (functions/core/shared/deadline.ts, docs/metrics.md).
+   */
+  deadline: z
+    .object({
+      dayOfNextMonth: z.number().int().min(1).max(28).default(3),
+      hour: z.number().int().min(0).max(23).default(18),
+      minute: z.number().int().min(0).max(59).default(0),
+    })
+    .default({}),
   bulletin: z
     .object({
       issuer: z.string().min(1).default('河南省“三个一批”项目建设活动领导小组办公室'),

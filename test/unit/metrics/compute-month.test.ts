@@ -298,3 +298,54 @@ describe('byBatch', () => {
     expect(unreported.byBatch!.签约.projects).toBe(0);
   });
 });
+
+describe('computeMonth: timeliness (按时报送 / 逾期报送 / 未报送)', () => {
+  // 中原区 on time (a Shanghai 17:00 on the 3rd), 二七区 late (18:00:01), 龙亭区 exactly at 18:00,
+  // 济源 late on the 5th; 410104 uploaded only refused files (rejected-only), the rest sent nothing.
+  const acceptedAt = {
+    [ZY]: '2026-11-03T09:00:00.000Z',
+    [EQ]: '2026-11-03T10:00:01.000Z',
+    [LT]: '2026-11-03T10:00:00.000Z',
+    [JY]: '2026-11-05T02:00:00.000Z',
+  };
+  const t = computeMonth({ month: '2026-10', ledger, previous, config: DEFAULT_CONFIG, rejectedUnits: ['410104'], acceptedAt });
+  const u = (level: UnitResult['level'], code: string) => t.units.find((x) => x.level === level && x.code === code)!;
+
+  it('states each reporting unit by its accepted upload against the deadline', () => {
+    expect(t.deadline).toBe('2026-11-03T10:00:00.000Z');
+    expect(u('county', ZY).reporting).toEqual({ status: 'on-time', at: acceptedAt[ZY] });
+    expect(u('county', EQ).reporting).toEqual({ status: 'late', at: acceptedAt[EQ] });
+    expect(u('county', LT).reporting).toEqual({ status: 'on-time', at: acceptedAt[LT] });
+    expect(u('county', JY).reporting).toEqual({ status: 'late', at: acceptedAt[JY] });
+  });
+
+  it('a unit whose only uploads were refused is 未报送 for timeliness (and stays in rejected)', () => {
+    expect(u('county', '410104').reporting).toEqual({ status: 'missing', at: null });
+    expect(t.rejected).toEqual(['410104']);
+    expect(u('county', '410105').reporting).toEqual({ status: 'missing', at: null });
+  });
+
+  it('counts per city and province; 报送及时率 = 按时 ÷ 应报单位数', () => {
+    const zz = u('city', '410100');
+    expect(zz.timeliness).toEqual({ onTime: 1, late: 1, missing: zz.reportingUnits! - 2, rate: 1 / zz.reportingUnits! });
+    expect(u('city', JY).timeliness).toEqual({ onTime: 0, late: 1, missing: 0, rate: 0 });
+    const p = u('province', '410000');
+    expect(p.timeliness).toEqual({ onTime: 2, late: 2, missing: p.reportingUnits! - 4, rate: 2 / p.reportingUnits! });
+    // A city with no upload at all: everything missing, rate 0.
+    expect(u('city', '410300').timeliness).toMatchObject({ onTime: 0, late: 0, rate: 0 });
+  });
+
+  it('a month with no accepted upload: every unit missing, rate 0', () => {
+    const none = computeMonth({ month: '2026-10', ledger: {}, previous: null, config: DEFAULT_CONFIG, acceptedAt: {} });
+    const p = none.units.find((x) => x.level === 'province')!;
+    expect(p.timeliness).toEqual({ onTime: 0, late: 0, missing: p.reportingUnits, rate: 0 });
+    expect(none.units.filter((x) => x.level === 'county').every((x) => x.reporting?.status === 'missing')).toBe(true);
+  });
+
+  it('the deadline comes from the config; without acceptedAt nothing is added (older callers, older documents)', () => {
+    const later = computeMonth({ month: '2026-10', ledger, previous, config: { ...DEFAULT_CONFIG, deadline: { dayOfNextMonth: 10, hour: 18, minute: 0 } }, acceptedAt });
+    expect(later.units.find((x) => x.level === 'province')!.timeliness).toMatchObject({ onTime: 4, late: 0 });
+    expect(doc.deadline).toBeUndefined();
+    expect(doc.units.some((x) => x.reporting || x.timeliness)).toBe(false);
+  });
+});
