@@ -16,7 +16,7 @@ import { commonNotes } from './sections/notes';
 import { countsParagraph, indicatorRows, investmentWithGap, overviewSection } from './sections/overview';
 import { REF_COLOR, countyCountNoun, progressSection, unitsSection, type PeerScope } from './sections/progress';
 import { qualitySection } from './sections/quality';
-import { fallRow, fallsOf, reportingSentence, unreportedLists, warningSection } from './sections/warnings';
+import { deadlineText, fallRow, fallsOf, reportingSentence, unreportedLists, warningSection } from './sections/warnings';
 import { emptyCounts, emptyInvestment, nullRates } from '../metrics/rates';
 import { RATE_KEYS, RATE_NAMES, type RateKey, type RatesDoc, type UnitResult } from '../metrics/rates-types';
 import type { BulletinModel, BulletinOptions, UnreportedList } from './view-model';
@@ -66,11 +66,21 @@ export function buildCityEdition(doc: RatesDoc, config: Config, cityCode: string
   const refused = rejectedCodes(doc);
   const members = divisions.map((d) => ({ code: d.code, name: d.name, unit: idx('county', d.code), rejected: refused.has(d.code) }));
   const unreportedCodes = doc.unreported.filter((c) => members.some((m) => m.code === c));
-  const unreported = unreportedLists(unreportedCodes, doc);
+  const unreported = unreportedLists(unreportedCodes, doc, members.map((m) => m.code));
   const flat = (l: UnreportedList) => ({ count: l.count, list: l.groups.flatMap((g) => g.units).join('、') });
+  const ownLate = self && !!doc.deadline && idx('county', cityCode)?.reporting?.status === 'late';
   unreported.sentence = self
-    ? `${fullName}本月${city.reported ? '已按时报送台账' : refused.has(cityCode) ? '报送的台账未通过，已退回修改' : '未报送台账'}。`
-    : reportingSentence(fullName, members.length, members.filter((m) => m.unit?.reported).length, flat(unreported), flat(unreported.returned));
+    ? `${fullName}本月${city.reported ? (ownLate ? `逾期报送台账（${deadlineText(doc.deadline!)}后报送）` : '已按时报送台账') : refused.has(cityCode) ? '报送的台账未通过，已退回修改' : '未报送台账'}。`
+    : reportingSentence(
+        fullName,
+        members.length,
+        members.filter((m) => m.unit?.reported).length,
+        flat(unreported),
+        flat(unreported.returned),
+        city.timeliness && doc.deadline
+          ? { onTime: city.timeliness.onTime, late: flat(unreported.late), rate: city.timeliness.rate, scope: '全市', deadline: doc.deadline }
+          : null,
+      );
 
   // ── 一、总体情况: the city against the province
   const ranked = rankedCities(doc, opts.previous);
@@ -153,7 +163,7 @@ export function buildCityEdition(doc: RatesDoc, config: Config, cityCode: string
   const requirements = [
     `（一）对标补短。${fullName}要对照全省平均水平和本通报列出的差距，${self ? '' : '督促各县（市、区）'}推动签约项目早落地、开工项目早投产、投产项目早达效${city.grade?.investmentCompletion && city.grade.investmentCompletion !== 'green' ? '，加快投资进度，确保投资完成率达到时序进度' : ''}。`,
     `（二）预警整改。对红色等级指标和较上月下降较多的指标，要逐项查找原因、明确整改措施和时限。`,
-    `（三）台账质量。${unreported.count ? '未按时报送台账的单位要及时补报；' : ''}${unreported.returned.count ? '报送未通过的单位要按回执逐项修改后重新报送；' : ''}对数据质量问题要逐条核实更正，确保台账数据真实、准确、完整。`,
+    `（三）台账质量。${unreported.count ? '未按时报送台账的单位要及时补报；' : ''}${unreported.late.count ? '逾期报送的单位要严格执行报送时限；' : ''}${unreported.returned.count ? '报送未通过的单位要按回执逐项修改后重新报送；' : ''}对数据质量问题要逐条核实更正，确保台账数据真实、准确、完整。`,
   ];
 
   return numberTables({

@@ -15,7 +15,7 @@ import { commonNotes } from './sections/notes';
 import { countsParagraph, indicatorRows, overviewSection, phaseSection, ratesParagraph } from './sections/overview';
 import { REF_COLOR, cityCountNoun, progressSection, type PeerScope } from './sections/progress';
 import { qualitySection } from './sections/quality';
-import { fallsOf, reportingSentence, unreportedLists, warningSection } from './sections/warnings';
+import { cityTimelinessSentence, fallsOf, reportingSentence, unreportedLists, warningSection } from './sections/warnings';
 import { RATE_KEYS, RATE_NAMES, type RatesDoc, type UnitResult } from '../metrics/rates-types';
 import type { BulletinModel, BulletinOptions } from './view-model';
 
@@ -45,6 +45,9 @@ export function buildBulletinModel(doc: RatesDoc, config: Config, opts: Bulletin
     province.reportedUnits ?? counties.filter((u) => u.reported).length,
     { count: unreported.count, list: unreported.text },
     { count: unreported.returned.count, list: unreported.returned.text },
+    province.timeliness && doc.deadline
+      ? { onTime: province.timeliness.onTime, late: { count: unreported.late.count, list: unreported.late.text }, rate: province.timeliness.rate, scope: '全省', deadline: doc.deadline }
+      : null,
   );
   const phases = phaseSection(doc);
   const overview = overviewSection({
@@ -81,6 +84,7 @@ export function buildBulletinModel(doc: RatesDoc, config: Config, opts: Bulletin
   });
 
   // ── 三、预警
+  unreported.sentence += cityTimelinessSentence(cities);
   const warnings = warningSection({
     nameHeader: CITY_LEVEL.nameHeader,
     units: cities,
@@ -98,7 +102,7 @@ export function buildBulletinModel(doc: RatesDoc, config: Config, opts: Bulletin
   const requirements = [
     '（一）压实项目建设责任。各地要对照本通报，认真分析差距和原因，推动签约项目早落地、开工项目早投产、投产项目早达效；投资完成率低于时序进度的地方要加快投资进度，确保完成年度目标任务。',
     '（二）抓好预警问题整改。对红色等级指标和较上月下降较多的指标，有关地方要逐项查找原因、明确整改措施和时限，整改情况纳入下月通报。',
-    `（三）确保台账真实准确。${unreported.count ? '未按时报送台账的单位要及时补报；' : ''}${unreported.returned.count ? '报送未通过的单位要按回执逐项修改后重新报送；' : ''}各地要对数据质量问题逐条核实更正，确保台账数据真实、准确、完整，严禁弄虚作假。`,
+    `（三）确保台账真实准确。${unreported.count ? '未按时报送台账的单位要及时补报；' : ''}${unreported.late.count ? '逾期报送的单位要严格执行报送时限；' : ''}${unreported.returned.count ? '报送未通过的单位要按回执逐项修改后重新报送；' : ''}各地要对数据质量问题逐条核实更正，确保台账数据真实、准确、完整，严禁弄虚作假。`,
   ];
 
   return numberTables({

@@ -145,7 +145,9 @@ export interface WarningSection {
    */
   unreported: UnreportedList & {
     returned: UnreportedList;
-    /** （三）未报送台账单位 / （三）未报送、报送未通过台账单位 */
+    /** 逾期报送 (accepted after the deadline), grouped by city; empty when rates.json has no timeliness. */
+    late: UnreportedList;
+    /** （三）未报送台账单位 / （三）逾期报送、未报送、报送未通过台账单位 */
     heading: string;
     sentence: string;
   };

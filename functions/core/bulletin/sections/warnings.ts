@@ -6,6 +6,7 @@
 import { CITIES, division, shortName, type Division } from '../../shared/divisions';
 import type { Config } from '../../shared/config';
 import { rateTenths } from '../../shared/printed';
+import { shanghaiParts } from '../../shared/shanghai-time';
 import { formatCount, formatPoints, formatPointsAbs, formatRate } from '../format';
 import { joinNames } from '../prose';
 import { previousRate, unitIndex } from '../cells';
@@ -92,19 +93,23 @@ export function fallRows(units: readonly NamedUnit[], threshold: number): FallRo
 
 /**
  * The units without an accepted ledger, `codes` (of `rates.json`'s `unreported`), as two lists:
- * 未报送 (nothing arrived) and 报送未通过 (refused; `rates.json`'s `rejected`). `sentence` is the
- * edition's to write.
+ * 未报送 (nothing arrived) and 报送未通过 (refused; `rates.json`'s `rejected`), and the units of
+ * `scope` (reporting unit codes; all when absent) accepted after the deadline (逾期报送: their
+ * `reporting.status` is `late`). `sentence` is the edition's to write.
  */
-export function unreportedLists(codes: readonly string[], doc: RatesDoc): WarningSection['unreported'] {
+export function unreportedLists(codes: readonly string[], doc: RatesDoc, scope?: readonly string[]): WarningSection['unreported'] {
   const refused = new Set(doc.rejected ?? []);
   const missing = unreportedGroups(codes.filter((c) => !refused.has(c)), doc);
   const returned = unreportedGroups(codes.filter((c) => refused.has(c)), doc);
-  return {
-    ...missing,
-    returned,
-    heading: returned.count ? '（三）未报送、报送未通过台账单位' : '（三）未报送台账单位',
-    sentence: '',
-  };
+  const inScope = scope ? new Set(scope) : null;
+  const late = unreportedGroups(lateCodes(doc).filter((c) => !inScope || inScope.has(c)), doc);
+  const kinds = [late.count ? '逾期报送' : '', '未报送', returned.count ? '报送未通过' : ''].filter(Boolean);
+  return { ...missing, returned, late, heading: `（三）${kinds.join('、')}台账单位`, sentence: '' };
+}
+
+/** Reporting units accepted after the deadline (`reporting.status` late), in code order. */
+export function lateCodes(doc: RatesDoc): string[] {
+  return doc.units.filter((u) => u.level === 'county' && u.reporting?.status === 'late').map((u) => u.code).sort();
 }
 
 /** Units grouped by city, cities in the official order, units in code order. */
@@ -137,10 +142,28 @@ function unreportedGroups(codes: readonly string[], doc: RatesDoc): UnreportedLi
   return { count, groups: list, text: list.length ? list.map((x) => x.text).join('；') : '无' };
 }
 
+/** Timeliness for the 报送 sentence, when rates.json has it (`doc.deadline`, `timeliness`). */
+export interface SentenceTimeliness {
+  onTime: number;
+  late: { count: number; list: string };
+  rate: number | null;
+  /** 全省 / 全市 */
+  scope: string;
+  /** The deadline, ISO (rates.json `deadline`). */
+  deadline: string;
+}
+
+/** "11月3日18时" (or "11月3日18时30分"): the deadline as a 通报 writes it, in Shanghai time. */
+export function deadlineText(iso: string): string {
+  const p = shanghaiParts(new Date(iso));
+  return `${p.month}月${p.day}日${p.hour}时${p.minute ? `${p.minute}分` : ''}`;
+}
+
 /**
  * "本月（郑州市）应报送台账的县（市、区）N 个，已接收 M 个。未报送 K 个：…。报送未通过（已退回修改）
- * J 个：…。" or "…，已接收 N 个，全部按时报送。". `who`: "" (province) or the city; each `list`:
- * the names as the edition lists them.
+ * J 个：…。" or "…，已接收 N 个，全部按时报送。". With timeliness: "…，已接收 M 个，其中按时报送 A
+ * 个、逾期报送 B 个。逾期报送（11月3日18时后报送）B 个：…。未报送 …。全省报送及时率 X%。"
+ * `who`: "" (province) or the city; each `list`: the names as the edition lists them.
  */
 export function reportingSentence(
   who: string,
@@ -148,12 +171,34 @@ export function reportingSentence(
   accepted: number,
   missing: { count: number; list: string },
   returned: { count: number; list: string },
+  timeliness?: SentenceTimeliness | null,
 ): string {
   const head = `本月${who}应报送台账的县（市、区）${formatCount(expected)} 个，已接收 ${formatCount(accepted)} 个`;
-  if (!missing.count && !returned.count) return `${head}，全部按时报送。`;
+  const late = timeliness?.late.count ?? 0;
+  if (!missing.count && !returned.count && !late) return `${head}，全部按时报送。`;
+  const split = timeliness ? `，其中按时报送 ${formatCount(timeliness.onTime)} 个、逾期报送 ${formatCount(late)} 个` : '';
   return (
-    `${head}。` +
+    `${head}${split}。` +
+    (late ? `逾期报送（${deadlineText(timeliness!.deadline)}后报送）${late} 个：${timeliness!.late.list}。` : '') +
     (missing.count ? `未报送 ${missing.count} 个：${missing.list}。` : '') +
-    (returned.count ? `报送未通过（已退回修改）${returned.count} 个：${returned.list}。` : '')
+    (returned.count ? `报送未通过（已退回修改）${returned.count} 个：${returned.list}。` : '') +
+    (timeliness ? `${timeliness.scope}报送及时率 ${formatRate(timeliness.rate)}。` : '')
   );
+}
+
+/**
+ * The province edition's 各地报送及时率: the cities below 100% from the lowest, the rest together
+ * ("各地报送及时率：郑州 50.0%、漯河 75.0%，其余 17 个地区均为 100.0%。"); "" without timeliness.
+ */
+export function cityTimelinessSentence(cities: readonly NamedUnit[]): string {
+  const rated = cities.filter((c) => c.unit?.timeliness && c.unit.timeliness.rate !== null);
+  if (!rated.length) return '';
+  const full = rateTenths(1);
+  const below = rated
+    .filter((c) => rateTenths(c.unit!.timeliness!.rate!) < full)
+    .sort((a, b) => rateTenths(a.unit!.timeliness!.rate!) - rateTenths(b.unit!.timeliness!.rate!));
+  if (!below.length) return `各地报送及时率均为 ${formatRate(1)}。`;
+  const listed = below.map((c) => `${c.name} ${formatRate(c.unit!.timeliness!.rate)}`).join('、');
+  const rest = rated.length - below.length;
+  return `各地报送及时率：${listed}${rest ? `，其余 ${rest} 个地区均为 ${formatRate(1)}` : ''}。`;
 }

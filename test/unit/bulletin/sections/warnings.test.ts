@@ -3,6 +3,7 @@ import { parseConfig } from '../../../../functions/core/shared/config';
 import { buildCityEdition } from '../../../../functions/core/bulletin/city-edition';
 import { build, luohe } from '../../../helpers/bulletin-build';
 import { makeDoc, testConfig } from '../../../helpers/bulletin-fixture';
+import type { RatesDoc } from '../../../../functions/core/metrics/rates-types';
 
 describe('三、预警', () => {
   it('red grades per rate, falls of more than 5 points, 未报送', () => {
@@ -70,5 +71,81 @@ describe('三、预警', () => {
     expect(zz.units.paragraphs.join('')).toMatch(/金水区[^，]*未报送，中原区报送未通过，未参与排名/);
     const hk = buildCityEdition(doc, testConfig, '410173', { issuedOn: '2026-11-05' });
     expect(hk.warnings.unreported.sentence).toBe('郑州航空港经济综合实验区本月报送的台账未通过，已退回修改。');
+  });
+});
+
+/** The fixture as compute writes it with timeliness: `late` accepted after the deadline, the other accepted units on time. */
+function withTimeliness(late: string[]): RatesDoc {
+  const doc = makeDoc();
+  doc.deadline = '2026-11-03T10:00:00.000Z';
+  for (const u of doc.units) {
+    if (u.level !== 'county') continue;
+    u.reporting = !u.reported
+      ? { status: 'missing', at: null }
+      : late.includes(u.code)
+        ? { status: 'late', at: '2026-11-04T01:00:00.000Z' }
+        : { status: 'on-time', at: '2026-11-02T01:00:00.000Z' };
+  }
+  const counties = doc.units.filter((u) => u.level === 'county');
+  const count = (s: string, list = counties) => list.filter((u) => u.reporting!.status === s).length;
+  const province = doc.units.find((u) => u.level === 'province')!;
+  province.timeliness = { onTime: count('on-time'), late: count('late'), missing: count('missing'), rate: count('on-time') / counties.length };
+  for (const c of doc.units.filter((u) => u.level === 'city')) {
+    const own = counties.filter((u) => u.cityCode === c.code);
+    c.timeliness = own.length
+      ? { onTime: count('on-time', own), late: count('late', own), missing: count('missing', own), rate: count('on-time', own) / own.length }
+      : { onTime: 10, late: 0, missing: 0, rate: 1 };
+  }
+  return doc;
+}
+
+describe('三、预警: 按时报送 / 逾期报送 / 未报送 and 报送及时率', () => {
+  it('the province: on time and late counts, the late units by city, 全省 and 各地报送及时率', () => {
+    const doc = withTimeliness(['411104', '411122']);
+    const u = build(doc).warnings.unreported;
+    expect(u.late.text).toBe('漯河市：召陵区、临颍县');
+    expect(u.heading).toBe('（三）逾期报送、未报送台账单位');
+    expect(build(doc).requirements[2]).toContain('逾期报送的单位要严格执行报送时限');
+    expect(u.sentence).toBe(
+      '本月应报送台账的县（市、区）8 个，已接收 4 个，其中按时报送 2 个、逾期报送 2 个。' +
+        '逾期报送（11月3日18时后报送）2 个：漯河市：召陵区、临颍县。' +
+        '未报送 4 个：郑州市：中原区、金水区；漯河市：舞阳县；航空港区。' +
+        '全省报送及时率 25.0%。' +
+        '各地报送及时率：郑州 0.0%、航空港区 0.0%、漯河 40.0%，其余 16 个地区均为 100.0%。',
+    );
+  });
+
+  it('a city edition lists its own late counties and 全市报送及时率', () => {
+    const m = luohe(withTimeliness(['411104']));
+    expect(m.warnings.unreported.sentence).toBe(
+      '本月漯河市应报送台账的县（市、区）5 个，已接收 4 个，其中按时报送 3 个、逾期报送 1 个。逾期报送（11月3日18时后报送）1 个：召陵区。未报送 1 个：舞阳县。全市报送及时率 60.0%。',
+    );
+    // 郑州's edition does not list 漯河's late counties.
+    const zz = buildCityEdition(withTimeliness(['411104']), testConfig, '410100', { issuedOn: '2026-11-05' });
+    expect(zz.warnings.unreported.late.count).toBe(0);
+    expect(zz.warnings.unreported.sentence).not.toContain('召陵区');
+  });
+
+  it('everyone on time: the short sentence; all cities at 100%', () => {
+    const doc = withTimeliness([]);
+    doc.units = doc.units.filter((u) => u.level !== 'county' || u.reported);
+    doc.unreported = [];
+    const p = doc.units.find((u) => u.level === 'province')!;
+    p.timeliness = { onTime: 4, late: 0, missing: 0, rate: 1 };
+    for (const c of doc.units.filter((u) => u.level === 'city')) c.timeliness = { onTime: 10, late: 0, missing: 0, rate: 1 };
+    const u = build(doc).warnings.unreported;
+    expect(u.sentence).toBe('本月应报送台账的县（市、区）4 个，已接收 4 个，全部按时报送。各地报送及时率均为 100.0%。');
+    expect(u.heading).toBe('（三）未报送台账单位');
+  });
+
+  it('a self-reporting city accepted late says so', () => {
+    const doc = withTimeliness([]);
+    const jy = doc.units.find((u) => u.level === 'county' && u.code === '410173')!;
+    jy.reported = true;
+    jy.reporting = { status: 'late', at: '2026-11-04T01:00:00.000Z' };
+    doc.units.find((u) => u.level === 'city' && u.code === '410173')!.reported = true;
+    doc.unreported = doc.unreported.filter((c) => c !== '410173');
+    const hk = buildCityEdition(doc, testConfig, '410173', { issuedOn: '2026-11-05' });
+    expect(hk.warnings.unreported.sentence).toBe('郑州航空港经济综合实验区本月逾期报送台账（11月3日18时后报送）。');
   });
 });
