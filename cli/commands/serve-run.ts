@@ -74,6 +74,7 @@ export async function startServe(opts: ServeOptions): Promise<Serve> {
       repo: pipeline.repo,
       assets: await buildWebAssets(opts.root ?? REPO_ROOT),
       settings,
+      deadline: opts.config.deadline,
       now,
       ...(opts.linkSecret
         ? {

@@ -20,12 +20,14 @@ export const handler = lambdaHandler(async (event: HttpApiEvent): Promise<HttpAp
     const doc = makeDocClient();
     const s3 = makeS3Client();
     const { linkSecretArn, reportsBucket } = env;
+    const config = configFromEnv();
     portal = createPortal({
       tokens: new TokenRepository(doc, env.table),
       uploads: new S3UploadBucket(s3, env.rawBucket),
       repo: new LedgerRepository(doc, env.table),
       assets: loadWebAssets(env.webDir ?? LAMBDA_WEB_DIR),
-      settings: uploadSettings(configFromEnv()),
+      settings: uploadSettings(config),
+      deadline: config.deadline,
       now: () => new Date(),
       // Signed bulletin links from mails: presigned here, at click time, for 5 minutes.
       ...(linkSecretArn && reportsBucket

@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import type { ReceiptsView, TokenLookup, UploadBucket, WebAssets } from '../core/ports';
 import { logEvent } from '../adapters/log';
-import { division, isReportingUnit } from '../core/shared/divisions';
+import { REPORTING_UNITS, division, isReportingUnit } from '../core/shared/divisions';
+import type { DeadlineConfig } from '../core/shared/deadline';
 import { verifyDownload } from '../core/portal/download-link';
 import { isMonth, monthLabel, reportingMonth } from '../core/shared/months';
 import { reportingStatus } from '../core/portal/reporting-status';
@@ -34,6 +35,8 @@ export interface PortalDeps {
   repo: ReceiptsView;
   assets: WebAssets;
   settings: UploadSettings;
+  /** 报送截止时间 (config `deadline`) for the province view's 按时/逾期; the default when absent. */
+  deadline?: DeadlineConfig;
   now: () => Date;
   newUploadId?: () => string;
   /** Bulletin download links (AWS): the signing secret and a short-lived presigner for reports. */
@@ -170,7 +173,7 @@ export function createPortal(deps: PortalDeps) {
     if (p.role !== 'province') throw new ApiError(403, 'province-only', '该令牌无权查看全省报送情况');
     const month = monthParam(event);
     const [receipts, pointers] = await Promise.all([deps.repo.listReceipts(month), deps.repo.getPointers(month)]);
-    return json(200, reportingStatus(month, receipts, pointers));
+    return json(200, reportingStatus(month, receipts, pointers, REPORTING_UNITS, deps.deadline));
   }
 
   async function download(event: HttpApiEvent): Promise<HttpApiResult> {

@@ -63,6 +63,12 @@ export const REPORT_STATE: Record<ReportingState, string> = {
   missing: '未报送',
 };
 
+/** 按时 / 逾期 of an accepted unit (none for a unit without an accepted upload). */
+export const TIMELINESS_BADGE: Record<'on-time' | 'late', string> = {
+  'on-time': '按时',
+  late: '逾期',
+};
+
 export function badge(state: string, label: string): HTMLElement {
   return h('span', { class: `badge ${state}` }, label);
 }

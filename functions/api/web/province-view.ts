@@ -1,7 +1,8 @@
 /** The province office's view: every reporting unit's state for a month, filters, each unit's receipts. */
 import type { ReportingState, ReportingStatus, UnitReporting } from '../../core/portal/reporting-status';
 import { type Me, type UploadList, api } from './api-client';
-import { $, REPORT_STATE, UPLOAD_STATE, badge, fillMonths, h, notice, receiptView, show, when } from './dom';
+import { formatRate } from '../../core/bulletin/format';
+import { $, REPORT_STATE, TIMELINESS_BADGE, UPLOAD_STATE, badge, fillMonths, h, notice, receiptView, show, when } from './dom';
 
 let status: ReportingStatus | null = null;
 
@@ -48,18 +49,24 @@ function renderStatus(): void {
     stat('accepted', '已接收', count('accepted')),
     stat('rejected', '未接收（已上传未通过）', count('rejected')),
     stat('missing', '未报送', count('missing')),
+    stat('on-time', '按时报送', inCity.filter((u) => u.timeliness === 'on-time').length),
+    stat('late', '逾期报送', inCity.filter((u) => u.timeliness === 'late').length),
   );
   // The same two groups as the stats above (and as the bulletin: 未报送 apart from 报送未通过).
   const named = (st: ReportingState) => inCity.filter((u) => u.state === st).map((u) => `${u.cityName.replace(/市$/, '')}${u.name}`);
   const lists = [
     [REPORT_STATE.missing, named('missing')],
     [REPORT_STATE.rejected, named('rejected')],
+    ['逾期报送', inCity.filter((u) => u.timeliness === 'late').map((u) => `${u.cityName.replace(/市$/, '')}${u.name}`)],
   ] as const;
   const text = lists.filter(([, n]) => n.length).map(([label, n]) => `${label} ${n.length} 个：${n.join('、')}`);
   $('p-unreported-list').textContent = text.length ? text.join('；') : '全部单位均已报送。';
 
-  const match = (u: UnitReporting) =>
-    (!state || (state === 'unreported' ? u.state !== 'accepted' : u.state === state)) && (!q || u.name.includes(q) || u.code.includes(q));
+  renderCities(s, city);
+
+  const byState = (u: UnitReporting) =>
+    !state || (state === 'unreported' ? u.state !== 'accepted' : state === 'on-time' || state === 'late' ? u.timeliness === state : u.state === state);
+  const match = (u: UnitReporting) => byState(u) && (!q || u.name.includes(q) || u.code.includes(q));
   const rows = inCity.filter(match).map((u) => {
     const row = h(
       'tr',
@@ -67,7 +74,13 @@ function renderStatus(): void {
       h('td', { class: 'nowrap' }, u.code),
       h('td', { class: 'nowrap' }, u.name),
       h('td', {}, u.cityName),
-      h('td', {}, badge(u.state, REPORT_STATE[u.state]), u.latestRejected ? h('span', { class: 'hint' }, '最近一次未通过') : null),
+      h(
+        'td',
+        {},
+        badge(u.state, REPORT_STATE[u.state]),
+        u.timeliness === 'missing' ? null : badge(u.timeliness, TIMELINESS_BADGE[u.timeliness]),
+        u.latestRejected ? h('span', { class: 'hint' }, '最近一次未通过') : null,
+      ),
       h('td', { class: 'num' }, u.projects === null ? '—' : String(u.projects)),
       h('td', { class: 'nowrap' }, when(u.lastUploadAt)),
       h('td', {}, u.lastSummary ?? ''),
@@ -77,6 +90,26 @@ function renderStatus(): void {
   });
   ($('p-table').querySelector('tbody') as HTMLElement).replaceChildren(...rows);
   show('p-empty', rows.length === 0);
+}
+
+/** 各市报送及时率: one row per city (the chosen one only, when filtered). */
+function renderCities(s: ReportingStatus, city: string): void {
+  $('p-deadline').textContent = `报送截止时间：${when(s.deadline)}（北京时间）；报送及时率 = 按时报送单位数 ÷ 应报单位数。`;
+  const rows = s.byCity
+    .filter((c) => !city || c.code === city)
+    .map((c) =>
+      h(
+        'tr',
+        {},
+        h('td', {}, c.name),
+        h('td', { class: 'num' }, String(c.units)),
+        h('td', { class: 'num' }, String(c.onTime)),
+        h('td', { class: 'num' }, String(c.late)),
+        h('td', { class: 'num' }, String(c.missing)),
+        h('td', { class: 'num' }, formatRate(c.rate)),
+      ),
+    );
+  ($('p-cities').querySelector('tbody') as HTMLElement).replaceChildren(...rows);
 }
 
 async function showUnit(u: UnitReporting): Promise<void> {

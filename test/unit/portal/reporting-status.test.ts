@@ -36,7 +36,7 @@ describe('reportingStatus', () => {
 
   it('covers every reporting unit: accepted, rejected, missing', () => {
     expect(s.units).toHaveLength(REPORTING_UNITS.length);
-    expect(s.counts).toEqual({ units: REPORTING_UNITS.length, accepted: 2, rejected: 1, missing: REPORTING_UNITS.length - 3 });
+    expect(s.counts).toEqual({ units: REPORTING_UNITS.length, accepted: 2, rejected: 1, missing: REPORTING_UNITS.length - 3, onTime: 2, late: 0 });
     expect(unit('411102')).toMatchObject({ state: 'accepted', projects: 12, uploads: 2, lastUploadAt: '2026-11-03T01:00:00.000Z', latestRejected: false, cityName: '漯河市' });
     expect(unit('411103')).toMatchObject({ state: 'rejected', projects: null, lastSummary: expect.stringContaining('未接收') });
     expect(unit('410102')).toMatchObject({ state: 'missing', uploads: 0, lastUploadAt: null, lastSummary: null });
@@ -56,6 +56,48 @@ describe('reportingStatus', () => {
     expect(s.rejected).toHaveLength(s.counts.rejected);
     expect(s.cities).toHaveLength(19);
     expect(s.cities[0]).toEqual({ code: '410100', name: '郑州' });
+  });
+});
+
+describe('reportingStatus: 按时 / 逾期 (the deadline: the 3rd of the next month, 18:00 Shanghai = 10:00Z)', () => {
+  const receipts = [
+    receipt('411102', 'a1', 'accepted', '2026-11-03T10:00:00.000Z'), // exactly at the deadline: on time
+    receipt('411103', 'b1', 'accepted', '2026-11-02T01:00:00.000Z'), // on time, then replaced late
+    receipt('411103', 'b2', 'accepted', '2026-11-04T01:00:00.000Z'),
+    receipt('411104', 'c1', 'accepted', '2026-11-01T01:00:00.000Z'), // on time, a later refused one does not count
+    receipt('411104', 'c2', 'rejected', '2026-11-05T01:00:00.000Z'),
+    receipt('411121', 'd1', 'rejected', '2026-11-01T01:00:00.000Z'), // only refused: missing for timeliness
+  ];
+  const pointers = [
+    { unitCode: '411102', uploadId: 'a1', projects: 12 },
+    { unitCode: '411103', uploadId: 'b2', projects: 12 },
+    { unitCode: '411104', uploadId: 'c1', projects: 12 },
+  ];
+  const s = reportingStatus('2026-10', receipts, pointers);
+  const unit = (code: string) => s.units.find((u) => u.code === code)!;
+
+  it('judges the current upload by its event time', () => {
+    expect(s.deadline).toBe('2026-11-03T10:00:00.000Z');
+    expect(unit('411102')).toMatchObject({ timeliness: 'on-time', acceptedAt: '2026-11-03T10:00:00.000Z' });
+    expect(unit('411103')).toMatchObject({ timeliness: 'late', acceptedAt: '2026-11-04T01:00:00.000Z' });
+    expect(unit('411104')).toMatchObject({ timeliness: 'on-time', acceptedAt: '2026-11-01T01:00:00.000Z', latestRejected: true });
+    expect(unit('411121')).toMatchObject({ state: 'rejected', timeliness: 'missing', acceptedAt: null });
+    expect(unit('410102')).toMatchObject({ state: 'missing', timeliness: 'missing', acceptedAt: null });
+  });
+
+  it('counts per province and per city (报送及时率 = 按时 ÷ 单位数)', () => {
+    expect(s.counts).toMatchObject({ accepted: 3, onTime: 2, late: 1 });
+    expect(s.byCity).toHaveLength(19);
+    const luohe = s.byCity.find((c) => c.code === '411100')!;
+    expect(luohe).toEqual({ code: '411100', name: '漯河', units: 5, onTime: 2, late: 1, missing: 2, rate: 2 / 5 });
+    expect(s.byCity.find((c) => c.code === '410100')).toMatchObject({ onTime: 0, late: 0, rate: 0 });
+    expect(s.byCity.reduce((n, c) => n + c.units, 0)).toBe(REPORTING_UNITS.length);
+  });
+
+  it('takes the deadline from the config', () => {
+    const later = reportingStatus('2026-10', receipts, pointers, REPORTING_UNITS, { dayOfNextMonth: 5, hour: 18, minute: 0 });
+    expect(later.deadline).toBe('2026-11-05T10:00:00.000Z');
+    expect(later.counts).toMatchObject({ onTime: 3, late: 0 });
   });
 });
 
