@@ -9,6 +9,7 @@ import { setLogSink } from '../../functions/adapters/log';
 import { parquetToIpcStream } from '../../functions/adapters/columnar/parquet';
 import { parseConfig } from '../../functions/core/shared/config';
 import type { RatesDoc } from '../../functions/core/metrics/rates-types';
+import type { Receipt } from '../../functions/core/ingest/receipt';
 import { runTb } from '../helpers/cli';
 import { csvGb18030, xlsx } from '../helpers/files';
 import { pdfPages } from '../helpers/pdf-text';
@@ -96,6 +97,27 @@ describe('tb run: two months end to end on the embedded servers', () => {
     const luohe = doc.units.find((u) => u.level === 'city' && u.code === '411100')!;
     expect(luohe.rates.start).toBe(0.25);
     expect(doc.units).toHaveLength(1 + 19 + 158);
+  });
+
+  it('writes each unit\'s timeliness from its current upload\'s receipt event time against the deadline', () => {
+    const doc = JSON.parse(readFileSync(join(out, '2026-10', 'rates.json'), 'utf8')) as RatesDoc;
+    expect(doc.deadline).toBe('2026-11-03T10:00:00.000Z');
+    const dir = join(out, '2026-10', 'receipts');
+    const receipts = readdirSync(dir).map((f) => JSON.parse(readFileSync(join(dir, f), 'utf8')) as Receipt);
+    const county = (code: string) => doc.units.find((u) => u.level === 'county' && u.code === code)!;
+    for (const code of ['411102', '411103']) {
+      const r = receipts.find((x) => x.unitCode === code && x.status === 'accepted')!;
+      // Locally the event time is when the run uploaded the file: late or not depends on the clock.
+      const status = Date.parse(r.file.eventTime) <= Date.parse(doc.deadline!) ? 'on-time' : 'late';
+      expect(county(code).reporting).toEqual({ status, at: r.file.eventTime });
+    }
+    // 舞阳县: only a refused upload, so 未报送 for timeliness
+    expect(county('411121').reporting).toEqual({ status: 'missing', at: null });
+    const luohe = doc.units.find((u) => u.level === 'city' && u.code === '411100')!;
+    const t = luohe.timeliness!;
+    expect(t.onTime + t.late).toBe(2);
+    expect(t.missing).toBe(3);
+    expect(t.rate).toBe(t.onTime / 5);
   });
 
   it('copies the month\'s columnar ledger (Parquet + Arrow IPC) to OUT/curated/month=YYYY-MM/', () => {
