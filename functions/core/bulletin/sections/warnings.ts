@@ -103,7 +103,8 @@ export function unreportedLists(codes: readonly string[], doc: RatesDoc, scope?:
   const returned = unreportedGroups(codes.filter((c) => refused.has(c)), doc);
   const inScope = scope ? new Set(scope) : null;
   const late = unreportedGroups(lateCodes(doc).filter((c) => !inScope || inScope.has(c)), doc);
-  const kinds = [late.count ? '逾期报送' : '', '未报送', returned.count ? '报送未通过' : ''].filter(Boolean);
+  // Without late units the heading is as it always was; with them, 未报送 only when some sent nothing.
+  const kinds = [late.count ? '逾期报送' : '', missing.count || !late.count ? '未报送' : '', returned.count ? '报送未通过' : ''].filter(Boolean);
   return { ...missing, returned, late, heading: `（三）${kinds.join('、')}台账单位`, sentence: '' };
 }
 

@@ -147,5 +147,7 @@ describe('三、预警: 按时报送 / 逾期报送 / 未报送 and 报送及时
     doc.unreported = doc.unreported.filter((c) => c !== '410173');
     const hk = buildCityEdition(doc, testConfig, '410173', { issuedOn: '2026-11-05' });
     expect(hk.warnings.unreported.sentence).toBe('郑州航空港经济综合实验区本月逾期报送台账（11月3日18时后报送）。');
+    // late, nothing missing: the heading does not name 未报送
+    expect(hk.warnings.unreported.heading).toBe('（三）逾期报送台账单位');
   });
 });
