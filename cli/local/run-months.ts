@@ -31,6 +31,8 @@ export interface RunOptions {
   send: boolean;
   /** Issue even a month with no accepted upload (refused otherwise: the run ends with RefusedError). */
   force?: boolean;
+  /** When each month's files were handed in (the uploads' event time); none: now, as the files are uploaded. */
+  uploadedAt?: (month: string) => Date;
   log?: (line: string) => void;
 }
 
@@ -71,6 +73,7 @@ export async function runMonths(opts: RunOptions): Promise<MonthSummary[]> {
   try {
     for (const { month, files } of months) {
       log(`\n== ${month}: ${files.length} 个文件 ==`);
+      pipeline.uploadedAt = opts.uploadedAt?.(month) ?? null;
       const skippedFiles: string[] = [];
       const progress = new Progress('已处理', files.length);
       /** This folder's receipts, as the uploads are ingested (one line each). */

@@ -22,6 +22,13 @@ const MAX_RECEIVES = 3;
  * s3rver's in-process event becomes the SQS-wrapped S3 notification the ingest Lambda gets.
  */
 export class LocalPipeline {
+  /**
+   * The upload time the S3 events carry, instead of the moment of the PUT: a replay of past months
+   * (`tb run --uploaded-at`) says when the files were really handed in, which decides 按时/逾期.
+   * Order among uploads is kept by the sequencer. Null: the time of the PUT, as in AWS.
+   */
+  uploadedAt: Date | null = null;
+
   readonly s3: S3Client;
   readonly doc: DynamoDBDocumentClient;
   readonly store: S3ObjectStore;
@@ -80,7 +87,7 @@ export class LocalPipeline {
   private onS3Event(event: { Records: S3rverRecord[] }): void {
     const records = event.Records.filter((r) => isUploadRecord(r, this.servers.buckets.raw));
     if (!records.length) return;
-    const sqsEvent = { Records: [sqsNotification(records, `local-${++this.messages}`, () => this.seq++)] };
+    const sqsEvent = { Records: [sqsNotification(records, `local-${++this.messages}`, () => this.seq++, this.uploadedAt?.toISOString())] };
     const key = records[0].s3.object.key;
     // The queue never rejects: nobody may be waiting on it (tb serve), and an unhandled rejection ends the process.
     this.queue = this.queue
@@ -145,10 +152,11 @@ export function isUploadRecord(r: S3rverRecord, rawBucket: string): boolean {
  * in the AWS shape (URL-encoded keys, hex sequencers that grow per object; s3rver uses Date.now()).
  * `next` numbers the objects (0, 1, …) so sequencers within one millisecond still grow.
  */
-export function sqsNotification(records: S3rverRecord[], messageId: string, next: () => number) {
+export function sqsNotification(records: S3rverRecord[], messageId: string, next: () => number, eventTime?: string) {
   const aws = {
     Records: records.map((r) => ({
       ...r,
+      ...(eventTime ? { eventTime } : {}),
       s3: {
         ...r.s3,
         object: { ...r.s3.object, key: encodeS3Key(r.s3.object.key), sequencer: (Date.now() * 1000 + (next() % 1000)).toString(16).toUpperCase() },

@@ -100,6 +100,8 @@ describe('tb report, locally', () => {
       [['run', '--input', join(root, 'no-such-folder')], '输入文件夹不存在'],
       [['run', '--input', join(root, 'empty')], '中没有月份文件夹'],
       [['run', '--input', join(root, 'months')], '中没有月份文件夹'],
+      [['run', '--input', join(root, 'months'), '--uploaded-at', 'yesterday'], '--uploaded-at 应为 on-time 或带时区的时间'],
+      [['run', '--input', join(root, 'months'), '--uploaded-at', '2026-11-31T09:00:00+08:00'], '--uploaded-at 应为 on-time'],
       [['serve', '--unit', '999999'], '--unit 应为报送单位代码'],
     ];
     for (const [args, says] of cases) {

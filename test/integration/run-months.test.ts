@@ -68,3 +68,23 @@ describe('tb run on a folder with mistakes', () => {
     expect(lines).toContain('  接收 1 个单位，退回 2 个文件，未报送 156 个单位');
   });
 });
+
+describe('tb run --uploaded-at: when the replayed files were handed in decides 按时/逾期', () => {
+  const reportingOf = (dir: string, unit: string) => {
+    const rates = JSON.parse(readFileSync(join(dir, '2026-10', 'rates.json'), 'utf8')) as { units: { code: string; reporting?: { status: string; at: string | null } }[] };
+    return rates.units.find((u) => u.code === unit)?.reporting;
+  };
+
+  it('without it a month replayed after its deadline is 逾期 (the files were uploaded now)', () => {
+    expect(reportingOf(out, '411102')?.status).toBe('late');
+  });
+
+  it('with a time before the deadline every accepted unit is 按时, at that time', async () => {
+    const root = mkdtempSync(join(tmpdir(), 'tb-run-uploaded-at-'));
+    mkdirSync(join(root, 'in', '2026-10'), { recursive: true });
+    writeFileSync(join(root, 'in', '2026-10', '411102-源汇区.xlsx'), await xlsx(ledgerTable('411102', 3)));
+    const at = new Date('2026-11-02T01:00:00Z');
+    await runMonths({ input: join(root, 'in'), out: join(root, 'out'), dataDir: join(root, 'data'), config: parseConfig({}), send: false, uploadedAt: () => at, log: () => {} });
+    expect(reportingOf(join(root, 'out'), '411102')).toEqual({ status: 'on-time', at: at.toISOString() });
+  });
+});
