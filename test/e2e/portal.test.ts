@@ -123,7 +123,8 @@ describe('the upload portal in a browser', () => {
     expect(await textOf('#p-summary')).toContain('4未报送');
     await page.select('#p-state', 'unreported');
     expect(await page.$$eval('#p-table tbody tr', (trs) => trs.map((tr) => tr.getAttribute('data-unit')))).toEqual(['411103', '411104', '411121', '411122']);
-    expect(await page.$eval('#p-unreported-list', (p) => p.textContent)).toBe('未报送 4 个：漯河郾城区、漯河召陵区、漯河舞阳县、漯河临颍县');
+    // The upload's time is the embedded S3's (now), after 2026-10's deadline (11-03 18:00): 逾期.
+    expect(await page.$eval('#p-unreported-list', (p) => p.textContent)).toBe('未报送 4 个：漯河郾城区、漯河召陵区、漯河舞阳县、漯河临颍县；逾期报送 1 个：漯河源汇区');
 
     // a unit's uploads and errors
     await page.select('#p-state', '');
