@@ -33,6 +33,15 @@ export const ESM_BANNER = [
   'const __tbDirname = __tbPathDirname(__tbFilename);',
 ].join(' ');
 
+/**
+ * Optional `require`s (inside a try/catch) of shipped packages, for packages that only the
+ * development tree installs: bundled, a bundle's content would depend on whether devDependencies
+ * were installed where it was built. Left external, the `require` fails in Lambda and the package
+ * does without (debug, under puppeteer-core, then prints no colours). Checked by
+ * test/architecture/bundles.test.ts.
+ */
+export const OPTIONAL_DEV_TREE_REQUIRES: readonly string[] = ['supports-color'];
+
 /** esbuild options every function shares (ESM, source maps, local bundling). */
 export const BASE_BUNDLING: BundlingOptions = {
   format: OutputFormat.ESM,
@@ -44,8 +53,9 @@ export const BASE_BUNDLING: BundlingOptions = {
   sourceMapMode: SourceMapMode.DEFAULT,
   sourcesContent: false,
   minify: false,
-  // Bundle the AWS SDK v3 we test against instead of relying on the runtime's copy.
-  externalModules: [],
+  // Bundle the AWS SDK v3 we test against instead of relying on the runtime's copy: nothing is
+  // external but the optional requires above (a function that sets its own adds to these).
+  externalModules: [...OPTIONAL_DEV_TREE_REQUIRES],
   forceDockerBundling: false,
 };
 
