@@ -35,6 +35,15 @@ export const ESM_BANNER = [
 ].join(' ');
 
 /**
+ * Optional `require`s (inside a try/catch) of shipped packages, for packages that only the
+ * development tree installs: bundled, a bundle's content would depend on whether devDependencies
+ * were installed where it was built. Left external, the `require` fails in Lambda and the package
+ * does without (debug, under puppeteer-core, then prints no colours). Checked by
+ * test/architecture/bundles.test.ts.
+ */
+export const OPTIONAL_DEV_TREE_REQUIRES: readonly string[] = ['supports-color'];
+
+/**
  * esbuild options every function shares: ESM, minified, with a source map in a file of its own
  * beside the bundle (`index.mjs.map`, without the sources' text). The map is *linked*: the bundle
  * ends with a `//# sourceMappingURL=` comment, which is how Node finds it (`SOURCE_MAPS_ENV`);
@@ -55,8 +64,9 @@ export const BASE_BUNDLING: BundlingOptions = {
   // DEFAULT is esbuild's `--sourcemap`: linked (the map in index.mjs.map, the bundle pointing at it).
   sourceMapMode: SourceMapMode.DEFAULT,
   sourcesContent: false,
-  // Bundle the AWS SDK v3 we test against instead of relying on the runtime's copy.
-  externalModules: [],
+  // Bundle the AWS SDK v3 we test against instead of relying on the runtime's copy: nothing is
+  // external but the optional requires above (a function that sets its own adds to these).
+  externalModules: [...OPTIONAL_DEV_TREE_REQUIRES],
   forceDockerBundling: false,
 };
 

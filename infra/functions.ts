@@ -11,6 +11,7 @@ import {
   arrowWorkerCommands,
   LAMBDA_FONTS_DIR,
   LAMBDA_TEMPLATES_DIR,
+  OPTIONAL_DEV_TREE_REQUIRES,
   parquetWasmCommands,
   reportAssetCommands,
   SOURCE_MAPS_ENV,
@@ -126,7 +127,7 @@ export class PipelineFunctions extends Construct {
         ...mail.environment,
       },
       // Provided by the Chromium layer (/opt/nodejs/node_modules).
-      bundling: { externalModules: [CHROMIUM_PACKAGE] },
+      bundling: { externalModules: [...OPTIONAL_DEV_TREE_REQUIRES, CHROMIUM_PACKAGE] },
       afterBundling: (inputDir, outputDir) => reportAssetCommands(projectRoot, inputDir, outputDir),
     });
 

@@ -392,7 +392,7 @@ describe('functions', () => {
         rmSync(outputDir, { recursive: true, force: true });
       }
     }
-    expect(stack.functions.report.bundle.options.externalModules).toEqual(['@sparticuz/chromium']);
+    expect(stack.functions.report.bundle.options.externalModules).toEqual(['supports-color', '@sparticuz/chromium']);
   });
 
   it('uses its own roles without AWS managed policies', () => {
