@@ -11,7 +11,7 @@ import { ARROW_WORKER_ENTRY, arrowWorkerCommands, BASE_BUNDLING, esbuildCliArgs,
 const target = { projectRoot: '/repo', entry: 'functions/compute/handler.ts', outputDir: '/out' };
 
 describe('esbuildOptions', () => {
-  it('builds BASE_BUNDLING as the CDK does: ESM into index.mjs, minified, linked map, nothing external', () => {
+  it('builds BASE_BUNDLING as the CDK does: ESM into index.mjs, minified, linked map, nothing external but the optional dev-tree requires', () => {
     expect(esbuildOptions(BASE_BUNDLING, target)).toEqual({
       absWorkingDir: '/repo',
       entryPoints: ['/repo/functions/compute/handler.ts'],
@@ -23,7 +23,7 @@ describe('esbuildOptions', () => {
       minify: true,
       sourcemap: true,
       sourcesContent: false,
-      external: [],
+      external: ['supports-color'],
       define: { __dirname: '__tbDirname', __filename: '__tbFilename' },
       keepNames: true,
       banner: { js: BASE_BUNDLING.banner },
