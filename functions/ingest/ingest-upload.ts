@@ -48,10 +48,11 @@ export function createIngest(deps: IngestDeps) {
       try {
         for (const upload of message.uploads) {
           current = upload;
-          const receipt = await withLogKeys(uploadKeys(upload), () => processUpload(deps, upload));
+          const keys = uploadKeys(upload);
+          const receipt = await withLogKeys(keys, () => processUpload(deps, upload));
           receipts.push(receipt);
           countUpload(receipt);
-          logEvent('ingested', { ...uploadKeys(upload), key: upload.key, status: receipt.status, projects: receipt.counts.projects, summary: receipt.summary });
+          logEvent('ingested', { ...keys, key: upload.key, status: receipt.status, projects: receipt.counts.projects, summary: receipt.summary });
         }
       } catch (err) {
         const where = current ? { ...uploadKeys(current), key: current.key } : {};
@@ -79,7 +80,8 @@ function countUpload(r: Receipt): void {
   if (r.status === 'rejected') recordMetric(METRIC.UploadsRejected, 1, meta);
   else {
     recordMetric(METRIC.UploadsAccepted, 1, meta);
-    recordMetric(METRIC.RowsIngested, r.counts.projects, meta);
+    // A file already superseded when it arrived was read, but its rows were not kept.
+    if (r.status === 'accepted') recordMetric(METRIC.RowsIngested, r.counts.projects, meta);
   }
 }
 

@@ -116,7 +116,7 @@ describe('the delivery check (the ReportMissing alarm)', () => {
     expect(verdict).toMatchObject({ month: '2026-10', delivered: false, rendered: false });
     expect(verdict.missing.map((m) => `${m.edition}/${m.recipient}:${m.status}`)).toEqual(['province/a@example.gov.cn:absent', '411100/luohe@example.gov.cn:absent']);
     expect(lines.find((l) => l.level === 'ERROR')).toMatchObject({ message: 'report not delivered', month: '2026-10', rendered: false });
-    expect(emf().find((e) => e.service === 'report')!.values).toEqual({ ReportMissing: 0 + 1 });
+    expect(emf().find((e) => e.service === 'report')!.values).toEqual({ ReportMissing: 1 });
   });
 
   it('delivered once the province PDF is there and every expected mail is sent: ReportMissing 0', async () => {

@@ -6,8 +6,8 @@ import { checkLedgerOwner } from './ledger-owner';
 import { type RawSheet, type ReadOptions, UnreadableFileError, readSheet } from '../../formats/readers';
 import { HEADER_SCAN_ROWS, hasLedgerHeader } from './find-header';
 import { parseLedger } from './parse-ledger';
-import { parseUploadKey } from './upload-key';
-import { clipText, visibleText } from '../shared/visible-text';
+import { parseUploadKey, uploadFileName } from './upload-key';
+import { clipText } from '../shared/visible-text';
 
 export interface UploadCheck {
   status: 'accepted' | 'rejected';
@@ -30,11 +30,6 @@ export interface IngestLimits {
 }
 
 const fileIssue = (code: IssueCode, message: string, value: string | null = null): Issue => ({ code, row: null, column: null, value, message });
-
-/** The file's name for people (receipts, portal): the key's last segment, as it shows (visibleText). */
-export function fileNameOf(key: string): string {
-  return visibleText(key.split('/').pop() ?? key);
-}
 
 /** Size check before the bytes are even fetched. */
 export function checkSize(size: number, config: Config): Issue | null {
@@ -65,7 +60,7 @@ export function rejectUpload(key: string, errors: Issue[], warnings: Issue[] = [
     status: 'rejected',
     month: parsedKey.ok ? parsedKey.key.month : parsedKey.month ?? null,
     unitCode: parsedKey.ok ? parsedKey.key.unitCode : parsedKey.unitCode ?? null,
-    fileName: fileNameOf(key),
+    fileName: uploadFileName(key, null),
     rows: [],
     errors,
     warnings,
@@ -79,7 +74,7 @@ export function rejectUpload(key: string, errors: Issue[], warnings: Issue[] = [
  */
 export async function checkUpload(key: string, bytes: Uint8Array, config: Config, limits: IngestLimits = {}): Promise<UploadCheck> {
   const parsedKey = parseUploadKey(key);
-  const fileName = fileNameOf(key);
+  const fileName = uploadFileName(key, null);
   const rejected = (errors: Issue[], warnings: Issue[] = [], skippedRows = 0) => rejectUpload(key, errors, warnings, skippedRows);
   if (!parsedKey.ok) return rejected([fileIssue('bad-key', parsedKey.message)]);
   const { month, unitCode } = parsedKey.key;

@@ -16,7 +16,7 @@ import {
 } from '../ledger/cell-values';
 import type { FieldType } from '../ledger/columns';
 import type { InvalidValueCode } from '../ledger/issues';
-import { MAX_CHARS, MONEY_MAX, MONEY_MAX_TEXT, PHASE_MAX } from '../ledger/limits';
+import { MONEY_MAX, MONEY_MAX_TEXT, PHASE_MAX, maxCharsOf } from '../ledger/limits';
 import type { MappedColumn } from './find-header';
 import { FIELD_IDS } from './row-values';
 
@@ -88,7 +88,7 @@ function decoderFor(col: MappedColumn): Decoder {
       return (c) => (isBlank(c) ? BLANK : fromParsed(parseDate(c)));
     case 'code':
     case 'unitCode': {
-      const max = MAX_CHARS[col.def.field] ?? 64;
+      const max = maxCharsOf(col.def.field);
       return (c) => {
         if (isBlank(c)) return BLANK;
         const t = cellText(c)!;
@@ -97,7 +97,7 @@ function decoderFor(col: MappedColumn): Decoder {
       };
     }
     case 'text': {
-      const max = MAX_CHARS[col.def.field] ?? 1000;
+      const max = maxCharsOf(col.def.field);
       return (c) => {
         const t = cellText(c);
         return t === null ? BLANK : t.length > max ? tooLong(t, max) : t;
@@ -140,7 +140,7 @@ export function stepFor(col: MappedColumn): Step {
     code: t === 'code' || t === 'unitCode',
     date: t === 'date',
     phase: t === 'phase',
-    maxChars: MAX_CHARS[col.def.field] ?? 1000,
+    maxChars: maxCharsOf(col.def.field),
     memo: memoized ? new Map() : null,
     decode: decoderFor(col),
     invalid: invalidCode(t),

@@ -32,3 +32,8 @@ export const MAX_CHARS: Partial<Record<LedgerField, number>> = {
   problems: 1000,
   leader: 100,
 };
+
+/** The longest text a column of `field` takes (MAX_CHARS; a field not listed there: 1,000). */
+export function maxCharsOf(field: LedgerField): number {
+  return MAX_CHARS[field] ?? 1000;
+}
