@@ -12,6 +12,9 @@ import type { Receipt } from './ingest/receipt';
 import type { LedgerRow, MonthLedger } from './ledger/ledger-row';
 import type { RatesDoc } from './metrics/rates-types';
 import type { TokenRecord } from './portal/tokens';
+import type { AuditEntry } from './audit/audit-entry';
+import type { Actor, MonthAction, MonthState } from './month/month-state';
+import type { ReviewRecord } from './review/review';
 
 /** Objects in a bucket (S3, or the embedded S3). */
 export interface ObjectStore {
@@ -165,3 +168,45 @@ export interface WebAsset {
 
 /** The portal page's static files: URL path → asset. */
 export type WebAssets = ReadonlyMap<string, WebAsset>;
+
+/** The append-only audit trail (core/audit/audit-entry.ts). */
+export interface AuditLog {
+  append(entry: AuditEntry): Promise<void>;
+  /** A month's trail (or the global one: tokens, config, when `month` is null), oldest first. */
+  listAudit(month: string | null): Promise<AuditEntry[]>;
+}
+
+/** A month's state (core/month/month-state.ts). */
+export interface MonthStateStore {
+  getMonthState(month: string): Promise<MonthState>;
+  /**
+   * Writes `next` if the stored state is still at `expectedRev` (a conditional write): true when
+   * this call moved the month, false when another did first.
+   */
+  putMonthState(next: MonthState, expectedRev: number): Promise<boolean>;
+}
+
+/** City review decisions (core/review/review.ts). */
+export interface ReviewStore {
+  putReview(review: ReviewRecord): Promise<void>;
+  /** The month's decisions; of one unit when `unitCode` is given. */
+  listReviews(month: string, unitCode?: string): Promise<ReviewRecord[]>;
+}
+
+/** What a lock/publish/republish request came to. */
+export interface MonthActionResult {
+  /** Whether this request moved the month (false: refused, or another request did it first). */
+  done: boolean;
+  /** For people (Chinese): what happened, or why not. */
+  message: string;
+  state: MonthState;
+}
+
+/**
+ * The month's actions as the portal's province view presses them (and `tb lock|publish|republish`):
+ * in AWS a publish is handed to the compute function (asynchronously: the answer says it started);
+ * locally it runs in the process.
+ */
+export interface MonthActions {
+  request(month: string, action: MonthAction, actor: Actor): Promise<MonthActionResult>;
+}

@@ -55,6 +55,32 @@ export const ConfigSchema = z.object({
       minute: z.number().int().min(0).max(59).default(0),
     })
     .default({}),
+  /**
+   * Who is written to about their own reporting (催报, receipts, review results): code of a
+   * reporting unit or of a city office → addresses. Not the bulletin's recipients (`mail`).
+   */
+  contacts: z.record(z.string().regex(/^\d{6}$/), emails).default({}),
+  /** 催报: mails before the deadline to units without an accepted upload, and to their city offices. */
+  reminders: z
+    .object({
+      /** Days before the deadline on which reminders go (09:00 Asia/Shanghai), e.g. [3, 1]. */
+      daysBefore: z.array(z.number().int().min(0).max(27)).default([3, 1]),
+      hour: z.number().int().min(0).max(23).default(9),
+      /** Mail the unit's contact every receipt (accepted with warnings, or rejected with every error). */
+      receiptMail: z.boolean().default(true),
+    })
+    .default({}),
+  /** City review (审核) and 不予认定 (core/review/review.ts, docs/metrics.md). */
+  review: z
+    .object({
+      /** The lock refuses while a county's current upload is not yet 审核通过 by its city. */
+      requiredBeforeLock: z.boolean().default(false),
+      /** 不予认定 projects still count in the denominators (true) or in nothing (false). */
+      unrecognizedInDenominator: z.boolean().default(true),
+    })
+    .default({}),
+  /** The portal's public address, for links in reminder and receipt mails (none: no link). */
+  portalUrl: z.string().url().nullable().default(null),
   bulletin: z
     .object({
       issuer: z.string().min(1).default('河南省“三个一批”项目建设活动领导小组办公室'),

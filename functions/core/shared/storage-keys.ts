@@ -10,8 +10,10 @@
  *            receipts/invalid/{uploadId}.json           receipts of keys with no month or unit
  *   curated  uploads/month=…/unit=…/{uploadId}.parquet  each accepted upload (+ .arrow)
  *            ledger/month=…/ledger.parquet             the month's current ledger (+ .arrow)
- *   reports  reports/{YYYY-MM}/rates.json               the month's computed results
+ *   reports  reports/{YYYY-MM}/rates.json               the month's computed results (the draft, or
+ *                                                      the latest published version once published)
  *            reports/{YYYY-MM}/bulletin-{YYYY-MM}[-{city}].pdf (+ .html)
+ *            reports/{YYYY-MM}/v{N}/…                  version N as published: rates.json, the PDFs
  *
  * Single table (all keys are strings):
  *   pk = MONTH#{YYYY-MM}
@@ -19,6 +21,11 @@
  *     sk = RECEIPT#{unit}#{uploadId}       receipt of one upload
  *     sk = RATES#{level}#{code}            computed result of one unit (province/city/county)
  *     sk = SEND#{edition}#{recipient}      send log of the bulletin mails
+ *     sk = STATE                           the month's state: open/locked/published/republished, version
+ *     sk = PIN#v{N}#{unit}                 the upload version N is computed on (pinned at lock/republish)
+ *     sk = REVIEW#{unit}#{uploadId}        the city's review of one upload (审核通过/退回, 不予认定)
+ *   pk = AUDIT#{YYYY-MM} | AUDIT#global
+ *     sk = {ISO time}#{random}             one append-only audit record
  *   pk = LEDGER#{YYYY-MM}#{unit}#{uploadId}
  *     sk = ROW#{projectCode}               one normalized ledger row of one upload (a snapshot)
  *   pk = TOKEN#{sha256 of the token}
@@ -98,6 +105,13 @@ export const tableKeys = {
   rates: (level: string, code: string) => `RATES#${level}#${code}`,
   send: (edition: string, recipient: string) => `SEND#${edition}#${recipient}`,
   sendPrefix: 'SEND#',
+  monthState: 'STATE',
+  pin: (version: number, unitCode: string) => `PIN#v${version}#${unitCode}`,
+  pinPrefix: (version: number) => `PIN#v${version}#`,
+  review: (unitCode: string, uploadId: string) => `REVIEW#${unitCode}#${uploadId}`,
+  reviewPrefix: (unitCode?: string) => (unitCode ? `REVIEW#${unitCode}#` : 'REVIEW#'),
+  audit: (month: string | null) => `AUDIT#${month ?? 'global'}`,
+  auditSk: (at: string, nonce: string) => `${at}#${nonce}`,
   snapshot: (month: string, unitCode: string, uploadId: string) => `LEDGER#${month}#${unitCode}#${uploadId}`,
   row: (projectCode: string) => `ROW#${projectCode}`,
   token: (hash: string) => `TOKEN#${hash}`,
