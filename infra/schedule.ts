@@ -7,6 +7,8 @@ import type { Queue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { DELIVERY_CHECK, type DeliveryCheckEvent } from '../functions/core/delivery/delivery-check';
 import { deadLetterQueue } from './resources';
+import type { ComputeEvent } from '../functions/compute/compute-rates';
+import type { DeadlineConfig } from '../functions/core/shared/deadline';
 import { deliveryCheckTime, type ScheduleSettings } from './settings';
 
 export interface MonthlyScheduleProps {
@@ -19,7 +21,14 @@ export interface MonthlyScheduleProps {
   target: IFunction;
   /** The function the delivery check invokes, with `DELIVERY_CHECK_INPUT`: report. Required. */
   deliveryCheckTarget: IFunction;
+  /** 报送截止时间 (config `deadline`): the lock runs then. Required. */
+  deadline: DeadlineConfig;
 }
+
+/** The monthly run publishes the month before (compute locks it first if the deadline's lock did not run). */
+export const PUBLISH_INPUT: ComputeEvent = { action: 'publish', actor: { kind: 'schedule', id: 'monthly-run' } };
+/** At the deadline the month before is locked: later uploads are corrections. */
+export const LOCK_INPUT: ComputeEvent = { action: 'lock', actor: { kind: 'schedule', id: 'deadline-lock' } };
 
 /**
  * The delivery check's event (core/delivery/delivery-check.ts): `scheduledTime` is filled in by
@@ -49,6 +58,8 @@ export class MonthlySchedule extends Construct {
   readonly role: Role;
   /** Role the scheduler assumes to invoke report (the check) and to dead-letter. */
   readonly deliveryCheckRole: Role;
+  /** The lock at the deadline: compute invoked with `LOCK_INPUT` (same role and DLQ as the run). */
+  readonly lock: Schedule;
 
   constructor(scope: Construct, id: string, props: MonthlyScheduleProps) {
     super(scope, id);
@@ -72,7 +83,28 @@ export class MonthlySchedule extends Construct {
       enabled: s.enabled,
       target: new LambdaInvoke(props.target, {
         role: this.role,
-        input: ScheduleTargetInput.fromObject({}),
+        input: ScheduleTargetInput.fromObject(PUBLISH_INPUT),
+        retryAttempts: 3,
+        maxEventAge: Duration.hours(2),
+        deadLetterQueue: this.dlq,
+      }),
+    });
+
+    // ---- the lock at the deadline: the day of the next month, Asia/Shanghai as the deadline is ----
+    const d = props.deadline;
+    this.lock = new Schedule(this, 'Lock', {
+      description: `three-batches lock at the deadline: day ${d.dayOfNextMonth} ${hhmm(d.hour, d.minute)} Asia/Shanghai`,
+      schedule: ScheduleExpression.cron({
+        minute: String(d.minute),
+        hour: String(d.hour),
+        day: String(d.dayOfNextMonth),
+        timeZone: TimeZone.of('Asia/Shanghai'),
+      }),
+      timeWindow: TimeWindow.off(),
+      enabled: s.enabled,
+      target: new LambdaInvoke(props.target, {
+        role: this.role,
+        input: ScheduleTargetInput.fromObject(LOCK_INPUT),
         retryAttempts: 3,
         maxEventAge: Duration.hours(2),
         deadLetterQueue: this.dlq,

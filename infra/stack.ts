@@ -74,6 +74,7 @@ export class ThreeBatchesStack extends Stack {
       settings: settings.schedule,
       target: this.functions.compute,
       deliveryCheckTarget: this.functions.report,
+      deadline: config.deadline,
     });
     this.portal = new PortalApi(this, 'Portal', { projectRoot, config, storage: this.storage });
     this.downloadLinks = new DownloadLinks(this, 'DownloadLinks', {

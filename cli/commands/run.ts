@@ -24,7 +24,7 @@ function uploadedAtOption(value: string | undefined, config: Config): ((month: s
   return () => at;
 }
 
-async function run(program: Command, input: string, out: string, opts: { send: boolean; force?: boolean; uploadedAt?: string }) {
+async function run(program: Command, input: string, out: string, opts: { send: boolean; force?: boolean; uploadedAt?: string; lifecycle?: boolean }) {
   const inputDir = resolve(input);
   if (!existsSync(inputDir) || !statSync(inputDir).isDirectory()) throw new UserError(`输入文件夹不存在：${input}（--input 应为含 YYYY-MM 月份子文件夹的目录，如 samples）`);
   const config = loadProgramConfig(program);
@@ -36,6 +36,10 @@ async function run(program: Command, input: string, out: string, opts: { send: b
   // Loaded here, not at start-up: `tb --help` need not load Chromium, the AWS SDK and the servers.
   const { runMonths } = await import('../local/run-months');
   const summaries = await runMonths({ input: inputDir, out: resolve(out), dataDir: dataPaths(program).store, config, send: opts.send, force: opts.force === true, uploadedAt });
+  if (opts.lifecycle) {
+    const { demoLifecycle } = await import('../local/demo-lifecycle');
+    await demoLifecycle({ input: inputDir, out: resolve(out), dataDir: dataPaths(program).store, config, month: summaries[summaries.length - 1].month });
+  }
   console.log(`\n完成：${summaries.length} 个月，用时 ${((Date.now() - started) / 1000).toFixed(1)} 秒；结果在 ${out}/`);
 }
 
@@ -53,7 +57,7 @@ export function register(program: Command): void {
 
   program
     .command('demo')
-    .description('the sample months end to end: same as `tb run --input samples --out out --uploaded-at on-time`')
+    .description('the sample months end to end (`tb run --input samples --out out --uploaded-at on-time`), then the last month\'s life: a correction after the lock, republish, the audit trail')
     // The sample files stand for ledgers handed in on time.
-    .action(() => run(program, 'samples', 'out', { send: true, uploadedAt: 'on-time' }));
+    .action(() => run(program, 'samples', 'out', { send: true, uploadedAt: 'on-time', lifecycle: true }));
 }

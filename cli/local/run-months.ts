@@ -20,6 +20,8 @@ import { requireMonths } from './input-files';
 import { Progress } from './progress';
 import { padDisplay } from './text-width';
 import { LocalPipeline } from './runtime';
+import { localMonthActions } from './month-actions';
+import type { Actor } from '../../functions/core/month/month-state';
 import { fileNameMetadata } from '../../functions/core/shared/file-names';
 import { objectKeys } from '../../functions/core/shared/storage-keys';
 
@@ -48,6 +50,9 @@ export interface MonthSummary {
   refused: PublishRefusal | null;
 }
 
+/** Who publishes the months of a `tb run` (the audit trail says so). */
+const RUN_ACTOR: Actor = { kind: 'operator', id: 'tb run' };
+
 const STATUS_MARK: Record<Receipt['status'], string> = { accepted: '✓', rejected: '✗', superseded: '↷' };
 
 /**
@@ -65,6 +70,7 @@ export async function runMonths(opts: RunOptions): Promise<MonthSummary[]> {
 
   const pipeline = await LocalPipeline.start({ dataDir: opts.dataDir, config: opts.config });
   const reporting = localReporting(pipeline, opts.config, outbox);
+  const actions = localMonthActions(pipeline, reporting, { send: opts.send, force: opts.force === true });
 
   const summaries: MonthSummary[] = [];
   let failures = 0;
@@ -113,7 +119,11 @@ export async function runMonths(opts: RunOptions): Promise<MonthSummary[]> {
 
       let summary: MonthSummary;
       try {
-        const computed = await pipeline.compute({ month });
+        // As the schedule does: publish the month (lock, compute version 1, render, mail).
+        const published = await actions.run(month, 'publish', RUN_ACTOR);
+        if (!published.done && !published.refused) throw new Error(published.message);
+        // Refused (no accepted upload): the month stays open; its draft still goes to OUT for the record.
+        const computed = published.refused ? await pipeline.compute({ month }) : published.computed;
         const rates = await pipeline.store.getJson<RatesDoc>(pipeline.servers.buckets.reports, objectKeys.rates(month));
         writeFileSync(join(monthDir, 'rates.json'), JSON.stringify(rates, null, 2));
         // The month's columnar ledger (Arrow IPC + Parquet) for analysts: OUT/curated/month=YYYY-MM/.
@@ -124,17 +134,10 @@ export async function runMonths(opts: RunOptions): Promise<MonthSummary[]> {
           rejected: stored.filter((r) => r.status === 'rejected').length + invalid.length,
           skippedFiles,
           // 未报送: nothing arrived (a unit whose files were all refused is among the rejected files).
-          unreported: computed.unreportedUnits - (rates.rejected?.length ?? 0),
+          unreported: (computed?.unreportedUnits ?? rates.unreported.length) - (rates.rejected?.length ?? 0),
         };
-        let rep: ReportResult | null = null;
-        let refused: PublishRefusal | null = null;
-        try {
-          rep = await reporting.report({ month, send: opts.send, force: opts.force === true });
-        } catch (e) {
-          // A month with no accepted upload is not issued; the other months still are.
-          if (!(e instanceof ReportRefusedError)) throw e;
-          refused = e.refusal;
-        }
+        const rep: ReportResult | null = published.report;
+        const refused: PublishRefusal | null = published.refused ?? null;
         const saved = rep ? await saveReportFiles(pipeline, rep, monthDir) : null;
         summary = { month, ...counts, rates, report: rep, refused };
         summaries.push(summary);

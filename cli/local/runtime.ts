@@ -4,9 +4,10 @@ import { makeDocClient, makeS3Client } from '../../functions/adapters/aws/client
 import { lambdaHandler } from '../../functions/adapters/lambda';
 import { logEvent } from '../../functions/adapters/log';
 import { LedgerRepository } from '../../functions/adapters/aws/ledger-repo';
+import { MonthRepository } from '../../functions/adapters/aws/month-repo';
 import { S3ObjectStore } from '../../functions/adapters/aws/object-store';
 import { CuratedStore } from '../../functions/adapters/columnar/curated-store';
-import { createCompute } from '../../functions/compute/compute-rates';
+import { type ComputeEvent, createCompute } from '../../functions/compute/compute-rates';
 import type { Config } from '../../functions/core/shared/config';
 import type { Receipt } from '../../functions/core/ingest/receipt';
 import { decodeIngestEvent, encodeS3Key } from '../../functions/core/ingest/s3-event';
@@ -33,9 +34,11 @@ export class LocalPipeline {
   readonly doc: DynamoDBDocumentClient;
   readonly store: S3ObjectStore;
   readonly repo: LedgerRepository;
+  /** The months' states, pins, reviews and audit trail. */
+  readonly months: MonthRepository;
   /** The ingest Lambda's path: the SQS (or S3) event as it arrives, decoded, then the use case. */
   readonly ingest: (event: unknown) => Promise<IngestResponse>;
-  readonly compute: ReturnType<typeof createCompute>;
+  readonly compute: (event: ComputeEvent & { runId?: string }) => ReturnType<ReturnType<typeof createCompute>>;
   /** Receipts of the uploads processed since the last drain(). */
   private receipts: Receipt[] = [];
   private failures: { key: string; error: string }[] = [];
@@ -52,12 +55,14 @@ export class LocalPipeline {
     this.doc = makeDocClient(servers.dynamoEndpoint);
     this.store = new S3ObjectStore(this.s3);
     this.repo = new LedgerRepository(this.doc, servers.table);
+    this.months = new MonthRepository(this.doc, servers.table);
     const curated = new CuratedStore(this.store, servers.buckets.curated);
     const now = () => new Date();
-    const ingest = createIngest({ store: this.store, repo: this.repo, config, rawBucket: servers.buckets.raw, curated, now });
+    const ingest = createIngest({ store: this.store, repo: this.repo, months: this.months, config, rawBucket: servers.buckets.raw, curated, now });
     // As in Lambda (functions/*/handler.ts): logger context, correlation id, metrics flushed per invocation.
     this.ingest = lambdaHandler((event: unknown) => ingest(decodeIngestEvent(event)));
-    this.compute = lambdaHandler(createCompute({ store: this.store, repo: this.repo, config, reportsBucket: servers.buckets.reports, curated, now }));
+    const compute = createCompute({ store: this.store, repo: this.repo, months: this.months, config, reportsBucket: servers.buckets.reports, curated, now });
+    this.compute = lambdaHandler((event: ComputeEvent & { runId?: string }) => compute(event, event.runId));
     servers.s3rver.on('event', (e: { Records: S3rverRecord[] }) => {
       // Emitted inside s3rver's request handling: a throw here would fail that request after the
       // object was stored, and the upload would never be ingested. Recorded as a failure instead.

@@ -1,5 +1,6 @@
 import { makeDocClient, makeS3Client } from '../adapters/aws/clients';
 import { LedgerRepository } from '../adapters/aws/ledger-repo';
+import { MonthRepository } from '../adapters/aws/month-repo';
 import { S3ObjectStore } from '../adapters/aws/object-store';
 import { CuratedStore } from '../adapters/columnar/curated-store';
 import { configFromEnv, readEnv } from '../adapters/env';
@@ -13,9 +14,11 @@ export const handler = lambdaHandler(async (event: ComputeEvent) => {
   if (!compute) {
     const env = readEnv(['table', 'reportsBucket']);
     const store = new S3ObjectStore(makeS3Client());
+    const doc = makeDocClient();
     compute = createCompute({
       store,
-      repo: new LedgerRepository(makeDocClient(), env.table),
+      repo: new LedgerRepository(doc, env.table),
+      months: new MonthRepository(doc, env.table),
       config: configFromEnv(),
       reportsBucket: env.reportsBucket,
       curated: env.curatedBucket ? new CuratedStore(store, env.curatedBucket) : null,
@@ -23,5 +26,6 @@ export const handler = lambdaHandler(async (event: ComputeEvent) => {
     });
   }
   // The report stage receives this result as its event: it carries the correlation id on.
-  return { ...(await compute(event)), correlationId: correlationId() };
+  // The request id names this run's claim on a version: an async retry of it has the same id.
+  return { ...(await compute(event, correlationId())), correlationId: correlationId() };
 });

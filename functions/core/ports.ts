@@ -51,6 +51,9 @@ export interface MonthLedgerStore {
   receiptStates(month: string): Promise<ReceiptState[]>;
   /** The month's ledger and, per unit, the upload its rows come from. */
   readCurrent(month: string): Promise<{ ledger: MonthLedger; uploadIds: Record<string, string> }>;
+  /** The ledger of exactly these uploads (a published version's pinned pointers). */
+  readAt(month: string, pointers: Pointer[]): Promise<{ ledger: MonthLedger; uploadIds: Record<string, string> }>;
+  getPointers(month: string): Promise<Pointer[]>;
   readLedger(month: string): Promise<MonthLedger>;
   putRates(doc: RatesDoc): Promise<void>;
 }
@@ -184,6 +187,9 @@ export interface MonthStateStore {
    * this call moved the month, false when another did first.
    */
   putMonthState(next: MonthState, expectedRev: number): Promise<boolean>;
+  /** Pins the uploads version `version` is computed on (idempotent). */
+  pinPointers(month: string, version: number, pointers: Pointer[]): Promise<void>;
+  pinnedPointers(month: string, version: number): Promise<Pointer[]>;
 }
 
 /** City review decisions (core/review/review.ts). */

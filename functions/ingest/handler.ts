@@ -1,5 +1,6 @@
 import { makeDocClient, makeS3Client } from '../adapters/aws/clients';
 import { LedgerRepository } from '../adapters/aws/ledger-repo';
+import { MonthRepository } from '../adapters/aws/month-repo';
 import { S3ObjectStore } from '../adapters/aws/object-store';
 import { CuratedStore } from '../adapters/columnar/curated-store';
 import { configFromEnv, readEnv } from '../adapters/env';
@@ -14,9 +15,11 @@ export const handler = lambdaHandler(async (event: unknown) => {
   if (!ingest) {
     const env = readEnv(['table', 'rawBucket', 'curatedBucket']);
     const store = new S3ObjectStore(makeS3Client());
+    const doc = makeDocClient();
     ingest = createIngest({
       store,
-      repo: new LedgerRepository(makeDocClient(), env.table),
+      repo: new LedgerRepository(doc, env.table),
+      months: new MonthRepository(doc, env.table),
       config: configFromEnv(),
       rawBucket: env.rawBucket,
       curated: new CuratedStore(store, env.curatedBucket),

@@ -7,7 +7,8 @@ import { type Receipt, buildReceipt, listsAreCut, supersede } from '../core/inge
 import type { S3ObjectEvent } from '../core/ingest/s3-event';
 import { parseUploadKey, uploadFileName } from '../core/ingest/upload-key';
 import { eventOrder, uploadIdOf } from '../core/ingest/upload-order';
-import type { CuratedWriter, ObjectStore, UploadLedger } from '../core/ports';
+import type { AuditLog, CuratedWriter, MonthStateStore, ObjectStore, UploadLedger } from '../core/ports';
+import { isCorrectionPeriod } from '../core/month/month-state';
 import type { Config } from '../core/shared/config';
 import { FILE_NAME_META } from '../core/shared/file-names';
 import { objectKeys } from '../core/shared/storage-keys';
@@ -21,6 +22,11 @@ export interface IngestDeps {
   curated: CuratedWriter | null;
   /** Limits beyond the config's (inflated bytes of an .xlsx). */
   limits?: IngestLimits;
+  /**
+   * The month's state (a locked month takes uploads as corrections) and the audit trail; without
+   * it every month is open and nothing is audited.
+   */
+  months?: MonthStateStore & AuditLog;
   now: () => Date;
 }
 
@@ -92,6 +98,15 @@ async function saveReceipt(deps: IngestDeps, r: Receipt): Promise<void> {
   await deps.repo.putReceipt(r, key);
 }
 
+/** The upload and its verdict in the month's audit trail (who: the pipeline; what: the file's checksum). */
+async function auditUpload(deps: IngestDeps, r: Receipt): Promise<void> {
+  if (!deps.months) return;
+  const base = { month: r.month, actor: { kind: 'pipeline' as const, id: 'ingest' }, unitCode: r.unitCode, uploadId: r.uploadId, checksum: r.file.sha256 || null };
+  // Recorded when ingest saw it (the trail's order is the order of events here); the S3 time is in the detail.
+  await deps.months.append({ ...base, at: r.processedAt, seq: 0, action: 'upload', detail: `${r.file.name}（${r.file.size} 字节，上传于 ${r.file.eventTime}）` });
+  await deps.months.append({ ...base, at: r.processedAt, seq: 1, action: 'receipt', detail: r.summary });
+}
+
 async function markSuperseded(deps: IngestDeps, month: string, unit: string, uploadId: string, by: string) {
   const old = await deps.repo.getReceipt(month, unit, uploadId);
   // Missing: that upload is still being processed and will notice the pointer itself.
@@ -124,8 +139,11 @@ export async function processUpload(deps: IngestDeps, e: S3ObjectEvent): Promise
 
   let status: Receipt['status'] = check.status;
   let supersededBy: string | null = null;
+  let correction = false;
   if (check.status === 'accepted' && check.month && check.unitCode) {
     const { month, unitCode } = check;
+    // After the lock a published version may be computed on the snapshot this one replaces: keep it.
+    correction = deps.months ? isCorrectionPeriod(await deps.months.getMonthState(month)) : false;
     // The columnar copy first: like the snapshot, same bytes on a retry; the receipt (written last) marks done.
     if (deps.curated) await deps.curated.writeUpload(month, unitCode, uploadId, check.rows);
     await deps.repo.writeSnapshot(month, unitCode, uploadId, check.rows);
@@ -138,7 +156,7 @@ export async function processUpload(deps: IngestDeps, e: S3ObjectEvent): Promise
       updatedAt: deps.now().toISOString(),
     });
     if (flip.outcome === 'current' && flip.previous) {
-      await deps.repo.deleteSnapshot(month, unitCode, flip.previous.uploadId);
+      if (!correction) await deps.repo.deleteSnapshot(month, unitCode, flip.previous.uploadId);
       await markSuperseded(deps, month, unitCode, flip.previous.uploadId, uploadId);
     } else if (flip.outcome === 'superseded') {
       await deps.repo.deleteSnapshot(month, unitCode, uploadId);
@@ -177,8 +195,10 @@ export async function processUpload(deps: IngestDeps, e: S3ObjectEvent): Promise
     errors: check.errors,
     warnings: check.warnings,
     supersededBy,
+    ...(correction ? { correction } : {}),
   });
   await saveReceipt(deps, receipt);
+  await auditUpload(deps, receipt);
 
   // A newer upload may have flipped the pointer while we worked and found no receipt of ours.
   if (receipt.status === 'accepted' && check.month && check.unitCode) {

@@ -18,14 +18,19 @@ export interface DeliverDeps extends SendOnceDeps {
 }
 
 /** Each rendered edition to each of its recipients, once (sendOnce); every attempt reported. */
-export async function deliverEditions(deps: DeliverDeps, month: string, rendered: readonly RenderedEdition[], opts: { force: boolean }): Promise<SentMail[]> {
+export async function deliverEditions(
+  deps: DeliverDeps,
+  month: string,
+  rendered: readonly RenderedEdition[],
+  opts: { force: boolean; version?: number },
+): Promise<SentMail[]> {
   const mails: SentMail[] = [];
   for (const r of rendered) {
     const recipients = recipientsOf(deps.config, r.model);
     if (!recipients.length) continue;
     const content = await mailContent(deps, r.model, r.pdf, r.keys.pdf);
     for (const recipient of recipients) {
-      mails.push(await sendOnce(deps, { month, edition: r.model.editionKey, recipient, pdfKey: r.keys.pdf, force: opts.force, ...content }));
+      mails.push(await sendOnce(deps, { month, edition: sendEdition(r.model.editionKey, opts.version), recipient, pdfKey: r.keys.pdf, force: opts.force, ...content }));
     }
   }
   return mails;
@@ -48,4 +53,13 @@ export async function mailContent(deps: DeliverDeps, model: BulletinModel, pdf: 
     delivery: link ? 'link' : 'attachment',
     ...(linkExpiresAt ? { linkExpiresAt } : {}),
   };
+}
+
+/**
+ * The edition's name in the send log: a correction (version ≥ 2) is a new mail to everyone who had
+ * the edition, so it is claimed under its own name; version 1 and drafts share the plain name, so
+ * the delivery check (core/delivery/delivery-check.ts) finds the month's first delivery.
+ */
+export function sendEdition(edition: string, version?: number): string {
+  return version && version > 1 ? `${edition}@v${version}` : edition;
 }

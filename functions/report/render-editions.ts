@@ -25,16 +25,20 @@ export interface RenderedEdition {
  * while Chromium prints the current one); each PDF and the HTML it was printed from go to the
  * reports bucket as soon as they exist.
  */
-export function renderEditions(deps: RenderDeps, month: string, models: readonly BulletinModel[]): Promise<RenderedEdition[]> {
+export function renderEditions(deps: RenderDeps, month: string, models: readonly BulletinModel[], version?: number): Promise<RenderedEdition[]> {
   return deps.withRenderer((renderer) =>
     mapLimit(models, deps.renderConcurrency ?? 2, async (model) => {
       const html = await deps.templates.bulletinHtml(model);
       const started = performance.now();
       const pdf = await renderer.render(html, { footer: model.footer });
       recordMetric(METRIC.PdfRenderSeconds, (performance.now() - started) / 1000);
-      const keys = objectKeys.bulletin(month, model.editionKey);
-      await deps.store.put(deps.reportsBucket, keys.pdf, pdf, 'application/pdf');
-      await deps.store.put(deps.reportsBucket, keys.html, html, 'text/html; charset=utf-8');
+      // A published version keeps its own copy (earlier versions stay readable); the unversioned keys hold the latest.
+      const keys = objectKeys.bulletin(month, model.editionKey, version);
+      const latest = version ? [keys, objectKeys.bulletin(month, model.editionKey)] : [keys];
+      for (const k of latest) {
+        await deps.store.put(deps.reportsBucket, k.pdf, pdf, 'application/pdf');
+        await deps.store.put(deps.reportsBucket, k.html, html, 'text/html; charset=utf-8');
+      }
       return { model, pdf, keys };
     }),
   );

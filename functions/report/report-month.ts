@@ -45,6 +45,13 @@ export interface ReportEvent {
    * and mail again recipients who already got this month's edition.
    */
   force?: boolean;
+  /**
+   * A published version (compute's result after a publish/republish): its rates.json is read from
+   * `reports/{M}/v{N}/`, its PDFs go there and to the latest keys, its mails are claimed per version.
+   */
+  version?: number;
+  /** Compute had nothing for the report (a lock, or a refused request): do nothing. */
+  skipReport?: boolean;
 }
 
 /** The month was not issued: no reporting unit has an accepted upload (core/bulletin/publishable.ts). */
@@ -85,13 +92,14 @@ export interface ReportResult {
 export function createReport(deps: ReportDeps) {
   return async (event: ReportEvent): Promise<ReportResult> => {
     const { month } = event;
+    if (event.skipReport) return { month, pdfKey: '', htmlKey: '', pdfBytes: 0, editions: [], mails: [] };
     if (!month || !isMonth(month)) throw new Error(`Invalid month "${month}" (expected YYYY-MM)`);
     const only = event.city ?? null;
     if (only !== null && !editionCodes().includes(only)) {
       throw new Error(`Unknown edition "${only}" (expected a city-level code such as 410100, or "province")`);
     }
     const [doc, previous] = await Promise.all([
-      deps.store.getJson<RatesDoc>(deps.reportsBucket, objectKeys.rates(month)),
+      deps.store.getJson<RatesDoc>(deps.reportsBucket, event.version ? objectKeys.ratesVersion(month, event.version) : objectKeys.rates(month)),
       loadPrevious(deps, month),
     ]);
     // A month with no accepted upload at all would tell everyone that every unit is 未报送.
@@ -104,8 +112,10 @@ export function createReport(deps: ReportDeps) {
       }
       logEvent('report forced', { ...counts, refusal: message });
     }
+    // Once published, the latest rates.json is a version: re-rendering it renders that version.
+    const version = event.version ?? doc.version;
     const models = buildEditions(doc, deps.config, { issuedOn: shanghaiDate(deps.now()), previous }, only);
-    const rendered = await renderEditions(deps, month, models);
+    const rendered = await renderEditions(deps, month, models, version);
     const editions: EditionResult[] = rendered.map(({ model, pdf, keys }) => ({
       edition: model.editionKey,
       name: model.city?.name ?? '全省',
@@ -113,7 +123,7 @@ export function createReport(deps: ReportDeps) {
       htmlKey: keys.html,
       pdfBytes: pdf.byteLength,
     }));
-    const mails = event.send === false ? [] : await deliverEditions(deps, month, rendered, { force: event.force === true });
+    const mails = event.send === false ? [] : await deliverEditions(deps, month, rendered, { force: event.force === true, version });
     countReported(month, editions.length, mails, event.send !== false);
     logEvent('reported', {
       month,

@@ -474,7 +474,7 @@ describe('least privilege', () => {
 });
 
 describe('schedule and chaining', () => {
-  it('runs compute monthly in Asia/Shanghai with input {}, retries and a DLQ', () => {
+  it('runs compute monthly in Asia/Shanghai to publish the month, retries and a DLQ', () => {
     const schedule = resources[logicalIdOf(stack.monthly.schedule)]!;
     const s = cdkContext.schedule as { dayOfMonth: number; hour: number; minute: number; timezone: string };
     expect(schedule.Properties).toMatchObject({
@@ -484,7 +484,7 @@ describe('schedule and chaining', () => {
       FlexibleTimeWindow: { Mode: 'OFF' },
       Target: {
         Arn: getAtt(logicalIdOf(stack.functions.compute)),
-        Input: '{}',
+        Input: JSON.stringify({ action: 'publish', actor: { kind: 'schedule', id: 'monthly-run' } }),
         DeadLetterConfig: { Arn: getAtt(logicalIdOf(stack.monthly.dlq)) },
       },
     });
@@ -493,6 +493,21 @@ describe('schedule and chaining', () => {
     // the scheduler role may invoke compute and dead-letter, nothing else
     const stmts = roleStatements(logicalIdOf(stack.monthly.role));
     expect(stmts.flatMap(actions).sort()).toEqual(['lambda:InvokeFunction', 'sqs:SendMessage']);
+  });
+
+  it('locks the month before at the deadline (config deadline, Asia/Shanghai), through compute', () => {
+    const lock = resources[logicalIdOf(stack.monthly.lock)]!;
+    const d = parseConfig(JSON.parse(readFileSync(path.join(REPO_ROOT, 'tb.config.json'), 'utf8'))).deadline;
+    expect(lock.Properties).toMatchObject({
+      ScheduleExpression: `cron(${d.minute} ${d.hour} ${d.dayOfNextMonth} * ? *)`,
+      ScheduleExpressionTimezone: 'Asia/Shanghai',
+      FlexibleTimeWindow: { Mode: 'OFF' },
+      Target: {
+        Arn: getAtt(logicalIdOf(stack.functions.compute)),
+        Input: JSON.stringify({ action: 'lock', actor: { kind: 'schedule', id: 'deadline-lock' } }),
+        DeadLetterConfig: { Arn: getAtt(logicalIdOf(stack.monthly.dlq)) },
+      },
+    });
   });
 
   it("sends compute's result to report (on-success destination, response only)", () => {

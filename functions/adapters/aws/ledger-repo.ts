@@ -127,7 +127,10 @@ export class LedgerRepository implements UploadLedger, MonthLedgerStore, Receipt
 
   /** The month's ledger and, per unit, the upload its rows come from (one read of the pointers). */
   async readCurrent(month: string, concurrency = 8): Promise<{ ledger: MonthLedger; uploadIds: Record<string, string> }> {
-    const pointers = await this.getPointers(month);
+    return this.readAt(month, await this.getPointers(month), concurrency);
+  }
+
+  async readAt(month: string, pointers: Pointer[], concurrency = 8): Promise<{ ledger: MonthLedger; uploadIds: Record<string, string> }> {
     const uploadIds = Object.fromEntries(pointers.map((p) => [p.unitCode, p.uploadId]));
     const snapshots = await mapLimit(pointers, concurrency, (p) => this.readSnapshot(month, p.unitCode, p.uploadId));
     const ledger: MonthLedger = Object.fromEntries(pointers.map((p, i) => [p.unitCode, snapshots[i]]));

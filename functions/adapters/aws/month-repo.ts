@@ -85,7 +85,7 @@ export class MonthRepository implements AuditLog, MonthStateStore, ReviewStore {
     await this.doc.send(
       new PutCommand({
         TableName: this.table,
-        Item: { pk: tableKeys.audit(entry.month), sk: tableKeys.auditSk(entry.at, randomBytes(4).toString('hex')), ...entry, detail },
+        Item: { pk: tableKeys.audit(entry.month), sk: tableKeys.auditSk(entry.at, `${entry.seq ?? 0}#${randomBytes(4).toString('hex')}`), ...entry, detail },
         ConditionExpression: 'attribute_not_exists(pk)',
       }),
     );

@@ -35,6 +35,8 @@ export interface AuditEntry {
   checksum?: string | null;
   /** A short human text (Chinese), e.g. the reason of a return. At most 500 characters. */
   detail?: string | null;
+  /** Orders records of the same instant (an upload before its receipt). Default 0. */
+  seq?: number;
 }
 
 export const AUDIT_LABEL: Record<AuditAction, string> = {

@@ -257,6 +257,20 @@ export interface BulletinModel {
   /** (本期发至……) */
   distribution: string;
   email: EmailModel;
+  /** A republished version's 更正说明 (bulletin/correction.ts); null for version 1 and drafts. */
+  correction?: CorrectionView | null;
+}
+
+export interface CorrectionView {
+  /** 本期为更正版（第 2 版），替代2026年11月5日印发的第 1 版；以本版为准。 */
+  notice: string;
+  caption: string;
+  /** One per changed unit: its name and "签约落地率 57.1% → 58.3%；开工率排名 第3名 → 第2名". */
+  rows: Array<{ name: string; changes: string }>;
+  /** The units whose ranks alone changed, each named with its ranks old → new ("" when none). */
+  ranks: string;
+  /** Said instead of the table when this edition's units did not change. */
+  empty: string;
 }
 
 export interface BulletinOptions {

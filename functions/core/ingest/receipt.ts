@@ -35,6 +35,11 @@ export interface Receipt {
   summary: string;
   /** For superseded uploads: the upload that is current instead. */
   supersededBy: string | null;
+  /**
+   * Added field: the upload arrived after the month was locked (core/month/month-state.ts): a
+   * correction, stored and receipted, counted only when the province republishes the month.
+   */
+  correction?: boolean;
 }
 
 /**
@@ -72,11 +77,12 @@ function who(unitCode: string | null, month: string | null): string {
   return [name, month ? monthLabel(month) : ''].filter(Boolean).join(' ');
 }
 
-export function receiptSummary(r: Pick<Receipt, 'status' | 'unitCode' | 'month' | 'counts' | 'errors'>): string {
+export function receiptSummary(r: Pick<Receipt, 'status' | 'unitCode' | 'month' | 'counts' | 'errors' | 'correction'>): string {
   const unit = who(r.unitCode, r.month);
   if (r.status === 'accepted') {
     const warn = r.counts.warnings ? `，警告 ${r.counts.warnings} 条` : '';
-    return `已接收：${unit} 共 ${r.counts.projects} 个项目${warn}`;
+    const correction = r.correction ? '（更正：该月已锁定，本次上传不改变已发布的数据，将在省专班更正发布时计入）' : '';
+    return `已接收：${unit} 共 ${r.counts.projects} 个项目${warn}${correction}`;
   }
   if (r.status === 'superseded') {
     return `已被更新的上传替代：${unit}（本文件共 ${r.counts.projects} 个项目，未采用）`;

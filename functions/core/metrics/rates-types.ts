@@ -125,4 +125,28 @@ export interface RatesDoc {
   deadline?: string;
   /** Added field: when the document was computed (ISO). */
   computedAt?: string;
+  /**
+   * Added field: the published version of the month this document is (1, 2, …); absent in a
+   * draft computed while the month is open (core/month/month-state.ts).
+   */
+  version?: number;
+  /** Added field, versions ≥ 2: what changed against the version it replaces (更正说明). */
+  correction?: CorrectionNote;
+}
+
+/** 更正说明: version `version` replaces `replaces`; each unit whose printed rates or ranks changed. */
+export interface CorrectionNote {
+  replaces: number;
+  /** When the replaced version was published (ISO). */
+  replacedPublishedAt: string | null;
+  changes: UnitChange[];
+}
+
+export interface UnitChange {
+  level: UnitResult['level'];
+  code: string;
+  name: string;
+  cityCode: string | null;
+  /** Printed values old → new ('—' for none), for each rate or rank that differs. */
+  fields: { key: string; label: string; from: string; to: string }[];
 }

@@ -36,10 +36,17 @@ export interface MonthState {
   publishedAt: string | null;
   updatedAt: string | null;
   updatedBy: Actor | null;
+  /**
+   * The last version whose rates.json is written (== version once a publish is complete). A
+   * version above it is being made, or its run died: `runId` says whose it is.
+   */
+  completedVersion: number;
+  /** The run that claimed the current version (a Lambda request id: the same across async retries). */
+  runId: string | null;
 }
 
 export function openState(month: string): MonthState {
-  return { month, status: 'open', version: 0, rev: 0, lockedAt: null, publishedAt: null, updatedAt: null, updatedBy: null };
+  return { month, status: 'open', version: 0, rev: 0, lockedAt: null, publishedAt: null, updatedAt: null, updatedBy: null, completedVersion: 0, runId: null };
 }
 
 export const MONTH_STATUS_LABEL: Record<MonthStatus, string> = {
@@ -60,9 +67,9 @@ export type Transition =
   | { ok: false; code: 'already-locked' | 'not-published' | 'already-published'; message: string };
 
 /** The state after `action` by `actor` at `now`, or why the month cannot take it. */
-export function transition(current: MonthState, action: MonthAction, actor: Actor, now: Date): Transition {
+export function transition(current: MonthState, action: MonthAction, actor: Actor, now: Date, runId: string | null = null): Transition {
   const at = now.toISOString();
-  const base = { ...current, rev: current.rev + 1, updatedAt: at, updatedBy: actor };
+  const base = { ...current, rev: current.rev + 1, updatedAt: at, updatedBy: actor, runId };
   const m = current.month;
   switch (action) {
     case 'lock':
@@ -84,4 +91,21 @@ export function transition(current: MonthState, action: MonthAction, actor: Acto
 /** Whether an upload accepted now is a correction (the month's first version is pinned). */
 export function isCorrectionPeriod(state: MonthState): boolean {
   return state.status !== 'open';
+}
+
+/**
+ * A claim on a version older than this is of a run that died (longer than compute and report may
+ * run together, 15 minutes each at most): another request may complete that version.
+ */
+export const STALE_PUBLISH_MS = 35 * 60_000;
+
+/**
+ * Whether the current version is claimed but not complete, and who may complete it: the run that
+ * claimed it (a Lambda retry has the same request id), or anyone once the claim is stale.
+ */
+export function pendingVersion(state: MonthState, runId: string | null, now: Date): 'none' | 'mine' | 'stale' | 'other' {
+  if (state.version <= state.completedVersion) return 'none';
+  if (runId && state.runId === runId) return 'mine';
+  const since = state.updatedAt ? Date.parse(state.updatedAt) : 0;
+  return now.getTime() - since > STALE_PUBLISH_MS ? 'stale' : 'other';
 }

@@ -77,10 +77,16 @@ export const objectKeys = {
     month && unitCode ? `${PREFIX.receipts}${month}/${unitCode}/${uploadId}.issues.json` : `${PREFIX.receipts}invalid/${uploadId}.issues.json`,
   /** The month's computed results (reports bucket). */
   rates: (month: string) => `${PREFIX.reports}${month}/rates.json`,
-  /** One edition's PDF and the HTML Chromium printed (reports bucket). */
-  bulletin: (month: string, edition: string = PROVINCE_EDITION) => {
+  /** Version N of the month as published (reports bucket), kept when later versions replace it. */
+  ratesVersion: (month: string, version: number) => `${PREFIX.reports}${month}/v${version}/rates.json`,
+  /**
+   * One edition's PDF and the HTML Chromium printed (reports bucket); with a version, that
+   * published version's copy (the unversioned keys hold the latest).
+   */
+  bulletin: (month: string, edition: string = PROVINCE_EDITION, version?: number) => {
     const base = edition === PROVINCE_EDITION ? `bulletin-${month}` : `bulletin-${month}-${edition}`;
-    return { pdf: `${PREFIX.reports}${month}/${base}.pdf`, html: `${PREFIX.reports}${month}/${base}.html` };
+    const dir = version ? `${PREFIX.reports}${month}/v${version}` : `${PREFIX.reports}${month}`;
+    return { pdf: `${dir}/${base}.pdf`, html: `${dir}/${base}.html` };
   },
   /** One accepted upload's columnar copy (curated bucket). */
   curatedUpload: (month: string, unitCode: string, uploadId: string) => {

@@ -1,0 +1,86 @@
+import { createHash } from 'node:crypto';
+import { logEvent } from '../adapters/log';
+import { recordMetric } from '../adapters/metrics';
+import { METRIC } from '../core/shared/metric-names';
+import type { Pointer } from '../core/ingest/upload-order';
+import type { MonthLedger } from '../core/ledger/ledger-row';
+import { computeMonth } from '../core/metrics/compute-month';
+import type { RatesDoc } from '../core/metrics/rates-types';
+import type { CuratedWriter, MonthLedgerStore, ObjectStore } from '../core/ports';
+import type { Config } from '../core/shared/config';
+import { previousMonth } from '../core/shared/months';
+import { objectKeys } from '../core/shared/storage-keys';
+
+export interface MonthRatesDeps {
+  store: ObjectStore;
+  repo: MonthLedgerStore;
+  config: Config;
+  reportsBucket: string;
+  /** Where the month's columnar ledger goes (`ledger/month=…/`); none when null. */
+  curated: CuratedWriter | null;
+  now: () => Date;
+}
+
+export interface ComputedMonth {
+  doc: RatesDoc;
+  ledger: MonthLedger;
+  uploadIds: Record<string, string>;
+}
+
+/**
+ * The month's rates on its current uploads, or on exactly `pointers` (a published version's
+ * pinned set). Reads the previous month's current ledger for 变化 and the cross-month checks.
+ */
+export async function computeMonthRates(deps: MonthRatesDeps, month: string, pointers?: Pointer[]): Promise<ComputedMonth> {
+  const [{ ledger, uploadIds }, prev, receipts] = await Promise.all([
+    pointers ? deps.repo.readAt(month, pointers) : deps.repo.readCurrent(month),
+    deps.repo.readLedger(previousMonth(month)),
+    deps.repo.receiptStates(month),
+  ]);
+  // A previous month with no accepted upload at all is "no history", not "everything fell to zero".
+  const previous = Object.keys(prev).length ? prev : null;
+  // 报送未通过: units with a refused upload; computeMonth keeps those without an accepted ledger.
+  const rejectedUnits = receipts.filter((r) => r.status === 'rejected' && r.unitCode).map((r) => r.unitCode!);
+  // 按时/逾期: the event time of the upload each unit's rows come from (its pointer's).
+  const eventTimes = new Map(receipts.map((r) => [`${r.unitCode}/${r.uploadId}`, r.eventTime]));
+  const acceptedAt = Object.fromEntries(Object.entries(uploadIds).map(([unit, id]) => [unit, eventTimes.get(`${unit}/${id}`) ?? null]));
+  const doc = computeMonth({ month, ledger, previous, config: deps.config, rejectedUnits, acceptedAt, computedAt: deps.now().toISOString() });
+  return { doc, ledger, uploadIds };
+}
+
+/** The bytes of a rates.json as stored, and their SHA-256 (what the audit trail records). */
+export function ratesBytes(doc: RatesDoc): { body: string; checksum: string } {
+  const body = JSON.stringify(doc, null, 2);
+  return { body, checksum: createHash('sha256').update(body, 'utf8').digest('hex') };
+}
+
+/**
+ * Stores a computed month: `reports/{M}/rates.json` (the draft, or the latest version), with a
+ * version also `reports/{M}/v{N}/rates.json`; one table item per unit; the curated month.
+ */
+export async function storeMonthRates(deps: MonthRatesDeps, m: ComputedMonth): Promise<{ key: string; checksum: string }> {
+  const { doc } = m;
+  const { body, checksum } = ratesBytes(doc);
+  const type = 'application/json; charset=utf-8';
+  if (doc.version) await deps.store.put(deps.reportsBucket, objectKeys.ratesVersion(doc.month, doc.version), body, type);
+  const key = objectKeys.rates(doc.month);
+  await deps.store.put(deps.reportsBucket, key, body, type);
+  await deps.repo.putRates(doc);
+  recordMetric(METRIC.RatesComputed, 1, { month: doc.month });
+  if (deps.curated) await writeCuratedMonth(deps.curated, doc.month, m.ledger, m.uploadIds);
+  return { key: doc.version ? objectKeys.ratesVersion(doc.month, doc.version) : key, checksum };
+}
+
+/**
+ * The month's current ledger as Arrow + Parquet for analysts. It must not hold up the bulletin:
+ * a failure is logged as an error (and the copy is rewritten by the next run of the month).
+ */
+async function writeCuratedMonth(curated: CuratedWriter, month: string, ledger: MonthLedger, uploadIds: Record<string, string>) {
+  try {
+    // The upload ids of the very snapshots computed on (read with them, not again).
+    const keys = await curated.writeMonth(month, ledger, (unit) => uploadIds[unit] ?? '');
+    logEvent('curated month written', { month, keys });
+  } catch (e) {
+    logEvent('curated month failed', { month, error: e as Error }, 'error');
+  }
+}
