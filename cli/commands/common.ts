@@ -4,6 +4,7 @@ import type { Command } from 'commander';
 import { setLogSink } from '../../functions/adapters/log';
 import type { Config } from '../../functions/core/shared/config';
 import { loadConfigFile } from '../config-file';
+import { dynamoBackend, dynamoStoreDir } from '../local/dynamodb';
 import { UserError } from '../errors';
 
 /** The --config file (required when given explicitly, defaults otherwise). */
@@ -20,9 +21,12 @@ export function dataPaths(program: Command): { root: string; store: string; log:
   return { root, store: join(root, 'store'), log: join(root, 'pipeline.log') };
 }
 
-/** A store an earlier `tb run` / `npm start` left (its S3 and DynamoDB folders), else the operator's mistake. */
+/**
+ * A store an earlier `tb run` / `npm start` left (its S3 folder and the folder of the DynamoDB
+ * backend TB_DYNAMODB selects: a store made on the other one is not there), else the operator's mistake.
+ */
 export function assertLocalStore(store: string): void {
-  if (!existsSync(join(store, 'dynamodb')) || !existsSync(join(store, 's3'))) {
+  if (!existsSync(dynamoStoreDir(store, dynamoBackend())) || !existsSync(join(store, 's3'))) {
     throw new UserError(`本地数据不存在：${store}（请先运行 tb run 或 npm start，或用 --data-dir 指定数据目录）`);
   }
 }

@@ -3,18 +3,21 @@ import { createWriteStream } from 'node:fs';
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { Readable, Transform } from 'node:stream';
-import type S3rver from 's3rver';
-import S3Error from 's3rver/lib/models/error.js';
+import type S3rver from '@20minutes/s3rver';
+import S3Error from '@20minutes/s3rver/lib/models/error.js';
 import { logEvent } from '../../functions/adapters/log';
 import { MAX_KEY_BYTES, utf8Bytes } from '../../functions/core/shared/file-names';
 
 /**
- * Makes the embedded S3 answer a request it cannot serve instead of ending the process.
+ * Makes the embedded S3 answer a request it cannot serve as S3 would, never by ending the process.
  *
- * s3rver 3.7's file-system store writes an object with `fs.createWriteStream` and no 'error'
- * listener. A write that fails — a key segment longer than the file system's 255 bytes once
- * s3rver has appended `._S3rver_object` (ENAMETOOLONG), a full disk — is then an uncaught
- * exception: the whole process ends, `tb serve` for everyone. Here, on the store instance:
+ * s3rver 4's file-system store pipes a streamed body to disk with its errors handled, but writes a
+ * Buffer body (a POSTed `file` part that busboy reads as a field) with `writeStream.end` and no
+ * 'error' listener: a write that fails there — a key segment longer than the file system's 255
+ * bytes once s3rver has appended `._S3rver_object` (ENAMETOOLONG), a full disk — is an uncaught
+ * exception that ends the whole process, `tb serve` for everyone (s3rver 3.7 did so for every
+ * body). Where it does answer, a key it cannot store is a 500 InternalError, not S3's 400, and an
+ * object whose metadata file could not be written stays half stored. Here, on the store instance:
  * - a key S3 would refuse (over 1024 bytes), or one that cannot be stored as files, is refused
  *   before anything is written: 400 KeyTooLongError, S3's answer to an over-long key;
  * - objects and multipart parts are written with their write errors turned into that request's

@@ -1,5 +1,5 @@
 // Minimal typings for the embedded servers (neither package ships its own).
-declare module 's3rver' {
+declare module '@20minutes/s3rver' {
   import type { EventEmitter } from 'node:events';
   interface S3rverOptions {
     address?: string;
@@ -18,7 +18,7 @@ declare module 's3rver' {
 
 // s3rver's account registry (not part of its documented API, but the only way to give it keys of
 // our own; see servers.ts).
-declare module 's3rver/lib/models/account.js' {
+declare module '@20minutes/s3rver/lib/models/account.js' {
   interface AWSAccount {
     createKeyPair(accessKeyId: string, secretAccessKey: string): void;
     revokeAccessKey(accessKeyId: string): void;
@@ -27,7 +27,7 @@ declare module 's3rver/lib/models/account.js' {
   export default Account;
 }
 
-declare module 's3rver/lib/models/error.js' {
+declare module '@20minutes/s3rver/lib/models/error.js' {
   /** s3rver's error: its code and HTTP status become the XML error response. */
   export default class S3Error extends Error {
     constructor(code: string, message: string, detail?: Record<string, string | number>);

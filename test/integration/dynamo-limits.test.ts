@@ -5,9 +5,17 @@ import { DYNAMO_LIMITS, DynamoLimitError, numberProblem } from '../../functions/
 import { startPipeline } from '../helpers/pipeline';
 
 /**
- * DynamoDB's limits hold against the embedded dynalite, which would store all of these: the
+ * DynamoDB's limits hold on either embedded backend (dynalite would store most of these; DynamoDB
+ * Local refuses them with messages of its own, test/integration/dynamodb-backends.test.ts): the
  * pipeline's own clients refuse what AWS would refuse, before the request leaves.
  */
+/** `levels` maps around a string: the top-level attribute's value is level 1, the string level `levels + 1`. */
+function nested(levels: number): unknown {
+  let v: unknown = 'x';
+  for (let i = 0; i < levels; i++) v = { a: v };
+  return v;
+}
+
 describe('DynamoDB limits enforced on the way out', () => {
   let p: LocalPipeline;
   beforeAll(async () => {
@@ -23,6 +31,9 @@ describe('DynamoDB limits enforced on the way out', () => {
     ['a sort key over 1 KB', { sk: `ROW#${'A'.repeat(1100)}` }, /sort key of 1104 bytes/],
     ['a partition key over 2 KB', { pk: `S#${'中'.repeat(700)}` }, /partition key of 2102 bytes/],
     ['a nested map over 400 KB', { m: { a: { b: 'y'.repeat(210_000) }, c: ['z'.repeat(200_000)] } }, /item of \d+ bytes/],
+    ['an attribute with an empty name', { '': 'x' }, /attribute name is empty/],
+    ['a map entry with an empty name, in a list', { l: [{ '': 1 }] }, /attribute name is empty/],
+    ['a value nested 33 levels deep', { deep: nested(32) }, /nested deeper than DynamoDB's 32 levels/],
   ])('refuses %s', async (_name, item, message) => {
     await expect(put(item)).rejects.toThrow(message);
     await expect(put(item)).rejects.toBeInstanceOf(DynamoLimitError);
@@ -41,7 +52,7 @@ describe('DynamoDB limits enforced on the way out', () => {
   });
 
   it('writes an item just under the limits, and nothing of the refused ones was stored', async () => {
-    await put({ sk: `ROW#${'A'.repeat(1000)}`, big: 'x'.repeat(390_000) });
+    await put({ sk: `ROW#${'A'.repeat(1000)}`, big: 'x'.repeat(390_000), deep: nested(31) });
     const { GetCommand } = await import('@aws-sdk/lib-dynamodb');
     const got = await p.doc.send(new GetCommand({ TableName: p.servers.table, Key: { pk: 'T#limits', sk: `ROW#${'A'.repeat(1000)}` } }));
     expect((got.Item?.big as string).length).toBe(390_000);

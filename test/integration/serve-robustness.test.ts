@@ -112,7 +112,7 @@ describe('a request the embedded S3 cannot serve does not stop tb serve', () => 
 
   it('a write that fails on disk: 500 for that request, logged as an error, nothing half stored', async () => {
     // s3rver writes `{key}._S3rver_object`: a folder in its place makes the write fail (EISDIR),
-    // which s3rver 3.7 alone leaves as an unhandled 'error' event that ends the process.
+    // which s3rver 3.7 alone left as an unhandled 'error' event that ended the process.
     const key = s3Key('blocked.xlsx');
     mkdirSync(join(dataDir, 's3', serve.pipeline.servers.buckets.raw, `${key}._S3rver_object`), { recursive: true });
     const put = serve.pipeline.s3.send(new PutObjectCommand({ Bucket: serve.pipeline.servers.buckets.raw, Key: key, Body: await xlsx(ledgerTable('411102', 2)) }));

@@ -3,8 +3,11 @@ import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 
 /**
  * DynamoDB's own limits on what is written, checked before every write leaves this process. The
- * embedded dynalite stores items over 400 KB, keys over their limits and numbers of any length;
- * DynamoDB refuses them. With this check a write that would fail in AWS fails here too, with a
+ * embedded dynalite stores what DynamoDB refuses: items over 400 KB as long as they are under 400 K
+ * characters (it counts characters, not UTF-8 bytes: Chinese text is 3 bytes a character), update
+ * values as large, attributes and map entries with an empty name, values nested deeper than 32
+ * levels. DynamoDB Local (TB_DYNAMODB=local) refuses them as AWS does, each with its own message.
+ * With this check a write that would fail in AWS fails on either backend, the same way and with a
  * message that says which limit, so the tests of the product run against the real service's
  * rules. Ingest bounds every value a clerk can send (core/ledger/limits.ts) so that no clerk's file
  * ever reaches this check; it is the last line, for the pipeline's own mistakes.
@@ -21,6 +24,8 @@ export const DYNAMO_LIMITS = {
   /** Magnitudes of a non-zero number: 1E-130 to 9.9999999999999999999999999999999999999E+125. */
   minExponent: -130,
   maxExponent: 125,
+  /** A top-level attribute's value is level 1; a map or list in it adds one. */
+  nestingLevels: 32,
 } as const;
 
 /** The table's key attributes (core/shared/storage-keys.ts TABLE). */
@@ -47,8 +52,14 @@ export function numberProblem(n: string): string | null {
   return null;
 }
 
-/** Bytes DynamoDB counts for one attribute value (names of map entries included). */
-export function valueSize(v: AttributeValue, where: string): number {
+/** An attribute's or a map entry's name: DynamoDB refuses an empty one ("Empty attribute name"). */
+function checkName(name: string, where: string): void {
+  if (name === '') throw new DynamoLimitError(`${where}: an attribute name is empty`);
+}
+
+/** Bytes DynamoDB counts for one attribute value (names of map entries included); `level` 1 for a top-level attribute's. */
+export function valueSize(v: AttributeValue, where: string, level = 1): number {
+  if (level > DYNAMO_LIMITS.nestingLevels) throw new DynamoLimitError(`${where}: nested deeper than DynamoDB's ${DYNAMO_LIMITS.nestingLevels} levels`);
   if (v.S !== undefined) return utf8(v.S);
   if (v.N !== undefined) {
     const p = numberProblem(v.N);
@@ -60,15 +71,23 @@ export function valueSize(v: AttributeValue, where: string): number {
   if (v.SS) return v.SS.reduce((n, s) => n + utf8(s), 0);
   if (v.NS) return v.NS.reduce((n, s) => n + valueSize({ N: s }, where), 0);
   if (v.BS) return v.BS.reduce((n, b) => n + b.byteLength, 0);
-  if (v.L) return 3 + v.L.reduce((n, e, i) => n + 1 + valueSize(e, `${where}[${i}]`), 0);
-  if (v.M) return 3 + Object.entries(v.M).reduce((n, [k, e]) => n + 1 + utf8(k) + valueSize(e, `${where}.${k}`), 0);
+  if (v.L) return 3 + v.L.reduce((n, e, i) => n + 1 + valueSize(e, `${where}[${i}]`, level + 1), 0);
+  if (v.M) {
+    return 3 + Object.entries(v.M).reduce((n, [k, e]) => {
+      checkName(k, where);
+      return n + 1 + utf8(k) + valueSize(e, `${where}.${k}`, level + 1);
+    }, 0);
+  }
   return 0;
 }
 
-/** Throws DynamoLimitError when DynamoDB would refuse the item (size, key lengths, numbers). */
+/** Throws DynamoLimitError when DynamoDB would refuse the item (size, key lengths, numbers, names, nesting). */
 export function checkItem(item: Record<string, AttributeValue>, what: string): void {
   let size = 0;
-  for (const [name, v] of Object.entries(item)) size += utf8(name) + valueSize(v, `${what} ${name}`);
+  for (const [name, v] of Object.entries(item)) {
+    checkName(name, what);
+    size += utf8(name) + valueSize(v, `${what} ${name}`);
+  }
   if (size > DYNAMO_LIMITS.itemBytes) throw new DynamoLimitError(`${what}: item of ${size} bytes is over DynamoDB's ${DYNAMO_LIMITS.itemBytes}`);
   checkKey(item, what);
 }
