@@ -12,3 +12,11 @@ export async function startPipeline(config: Partial<Config> = {}): Promise<Local
   const dataDir = mkdtempSync(join(tmpdir(), 'tb-test-'));
   return LocalPipeline.start({ dataDir, config: parseConfig(config) });
 }
+
+/**
+ * The table's items that hold data: without receipts and the audit trail, which record every
+ * upload (a refused one too) by design. "Changes nothing stored" is asserted on these.
+ */
+export function dataItems<T extends Record<string, unknown>>(items: T[]): T[] {
+  return items.filter((i) => !String(i.sk).startsWith('RECEIPT#') && !String(i.pk).startsWith('AUDIT#'));
+}

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LocalPipeline } from '../../cli/local/runtime';
 import type { Receipt } from '../../functions/core/ingest/receipt';
 import { CANONICAL_HEADER, type Form, type Table, bombXlsx, countyForm, csvUtf8, formXlsx, handXlsx, ledgerRow, xlsx } from '../helpers/files';
-import { startPipeline } from '../helpers/pipeline';
+import { dataItems, startPipeline } from '../helpers/pipeline';
 
 /**
  * One file per error class (docs/ledger-format.md, "Errors and warnings"), each made the way a clerk (or a
@@ -128,7 +128,7 @@ const CASES: Case[] = [
 
 async function tableItems() {
   const res = await p.doc.send(new ScanCommand({ TableName: p.servers.table }));
-  return (res.Items ?? []).filter((i) => !String(i.sk).startsWith('RECEIPT#'));
+  return dataItems(res.Items ?? []);
 }
 
 describe('every error class is refused with the row, the column as written and the value', () => {

@@ -3,7 +3,7 @@ import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LocalPipeline } from '../../cli/local/runtime';
 import { csvGb18030, csvUtf8, ledgerRow, ledgerTable, xlsx, CANONICAL_HEADER } from '../helpers/files';
-import { startPipeline } from '../helpers/pipeline';
+import { dataItems, startPipeline } from '../helpers/pipeline';
 
 let p: LocalPipeline;
 beforeAll(async () => {
@@ -68,8 +68,12 @@ describe('ingest on the embedded servers', () => {
       [7, '项目代码', '2604-410102-04-01-000001'],
     ]);
     expect(r.summary).toBe('未接收：中原区 2026年10月 第 4 行“总投资”：“待定”不是数字（共 3 处错误，请全部修改后重新上传）');
-    const after = (await scanAll()).filter((i) => !String(i.sk).startsWith('RECEIPT#'));
-    expect(after).toEqual(before.filter((i) => !String(i.sk).startsWith('RECEIPT#')));
+    const after = await scanAll();
+    expect(dataItems(after)).toEqual(dataItems(before));
+    // What the refusal did add: its receipt and the audit's two records of it, nothing else.
+    const added = after.filter((i) => !before.some((b) => b.pk === i.pk && b.sk === i.sk));
+    expect(added.map((i) => (String(i.pk).startsWith('AUDIT#') ? `audit:${i.action}` : 'receipt')).sort()).toEqual(['audit:receipt', 'audit:upload', 'receipt']);
+    expect(added.every((i) => i.uploadId === r.uploadId)).toBe(true);
     expect((await p.repo.readLedger('2026-10'))['410102']).toHaveLength(3);
   });
 

@@ -121,8 +121,9 @@ describe('a month from upload to correction', () => {
     expect(v2Pdf).toContain('更正说明');
     expect(v2Pdf).toContain('漯河市');
     // Each recipient gets version 2 once, marked as a correction.
-    const v2Mails = emls(outbox).filter((f) => f.includes('@v2'));
-    expect(v2Mails).toEqual(['2026-10-411100@v2-luohe_example.gov.cn.eml', '2026-10-province@v2-leader_example.gov.cn.eml']);
+    // The outbox writes `{month}-{edition}@v2-{recipient}` with the file-unsafe `@` as `_`.
+    const v2Mails = emls(outbox).filter((f) => f.includes('_v2-'));
+    expect(v2Mails).toEqual(['2026-10-411100_v2-luohe_example.gov.cn.eml', '2026-10-province_v2-leader_example.gov.cn.eml']);
     const mail = await PostalMime.parse(readFileSync(join(outbox, v2Mails[1])));
     expect(mail.subject).toMatch(/^【更正】/);
     expect((await actions.run(MONTH, 'republish', OPERATOR)).message).toContain('没有被接收的更正上传');
