@@ -95,7 +95,7 @@ describe('what the Lambda bundles are made of', () => {
       }
       for (const o of Object.values(meta.outputs)) for (const i of o.imports) if (i.external && BUNDLES[name].external.includes(packageName(i.path))) shipped.add(packageName(i.path));
     }
-  }, 120_000);
+  });
 
   it.each(Object.keys(BUNDLES))('%s: only production packages, and its imports declared in dependencies', (bundle) => {
     const meta = metas.get(bundle)!;

@@ -127,7 +127,7 @@ describe('tb run and tb report on months with no accepted upload', () => {
     writeFileSync(join(input, NOTHING, '说明.txt'), '本月无台账');
     out = join(root, 'out');
     run = await tb(['run', '--input', input, '--out', out, '--data-dir', join(root, 'data')], root);
-  }, 240_000);
+  });
 
   afterAll(() => rmSync(root, { recursive: true, force: true }));
 
@@ -165,7 +165,7 @@ describe('tb run and tb report on months with no accepted upload', () => {
     expect(forced.stdout).toContain('邮件 411100 → luohe@example.gov.cn：已发送');
     expect(files(join(out, 'outbox'))).toContain(`${ALL_REFUSED}-411100-luohe_example.gov.cn.eml`);
     expect(files(join(out, ALL_REFUSED))).toContain(`bulletin-${ALL_REFUSED}-411100.pdf`);
-  }, 120_000);
+  });
 
   it('tb run --force: issues and mails a month with no upload at all', async () => {
     const input = join(root, 'in-force');
@@ -177,7 +177,7 @@ describe('tb run and tb report on months with no accepted upload', () => {
     expect(forced.stdout).not.toContain('未发布');
     expect(files(join(forcedOut, 'outbox'))).toHaveLength(4);
     expect(files(join(forcedOut, 'outbox')).every((f) => f.startsWith(`${NOTHING}-`))).toBe(true);
-  }, 240_000);
+  });
 
   it('--help documents --force on both commands', async () => {
     const help = await tb(['run', '--help'], root);

@@ -1,5 +1,5 @@
 import { GetObjectCommand } from '@aws-sdk/client-s3';
-import { ScanCommand } from '@aws-sdk/lib-dynamodb';
+import { PutCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LocalPipeline } from '../../cli/local/runtime';
 import { csvGb18030, csvUtf8, ledgerRow, ledgerTable, xlsx, CANONICAL_HEADER } from '../helpers/files';
@@ -32,6 +32,22 @@ describe('ingest on the embedded servers', () => {
     // The receipt is in S3 (raw bucket) too, under receipts/.
     const obj = await p.s3.send(new GetObjectCommand({ Bucket: p.servers.buckets.raw, Key: `receipts/2026-10/411102/${r.uploadId}.json` }));
     expect(JSON.parse(await obj.Body!.transformToString()).status).toBe('accepted');
+  });
+
+  it('stores an upload\'s rows as compressed chunk items, and still reads a snapshot of one item per row', async () => {
+    await p.upload('incoming/2026-10/410122/410122-中牟县.csv', csvUtf8(ledgerTable('410122', 3000)));
+    const [r] = (await p.drain()).receipts;
+    expect(r.status).toBe('accepted');
+    const pk = `LEDGER#2026-10#410122#${r.uploadId}`;
+    const items = (await scanAll()).filter((i) => i.pk === pk);
+    expect(items.map((i) => [i.sk, i.rows])).toEqual([['CHUNK#0000', 3000]]);
+    expect((await p.repo.readLedger('2026-10'))['410122'].map((row) => row.sourceRow)).toEqual(Array.from({ length: 3000 }, (_, i) => i + 2));
+    // A snapshot written before chunks (ROW# items) reads the same.
+    const old = (await p.repo.readSnapshot('2026-10', '410122', r.uploadId)).slice(0, 2);
+    for (const row of old) await p.doc.send(new PutCommand({ TableName: p.servers.table, Item: { pk: 'LEDGER#2026-10#410122#0ld0ld0ld0ld0ld0', sk: `ROW#${row.projectCode}`, ...row } }));
+    expect(await p.repo.readSnapshot('2026-10', '410122', '0ld0ld0ld0ld0ld0')).toEqual(old);
+    await p.repo.deleteSnapshot('2026-10', '410122', '0ld0ld0ld0ld0ld0');
+    expect((await scanAll()).filter((i) => i.pk === 'LEDGER#2026-10#410122#0ld0ld0ld0ld0ld0')).toEqual([]);
   });
 
   it('reads GB18030 and UTF-8 (BOM) CSV with synonyms and 亿元 scaling', async () => {
@@ -86,7 +102,7 @@ describe('ingest on the embedded servers', () => {
     const ledger = await p.repo.readLedger('2026-09');
     expect(ledger['411121']).toHaveLength(3);
     const rows = (await scanAll()).filter((i) => String(i.pk).startsWith('LEDGER#2026-09#411121#'));
-    expect(rows).toHaveLength(3); // the old snapshot is gone
+    expect(rows.map((i) => i.rows)).toEqual([3]); // one chunk of the new rows: the old snapshot is gone
     expect((await p.repo.getReceipt('2026-09', '411121', first.uploadId))?.status).toBe('superseded');
   });
 

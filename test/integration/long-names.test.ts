@@ -45,7 +45,7 @@ beforeAll(async () => {
   }
   out = join(root, 'out');
   ({ stdout } = await runTb(['run', '--input', join(root, 'in'), '--out', out, '--no-send', '--data-dir', join(root, 'data')], root));
-}, 240_000);
+});
 
 afterAll(() => rmSync(root, { recursive: true, force: true }));
 

@@ -15,6 +15,7 @@ import type { FlipOutcome, Pointer } from '../../core/ingest/upload-order';
 import type { MonthLedgerStore, ReceiptState, ReceiptsView, SendLog, UploadLedger } from '../../core/ports';
 import { mapLimit } from '../../core/shared/concurrency';
 import { DEFAULT_RETRY, type RetryOptions, batchWrite } from './batch-write';
+import { decodeChunk, encodeChunks } from './snapshot-chunks';
 
 /**
  * The single table (key shapes in core/shared/storage-keys.ts), for every stage: ingest's
@@ -50,25 +51,30 @@ export class LedgerRepository implements UploadLedger, MonthLedgerStore, Receipt
     });
   }
 
+  /** The upload's rows as a few compressed chunk items (snapshot-chunks.ts), not one item per row. */
   async writeSnapshot(month: string, unit: string, uploadId: string, rows: LedgerRow[]): Promise<void> {
     const pk = tableKeys.snapshot(month, unit, uploadId);
     await batchWrite(
       this.doc,
       this.table,
-      rows.map((r) => ({ PutRequest: { Item: { pk, sk: tableKeys.row(r.projectCode), ...r } } })),
+      encodeChunks(rows).map((c) => ({ PutRequest: { Item: { pk, sk: tableKeys.chunk(c.index), rows: c.rows, data: c.data } } })),
       this.retry,
     );
   }
 
+  /** One query of the snapshot's chunks (a page holds 3 or more); rows of older snapshots' `ROW#` items too. */
   async readSnapshot(month: string, unit: string, uploadId: string): Promise<LedgerRow[]> {
     const items = await this.queryAll({
       KeyConditionExpression: 'pk = :pk',
       ExpressionAttributeValues: { ':pk': tableKeys.snapshot(month, unit, uploadId) },
       ConsistentRead: true,
     });
-    return items
-      .map(({ pk: _pk, sk: _sk, ...row }) => row as unknown as LedgerRow)
-      .sort((a, b) => a.sourceRow - b.sourceRow);
+    const rows: LedgerRow[] = [];
+    for (const { pk: _pk, sk, ...item } of items) {
+      if (String(sk).startsWith('CHUNK#')) rows.push(...decodeChunk(item.data as Uint8Array, item.rows as number));
+      else rows.push(item as unknown as LedgerRow);
+    }
+    return rows.sort((a, b) => a.sourceRow - b.sourceRow);
   }
 
   async deleteSnapshot(month: string, unit: string, uploadId: string): Promise<void> {

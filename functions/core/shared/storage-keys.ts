@@ -27,7 +27,8 @@
  *   pk = AUDIT#{YYYY-MM} | AUDIT#global
  *     sk = {ISO time}#{random}             one append-only audit record
  *   pk = LEDGER#{YYYY-MM}#{unit}#{uploadId}
- *     sk = ROW#{projectCode}               one normalized ledger row of one upload (a snapshot)
+ *     sk = CHUNK#{nnnn}                    gzip JSON of a run of the upload's normalized rows (a snapshot)
+ *     sk = ROW#{projectCode}               one row, as snapshots were written before chunks (read only)
  *   pk = TOKEN#{sha256 of the token}
  *     sk = TOKEN                           a portal token: unit/role, expiry, revocation (never the token)
  *   pk = TOKENS
@@ -119,6 +120,9 @@ export const tableKeys = {
   audit: (month: string | null) => `AUDIT#${month ?? 'global'}`,
   auditSk: (at: string, nonce: string) => `${at}#${nonce}`,
   snapshot: (month: string, unitCode: string, uploadId: string) => `LEDGER#${month}#${unitCode}#${uploadId}`,
+  /** One chunk of a snapshot's rows (adapters/aws/snapshot-chunks.ts). */
+  chunk: (index: number) => `CHUNK#${String(index).padStart(4, '0')}`,
+  /** One row of a snapshot written before chunks (still read, never written). */
   row: (projectCode: string) => `ROW#${projectCode}`,
   token: (hash: string) => `TOKEN#${hash}`,
   tokenSk: 'TOKEN',
