@@ -1,0 +1,122 @@
+/**
+ * The scale benchmark (issue 13): one month of TB_BENCH_SCALE_ROWS rows (default 200,000) spread
+ * over all 158 reporting units, as county forms in UTF-8 CSV, through the local pipeline on the
+ * embedded servers (S3 upload → ingest → snapshot chunks in DynamoDB, Parquet in S3), then
+ * compute on it.
+ *
+ *   scale.ingest_s, scale.rows_per_s   the whole month's ingest (parse, check, store)
+ *   scale.compute_s                    compute of the month (reads every snapshot, writes rates)
+ *   scale.snapshot_items               table items the month's snapshots take
+ *   scale.write.chunks_vs_row_items    writing the month's rows as chunks ÷ as one item per row
+ *                                      (the layout before issue 13), same rows, same table, same run
+ *   scale.read.chunks_vs_row_items     reading them back, the same way
+ *   scale.peak_rss_mb                  peak RSS of this process
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { LocalPipeline } from '../local/runtime';
+import { batchWrite } from '../../functions/adapters/aws/batch-write';
+import { setLogSink } from '../../functions/adapters/log';
+import { parseConfig } from '../../functions/core/shared/config';
+import { REPORTING_UNITS } from '../../functions/core/shared/divisions';
+import { mapLimit } from '../../functions/core/shared/concurrency';
+import type { LedgerRow, MonthLedger } from '../../functions/core/ledger/ledger-row';
+
+const ROWS = Number(process.env.TB_BENCH_SCALE_ROWS ?? 200_000);
+const MONTH = '2026-10';
+
+const line = (name: string, value: string) => console.log(`${name}: ${value}`);
+const seconds = (t: bigint) => Number(process.hrtime.bigint() - t) / 1e9;
+
+/** The layout before chunks: one item per row, for the same-run baseline. */
+async function writeRowItems(p: LocalPipeline, ledger: MonthLedger): Promise<void> {
+  const puts = Object.entries(ledger).flatMap(([unit, rows]) =>
+    rows.map((r) => ({ PutRequest: { Item: { pk: `BENCH#${MONTH}#${unit}`, sk: `ROW#${r.projectCode}`, ...r } } })),
+  );
+  await batchWrite(p.doc, p.servers.table, puts);
+}
+
+async function readRowItems(p: LocalPipeline, units: string[]): Promise<number> {
+  const counts = await mapLimit(units, 8, async (unit) => {
+    let n = 0;
+    let start: Record<string, unknown> | undefined;
+    do {
+      const res = await p.doc.send(
+        new QueryCommand({ TableName: p.servers.table, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': `BENCH#${MONTH}#${unit}` }, ExclusiveStartKey: start }),
+      );
+      n += (res.Items as LedgerRow[] | undefined)?.length ?? 0;
+      start = res.LastEvaluatedKey;
+    } while (start);
+    return n;
+  });
+  return counts.reduce((a, b) => a + b, 0);
+}
+
+export async function run(): Promise<void> {
+  setLogSink(() => {});
+  const { countyForm, formCsv } = await import('../../test/helpers/files');
+  const dataDir = mkdtempSync(join(tmpdir(), 'tb-bench-scale-'));
+  const p = await LocalPipeline.start({ dataDir, config: parseConfig({}) });
+  try {
+    const per = Math.floor(ROWS / REPORTING_UNITS.length);
+    const files = REPORTING_UNITS.map((u, i) => {
+      const projects = per + (i < ROWS - per * REPORTING_UNITS.length ? 1 : 0);
+      return { key: `incoming/${MONTH}/${u.code}/${u.code}-${u.name}.csv`, bytes: formCsv(countyForm({ unit: u.code, unitName: u.name, month: MONTH, projects }), 'utf8') };
+    });
+    process.stderr.write(`scale: ${ROWS} rows in ${files.length} files\n`);
+
+    let t = process.hrtime.bigint();
+    for (const [i, f] of files.entries()) {
+      await p.upload(f.key, f.bytes);
+      if ((i + 1) % 20 === 0) process.stderr.write(`  uploaded ${i + 1}/${files.length}\n`);
+    }
+    const { receipts, failures } = await p.drain();
+    const ingestS = seconds(t);
+    const accepted = receipts.filter((r) => r.status === 'accepted').reduce((n, r) => n + r.counts.projects, 0);
+    if (failures.length || accepted !== ROWS) throw new Error(`scale: ${accepted} of ${ROWS} rows accepted; failures: ${failures.map((f) => f.error).join('; ')}`);
+    line('scale.rows', `${ROWS} rows`);
+    line('scale.ingest_s', `${ingestS.toFixed(1)} s`);
+    line('scale.rows_per_s', `${Math.round(ROWS / ingestS)} rows/s`);
+
+    t = process.hrtime.bigint();
+    await p.compute({ month: MONTH });
+    line('scale.compute_s', `${seconds(t).toFixed(1)} s`);
+
+    const pointers = await p.repo.getPointers(MONTH);
+    let items = 0;
+    for (const ptr of pointers) {
+      const res = await p.doc.send(
+        new QueryCommand({ TableName: p.servers.table, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': `LEDGER#${MONTH}#${ptr.unitCode}#${ptr.uploadId}` }, Select: 'COUNT' }),
+      );
+      items += res.Count ?? 0;
+    }
+    line('scale.snapshot_items', `${items} items`);
+
+    // The same rows both ways, in the same table and process.
+    t = process.hrtime.bigint();
+    const ledger = await p.repo.readLedger(MONTH);
+    const readChunks = seconds(t);
+    t = process.hrtime.bigint();
+    for (const ptr of pointers) await p.repo.writeSnapshot(MONTH, ptr.unitCode, `bench${ptr.uploadId}`, ledger[ptr.unitCode]);
+    const writeChunks = seconds(t);
+    t = process.hrtime.bigint();
+    await writeRowItems(p, ledger);
+    const writeRows = seconds(t);
+    t = process.hrtime.bigint();
+    const n = await readRowItems(p, Object.keys(ledger));
+    const readRows = seconds(t);
+    if (n !== ROWS) throw new Error(`scale: read back ${n} row items of ${ROWS}`);
+    line('scale.write.chunks_s', `${writeChunks.toFixed(2)} s`);
+    line('scale.write.row_items_s', `${writeRows.toFixed(2)} s`);
+    line('scale.write.chunks_vs_row_items', `${(writeChunks / writeRows).toFixed(3)}x`);
+    line('scale.read.chunks_s', `${readChunks.toFixed(2)} s`);
+    line('scale.read.row_items_s', `${readRows.toFixed(2)} s`);
+    line('scale.read.chunks_vs_row_items', `${(readChunks / readRows).toFixed(3)}x`);
+    line('scale.peak_rss_mb', `${Math.round(process.resourceUsage().maxRSS / 1024)} MB`);
+  } finally {
+    await p.close();
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+}
