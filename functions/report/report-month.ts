@@ -11,6 +11,8 @@ import { isMonth, previousMonth } from '../core/shared/months';
 import { shanghaiDate } from '../core/shared/shanghai-time';
 import { editionCodes, objectKeys } from '../core/shared/storage-keys';
 import { deliverEditions } from './deliver';
+import { earlierMonthsOfYear, monthPoint, type MonthPoint } from '../core/bulletin/trend-data';
+import { mapLimit } from '../core/shared/concurrency';
 import { renderEditions } from './render-editions';
 
 export interface ReportDeps {
@@ -98,9 +100,10 @@ export function createReport(deps: ReportDeps) {
     if (only !== null && !editionCodes().includes(only)) {
       throw new Error(`Unknown edition "${only}" (expected a city-level code such as 410100, or "province")`);
     }
-    const [doc, previous] = await Promise.all([
+    const [doc, previous, history] = await Promise.all([
       deps.store.getJson<RatesDoc>(deps.reportsBucket, event.version ? objectKeys.ratesVersion(month, event.version) : objectKeys.rates(month)),
-      loadPrevious(deps, month),
+      loadRates(deps, previousMonth(month)),
+      loadHistory(deps, month),
     ]);
     // A month with no accepted upload at all would tell everyone that every unit is 未报送.
     const refusal = publishRefusal(doc);
@@ -114,7 +117,10 @@ export function createReport(deps: ReportDeps) {
     }
     // Once published, the latest rates.json is a version: re-rendering it renders that version.
     const version = event.version ?? doc.version;
-    const models = buildEditions(doc, deps.config, { issuedOn: shanghaiDate(deps.now()), previous }, only);
+    // The year so far for the 1—M月 trend: the months before M−1 as read, M−1 from `previous`.
+    const year = earlierMonthsOfYear(month);
+    const points = year.length ? [...history, previous && previous.month === year[year.length - 1] ? monthPoint(previous) : null] : [];
+    const models = buildEditions(doc, deps.config, { issuedOn: shanghaiDate(deps.now()), previous, history: points }, only);
     const rendered = await renderEditions(deps, month, models, version);
     const editions: EditionResult[] = rendered.map(({ model, pdf, keys }) => ({
       edition: model.editionKey,
@@ -150,13 +156,25 @@ function countReported(month: string, pdfs: number, mails: SentMail[], sending: 
   if (sending && by('failed') === 0) recordMetric(METRIC.ReportDelivered, 1, meta);
 }
 
-/** Last month's rates.json, for rank moves; none in the first month (or if it cannot be read). */
-async function loadPrevious(deps: ReportDeps, month: string): Promise<RatesDoc | null> {
+/**
+ * January … M−2 of the year as trend points (M−1 comes from `previous`), a few reads at a time;
+ * each month's document is dropped as soon as its point is taken.
+ */
+async function loadHistory(deps: ReportDeps, month: string): Promise<(MonthPoint | null)[]> {
+  const months = earlierMonthsOfYear(month).slice(0, -1);
+  return mapLimit(months, 4, async (m) => {
+    const doc = await loadRates(deps, m);
+    return doc ? monthPoint(doc) : null;
+  });
+}
+
+/** A month's latest rates.json (last month's: rank moves; earlier ones: the trend); null if never computed or unreadable. */
+async function loadRates(deps: ReportDeps, month: string): Promise<RatesDoc | null> {
   try {
-    return await deps.store.getJson<RatesDoc>(deps.reportsBucket, objectKeys.rates(previousMonth(month)));
+    return await deps.store.getJson<RatesDoc>(deps.reportsBucket, objectKeys.rates(month));
   } catch (err) {
     const name = (err as Error).name;
-    if (name !== 'NoSuchKey' && name !== 'NotFound') logEvent('previous-rates-unreadable', { month, error: err as Error }, 'error');
+    if (name !== 'NoSuchKey' && name !== 'NotFound') logEvent('earlier-rates-unreadable', { month, error: err as Error }, 'error');
     return null;
   }
 }

@@ -13,7 +13,8 @@ import { handlebarsTemplates } from '../../functions/adapters/render/templates';
 import type { Mailer, OutgoingMessage } from '../../functions/core/ports';
 import { ChromiumRenderer } from '../../functions/adapters/render/pdf-renderer';
 import { s3Presigner } from '../../functions/adapters/aws/presign';
-import { formatShanghaiDateTime } from '../../functions/core/bulletin/format';
+import { formatRate, formatShanghaiDateTime } from '../../functions/core/bulletin/format';
+import type { RatesDoc } from '../../functions/core/metrics/rates-types';
 import { parseConfig } from '../../functions/core/shared/config';
 import { type ReportDeps, createReport } from '../../functions/report/report-month';
 import { ledgerTable, xlsx } from '../helpers/files';
@@ -180,6 +181,28 @@ describe('report: two runs of a month started together', () => {
       '2026-09-province-b_example.gov.cn.eml',
     ]);
     expect((await pipeline.repo.listSendLog(month)).map((e) => e.status)).toEqual(Array(5).fill('sent'));
+  });
+});
+
+describe('report: the 1—M月 trend', () => {
+  it('October follows the year: September read from its rates.json, the months never computed as a gap', async () => {
+    // 2026-09 was computed by the test above; January–August never were.
+    const { report } = handler();
+    const r = await report({ month: MONTH, city: 'province', send: false });
+    const text = (await pdfPages(await pipeline.store.getBytes(pipeline.servers.buckets.reports, r.pdfKey))).join('').replace(/\s+/g, '');
+    const province = async (m: string) => (await pipeline.store.getJson<RatesDoc>(pipeline.servers.buckets.reports, objectKeys.rates(m))).units.find((u) => u.level === 'province')!;
+    const [sep, oct] = [await province('2026-09'), await province(MONTH)];
+    const words = (name: string, a: number | null, b: number | null) =>
+      formatRate(a) === formatRate(b) ? `${name}9月、10月均为${formatRate(b)}` : `${name}由9月的${formatRate(a)}${Number(formatRate(b).replace('%', '')) > Number(formatRate(a).replace('%', '')) ? '升至' : '降至'}10月的${formatRate(b)}`;
+    expect(text).toContain('1—10月走势');
+    expect(text).toContain(`1—10月，全省${words('签约落地率', sep.rates.signingLanding, oct.rates.signingLanding)}，${words('开工率', sep.rates.start, oct.rates.start)}，${words('投资完成率', sep.rates.investmentCompletion, oct.rates.investmentCompletion)}；10月末时序进度为83.3%。`);
+    expect(text).toContain('全省1—10月主要指标走势');
+    expect(text).toContain('各地1—10月主要指标走势');
+    expect(text).toContain('全省1—8月无数据');
+    // 郑州 (410102 reported both months) has its small chart; the HTML holds one SVG per city-level unit and the main one.
+    const html = Buffer.from(await pipeline.store.getBytes(pipeline.servers.buckets.reports, r.htmlKey)).toString('utf8');
+    expect(html.match(/<figure class="trend-cell"/g)).toHaveLength(19);
+    expect(html).toContain('id="trend-main"');
   });
 });
 

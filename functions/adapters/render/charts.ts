@@ -9,13 +9,15 @@
  * it carries no script, foreign object, event handler or external reference before it is used.
  */
 import * as echarts from 'echarts/core';
-import { BarChart } from 'echarts/charts';
-import { GridComponent, MarkLineComponent } from 'echarts/components';
+import { BarChart, LineChart } from 'echarts/charts';
+import { GridComponent, LegendComponent, MarkLineComponent, TitleComponent } from 'echarts/components';
 import { SVGRenderer } from 'echarts/renderers';
 import { chartOption, type ChartSpec } from '../../core/bulletin/chart-data';
+import type { TrendChartSpec } from '../../core/bulletin/sections/trend';
+import { trendOption } from '../../core/bulletin/trend-chart';
 import { escapeMarkup } from '../../core/shared/markup';
 
-echarts.use([BarChart, GridComponent, MarkLineComponent, SVGRenderer]);
+echarts.use([BarChart, LineChart, GridComponent, LegendComponent, MarkLineComponent, TitleComponent, SVGRenderer]);
 
 /**
  * Without a canvas ECharts cannot measure text, and guesses CJK widths badly (labels then
@@ -39,12 +41,21 @@ echarts.setPlatformAPI({ measureText: (text: string, font?: string) => ({ width:
 
 const UNSAFE = /<script|<foreignObject|\son\w+\s*=|(?:href|src)\s*=\s*["'](?!#)|url\(\s*['"]?(?!#)/i;
 
-/** One chart as an SVG element (no XML prolog), trimmed of interactive leftovers. */
+/** One bar chart as an SVG element (no XML prolog), trimmed of interactive leftovers. */
 export function renderChartSvg(spec: ChartSpec): string {
+  return renderSvg(spec, chartOption(spec));
+}
+
+/** One 1—M月 trend chart, the same way. */
+export function renderTrendSvg(spec: TrendChartSpec): string {
+  return renderSvg(spec, trendOption(spec));
+}
+
+function renderSvg(spec: { id: string; title: string; width: number; height: number }, option: Record<string, unknown>): string {
   const chart = echarts.init(null, null, { renderer: 'svg', ssr: true, width: spec.width, height: spec.height });
   let svg: string;
   try {
-    chart.setOption(chartOption(spec) as echarts.EChartsCoreOption);
+    chart.setOption(option as echarts.EChartsCoreOption);
     svg = chart.renderToSVGString();
   } finally {
     // Without dispose, zrender's animation loop keeps the process alive.

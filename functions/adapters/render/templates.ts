@@ -17,7 +17,7 @@ import { fileURLToPath } from 'node:url';
 import Handlebars from 'handlebars';
 import type { LinkInfo } from '../../core/bulletin/email';
 import type { BulletinModel } from '../../core/bulletin/view-model';
-import { renderChartSvg } from './charts';
+import { renderChartSvg, renderTrendSvg } from './charts';
 import { FACES, type FontFace, clearFontCache, fontFaceCss } from './fonts';
 import type { BulletinTemplates } from '../../core/ports';
 import { readEnv } from '../env';
@@ -70,10 +70,13 @@ export async function renderBulletinHtml(model: BulletinModel): Promise<string> 
   const t = compile(templatesDir());
   const css = (fonts: string) => new Handlebars.SafeString(`${fonts}\n${t.bulletinCss}`);
   const charts = model.units.charts.map((c) => new Handlebars.SafeString(renderChartSvg(c)));
+  const trend = model.trend
+    ? { main: new Handlebars.SafeString(renderTrendSvg(model.trend.main)), small: model.trend.small.map((c) => new Handlebars.SafeString(renderTrendSvg(c))) }
+    : null;
   // First pass without fonts to learn which characters the page holds in which face; then embed what they need.
-  const draft = t.bulletin({ model, charts, css: css('') });
+  const draft = t.bulletin({ model, charts, trend, css: css('') });
   const fonts = await fontFaceCss(textByFace(draft));
-  return t.bulletin({ model, charts, css: css(fonts) });
+  return t.bulletin({ model, charts, trend, css: css(fonts) });
 }
 
 export interface EmailOptions {

@@ -16,6 +16,8 @@ import { commonNotes } from './sections/notes';
 import { countsParagraph, indicatorRows, investmentWithGap, overviewSection } from './sections/overview';
 import { REF_COLOR, countyCountNoun, progressSection, unitsSection, type PeerScope } from './sections/progress';
 import { qualitySection } from './sections/quality';
+import { trendSection } from './sections/trend';
+import { yearSeries } from './trend-data';
 import { deadlineText, fallRow, fallsOf, reportingSentence, unreportedLists, warningSection } from './sections/warnings';
 import { emptyCounts, emptyInvestment, nullRates } from '../metrics/rates';
 import { RATE_KEYS, RATE_NAMES, type RateKey, type RatesDoc, type UnitResult } from '../metrics/rates-types';
@@ -138,6 +140,16 @@ export function buildCityEdition(doc: RatesDoc, config: Config, cityCode: string
         config,
       });
 
+  // ── 二 (end): 1—M月走势 of the city and of each of its reporting units
+  const trend = opts.history
+    ? trendSection(
+        yearSeries(doc, opts.history),
+        { key: `city/${cityCode}`, name: short, who: fullName, everyone: COUNTIES.everyone },
+        self ? [] : members.map((m) => ({ key: `county/${m.code}`, name: m.name })),
+        units.charts.length + 1,
+      )
+    : null;
+
   // ── 三、预警
   const warnings = warningSection({
     nameHeader: COUNTIES.nameHeader,
@@ -167,7 +179,7 @@ export function buildCityEdition(doc: RatesDoc, config: Config, cityCode: string
   ];
 
   return numberTables({
-    ...front, overview, units, warnings, quality, requirements,
+    ...front, overview, units, trend, warnings, quality, requirements,
     appendix: null,
     notes: [...commonNotes(doc, config, label), ...(self ? [] : ['县（市、区）表中的位次为在本市各县（市、区）中的位次。'])],
     distribution: `（本期发至${fullName}）`,

@@ -4,7 +4,7 @@
  * the province's own: its peers, its wording and its notes on the reporting units. Pure.
  */
 import type { Config } from '../shared/config';
-import { division } from '../shared/divisions';
+import { CITIES, division } from '../shared/divisions';
 import { formatChangePhrase, formatPointsAbs, formatRate } from './format';
 import { joinNames } from './prose';
 import { cmp, displayName, provinceUnit, rankedCities } from './cells';
@@ -15,6 +15,8 @@ import { commonNotes } from './sections/notes';
 import { countsParagraph, indicatorRows, overviewSection, phaseSection, ratesParagraph } from './sections/overview';
 import { REF_COLOR, cityCountNoun, progressSection, type PeerScope } from './sections/progress';
 import { qualitySection } from './sections/quality';
+import { trendSection } from './sections/trend';
+import { yearSeries } from './trend-data';
 import { cityTimelinessSentence, fallsOf, reportingSentence, unreportedLists, warningSection } from './sections/warnings';
 import { RATE_KEYS, RATE_NAMES, type RatesDoc, type UnitResult } from '../metrics/rates-types';
 import type { BulletinModel, BulletinOptions } from './view-model';
@@ -83,6 +85,16 @@ export function buildBulletinModel(doc: RatesDoc, config: Config, opts: Bulletin
     config,
   });
 
+  // ── 二 (end): 1—M月走势 of 全省 and of each city-level unit, in official order
+  const trend = opts.history
+    ? trendSection(
+        yearSeries(doc, opts.history),
+        { key: `province/${province.code}`, name: '全省', who: '全省', everyone: '各地' },
+        CITIES.map((c) => ({ key: `city/${c.code}`, name: displayName(c.code, undefined) })),
+        units.charts.length + 1,
+      )
+    : null;
+
   // ── 三、预警
   unreported.sentence += cityTimelinessSentence(cities);
   const warnings = warningSection({
@@ -106,7 +118,7 @@ export function buildBulletinModel(doc: RatesDoc, config: Config, opts: Bulletin
   ];
 
   return numberTables({
-    ...front, overview, units, warnings, quality, requirements,
+    ...front, overview, units, trend, warnings, quality, requirements,
     appendix: appendix(doc, label),
     notes: commonNotes(doc, config, label),
     distribution: '（本期发至各省辖市、济源示范区、航空港区）',

@@ -14,6 +14,8 @@
  * The city edition fills the same shape for one city-level unit.
  */
 import type { ChartSpec } from './chart-data';
+import type { TrendView } from './sections/trend';
+import type { MonthPoint } from './trend-data';
 import type { Grade, QualityCheck, RateKey, RatesDoc } from '../metrics/rates-types';
 
 export type Edition = 'province' | 'city';
@@ -259,6 +261,8 @@ export interface BulletinModel {
   email: EmailModel;
   /** A republished version's 更正说明 (bulletin/correction.ts); null for version 1 and drafts. */
   correction?: CorrectionView | null;
+  /** 1—M月走势 at the end of 二 (sections/trend.ts); null in January or without history. */
+  trend?: TrendView | null;
 }
 
 export interface CorrectionView {
@@ -278,6 +282,8 @@ export interface BulletinOptions {
   issuedOn: string;
   /** Last month's document: rank moves of scores and of ranks within a city. */
   previous?: RatesDoc | null;
+  /** January … M−1 of the year (null: a month never computed), for the 1—M月 trend; none: no trend. */
+  history?: readonly (MonthPoint | null)[];
   /** Overrides config.bulletin.qualityLimitProvince / qualityLimitCity for this build. */
   qualityLimit?: number;
   /** Overrides config.bulletin.fallThreshold for this build. */
