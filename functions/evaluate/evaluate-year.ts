@@ -110,3 +110,16 @@ export function createEvaluate(deps: EvaluateDeps) {
     return { year, monthsUsed: used.map((m) => m.doc.month), skippedMonths: skipped, keys, pdfBytes: pdf.byteLength, doc, pdf, html };
   };
 }
+
+/** What the function answers (a Lambda response is capped at 6 MB: no PDF, no document, only where they are). */
+export interface EvaluateSummary {
+  year: number;
+  monthsUsed: string[];
+  skippedMonths: SkippedMonth[];
+  keys: EvaluateResult['keys'];
+  pdfBytes: number;
+}
+
+export function evaluateSummary(r: EvaluateResult): EvaluateSummary {
+  return { year: r.year, monthsUsed: r.monthsUsed, skippedMonths: r.skippedMonths, keys: r.keys, pdfBytes: r.pdfBytes };
+}
