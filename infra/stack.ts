@@ -8,6 +8,7 @@ import { SesMail, SmtpMail } from './mail';
 import { Monitoring } from './monitoring';
 import { applyNagSuppressions } from './nag';
 import { MonthlySchedule } from './schedule';
+import { EvaluationSchedule } from './evaluation-schedule';
 import { type Settings, REPO_ROOT, senderDomain } from './settings';
 import { STAGE_CONTEXT } from './resources';
 import { Storage } from './storage';
@@ -76,6 +77,7 @@ export class ThreeBatchesStack extends Stack {
       deliveryCheckTarget: this.functions.report,
       deadline: config.deadline,
     });
+    new EvaluationSchedule(this, 'Evaluation', { report: this.functions.report, curated: this.storage.curated, dlq: this.monthly.dlq, enabled: settings.schedule.enabled });
     this.portal = new PortalApi(this, 'Portal', { projectRoot, config, storage: this.storage });
     this.downloadLinks = new DownloadLinks(this, 'DownloadLinks', {
       report: this.functions.report,

@@ -8,6 +8,8 @@ import { lambdaHandler } from '../adapters/lambda';
 import { buildMimeMessage, mailerFromEnv } from '../adapters/mail/mailer';
 import { ChromiumRenderer } from '../adapters/render/pdf-renderer';
 import { handlebarsTemplates } from '../adapters/render/templates';
+import { renderEvaluationHtml } from '../adapters/render/evaluation-html';
+import { type EvaluateEvent, type EvaluateSummary, createEvaluate, evaluateSummary, isEvaluateEvent } from '../evaluate/evaluate-year';
 import { type DeliveryCheckEvent, type DeliveryVerdict, isDeliveryCheck } from '../core/delivery/delivery-check';
 import { createDeliveryCheck } from './check-delivered';
 import { type ReportEvent, type ReportRefused, type ReportResult, ReportRefusedError, createReport } from './report-month';
@@ -15,8 +17,30 @@ import { type ReportEvent, type ReportRefused, type ReportResult, ReportRefusedE
 /** compute's result (Lambda destination) or `tb report --stack` → render and mail the month. */
 let report: ReturnType<typeof createReport> | undefined;
 let check: ReturnType<typeof createDeliveryCheck> | undefined;
+let evaluate: ReturnType<typeof createEvaluate> | undefined;
 
-export const handler = lambdaHandler(async (event: ReportEvent | DeliveryCheckEvent): Promise<ReportResult | ReportRefused | DeliveryVerdict> => {
+export const handler = lambdaHandler(async (event: ReportEvent | DeliveryCheckEvent | EvaluateEvent): Promise<ReportResult | ReportRefused | DeliveryVerdict | EvaluateSummary> => {
+  // The year's evaluation (infra/evaluation-schedule.ts, or invoked by hand with {"evaluate":{"year":2026}}).
+  if (isEvaluateEvent(event)) {
+    const env = readEnv(['reportsBucket', 'curatedBucket']);
+    evaluate ??= createEvaluate({
+      store: new S3ObjectStore(makeS3Client()),
+      reportsBucket: env.reportsBucket,
+      curatedBucket: env.curatedBucket,
+      config: configFromEnv(),
+      evaluationHtml: renderEvaluationHtml,
+      withRenderer: async (fn) => {
+        const renderer = await ChromiumRenderer.launch();
+        try {
+          return await fn(renderer);
+        } finally {
+          await renderer.close();
+        }
+      },
+      now: () => new Date(),
+    });
+    return evaluateSummary(await evaluate(event));
+  }
   // The scheduled delivery check (infra/schedule.ts): reads, renders and mails nothing.
   if (isDeliveryCheck(event)) {
     const env = readEnv(['table', 'reportsBucket']);

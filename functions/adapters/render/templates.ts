@@ -113,7 +113,7 @@ const NAMED_ENTITIES: Record<string, string> = { amp: '&', lt: '<', gt: '>', quo
  * charts; the body faces everything (cheaper to take it whole than to follow the cascade, and the
  * body face is every family's fallback, so nothing is ever left without a glyph).
  */
-function textByFace(html: string): (face: FontFace) => string {
+export function textByFace(html: string): (face: FontFace) => string {
   const pick = (re: RegExp) => [...html.matchAll(re)].map((m) => visibleText(m[0])).join('');
   const parts = new Map<FontFace, string>([
     [FACES.title, pick(/<(h1|div class="masthead-(?:title|edition)")[^>]*>[\s\S]*?<\/(h1|div)>/g)],

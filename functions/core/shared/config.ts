@@ -29,6 +29,35 @@ export const ConfigSchema = z.object({
       efficiency: z.number().min(0).default(20),
     })
     .default({}),
+  /**
+   * 年度考评 (docs/metrics.md, "年度考评"; core/evaluation/): the year's scoring over the months'
+   * rates.json. `weights` default to `scoreWeights` (the 评价办法's core weights) when absent.
+   */
+  evaluation: z
+    .object({
+      weights: z
+        .object({
+          signingLanding: z.number().min(0),
+          start: z.number().min(0),
+          investmentCompletion: z.number().min(0),
+          production: z.number().min(0),
+          efficiency: z.number().min(0),
+        })
+        .optional(),
+      /**
+       * 重点领域项目: a row whose 产业类别 contains one of `keywords` counts 1 + `extraWeight` times in
+       * every count and money sum of the rates (0: no extra weight, and no ledger is read).
+       */
+      keyIndustries: z
+        .object({
+          keywords: z.array(z.string().trim().min(1)).default(['先进制造', '战略性新兴产业', '两新一重', '新型基础设施', '新型城镇化']),
+          extraWeight: z.number().min(0).max(10).default(0.5),
+        })
+        .default({}),
+      /** A month a unit did not report: its rates count 0 (`zero`), or the month is left out of its means (`skip`). */
+      unreportedMonths: z.enum(['zero', 'skip']).default('zero'),
+    })
+    .default({}),
   ingest: z
     .object({
       maxRows: z.number().int().positive().default(20_000),

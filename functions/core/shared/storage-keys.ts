@@ -14,6 +14,7 @@
  *                                                      the latest published version once published)
  *            reports/{YYYY-MM}/bulletin-{YYYY-MM}[-{city}].pdf (+ .html)
  *            reports/{YYYY-MM}/v{N}/…                  version N as published: rates.json, the PDFs
+ *            reports/evaluation/{YYYY}/evaluation.json  the year's 年度考评 (+ evaluation-{YYYY}.pdf, .html)
  *
  * Single table (all keys are strings):
  *   pk = MONTH#{YYYY-MM}
@@ -88,6 +89,14 @@ export const objectKeys = {
     const base = edition === PROVINCE_EDITION ? `bulletin-${month}` : `bulletin-${month}-${edition}`;
     const dir = version ? `${PREFIX.reports}${month}/v${version}` : `${PREFIX.reports}${month}`;
     return { pdf: `${dir}/${base}.pdf`, html: `${dir}/${base}.html` };
+  },
+  /**
+   * The year's 年度考评 (reports bucket): evaluation.json, its PDF and the HTML Chromium printed.
+   * Under `reports/evaluation/`, apart from the months (`reports/{YYYY-MM}/`): no month key starts so.
+   */
+  evaluation: (year: number) => {
+    const dir = `${PREFIX.reports}evaluation/${year}`;
+    return { json: `${dir}/evaluation.json`, pdf: `${dir}/evaluation-${year}.pdf`, html: `${dir}/evaluation-${year}.html` };
   },
   /** One accepted upload's columnar copy (curated bucket). */
   curatedUpload: (month: string, unitCode: string, uploadId: string) => {
