@@ -1,22 +1,26 @@
 import { makeDocClient, makeS3Client } from '../adapters/aws/clients';
 import { portalLinker, secretFromSecretsManager } from '../adapters/aws/download-links';
 import { LedgerRepository } from '../adapters/aws/ledger-repo';
+import { MonthRepository } from '../adapters/aws/month-repo';
 import { S3ObjectStore } from '../adapters/aws/object-store';
 import { s3Presigner } from '../adapters/aws/presign';
 import { configFromEnv, readEnv } from '../adapters/env';
 import { lambdaHandler } from '../adapters/lambda';
 import { buildMimeMessage, mailerFromEnv } from '../adapters/mail/mailer';
 import { ChromiumRenderer } from '../adapters/render/pdf-renderer';
+import { noticeTemplates } from '../adapters/render/notice-templates';
 import { handlebarsTemplates } from '../adapters/render/templates';
 import { type DeliveryCheckEvent, type DeliveryVerdict, isDeliveryCheck } from '../core/delivery/delivery-check';
 import { createDeliveryCheck } from './check-delivered';
+import { type RemindEvent, type RemindResult, createRemind, isRemindEvent } from './remind';
 import { type ReportEvent, type ReportRefused, type ReportResult, ReportRefusedError, createReport } from './report-month';
 
 /** compute's result (Lambda destination) or `tb report --stack` → render and mail the month. */
 let report: ReturnType<typeof createReport> | undefined;
 let check: ReturnType<typeof createDeliveryCheck> | undefined;
+let remind: ReturnType<typeof createRemind> | undefined;
 
-export const handler = lambdaHandler(async (event: ReportEvent | DeliveryCheckEvent): Promise<ReportResult | ReportRefused | DeliveryVerdict> => {
+export const handler = lambdaHandler(async (event: ReportEvent | DeliveryCheckEvent | RemindEvent): Promise<ReportResult | ReportRefused | DeliveryVerdict | RemindResult> => {
   // The scheduled delivery check (infra/schedule.ts): reads, renders and mails nothing.
   if (isDeliveryCheck(event)) {
     const env = readEnv(['table', 'reportsBucket']);
@@ -28,6 +32,27 @@ export const handler = lambdaHandler(async (event: ReportEvent | DeliveryCheckEv
       now: () => new Date(),
     });
     return check(event);
+  }
+  // The reminder schedule (催报, infra/schedule.ts): mails, renders no PDF.
+  if (isRemindEvent(event)) {
+    if (!remind) {
+      const env = readEnv(['table']);
+      const doc = makeDocClient();
+      const repo = new LedgerRepository(doc, env.table);
+      const config = configFromEnv();
+      remind = createRemind({
+        receipts: repo,
+        months: new MonthRepository(doc, env.table),
+        sendLog: repo,
+        config,
+        templates: noticeTemplates,
+        composeMime: buildMimeMessage,
+        mailer: mailerFromEnv(),
+        portalUrl: config.portalUrl ?? env.portalUrl ?? null,
+        now: () => new Date(),
+      });
+    }
+    return remind(event);
   }
   if (!report) {
     const env = readEnv(['table', 'reportsBucket']);
