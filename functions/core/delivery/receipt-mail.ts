@@ -95,12 +95,22 @@ export function receiptMailModel(r: Receipt, ctx: { now: Date; portalUrl: string
   };
 }
 
+/**
+ * One issue as a line of text: its message, with the row, column and value in front where the
+ * message does not already say them (most do: "第 6 行“总投资（万元）”：“待定”不是数字").
+ */
+function issueLine(row: ReceiptMailRow): string {
+  const says = (s: string) => s === '—' || row.message.includes(s);
+  const where = [says(row.row) ? '' : row.row, says(row.column) ? '' : `列“${row.column}”`, says(row.value) ? '' : `值“${row.value}”`].filter(Boolean);
+  return `${where.length ? `${where.join('，')}：` : ''}${row.message}`;
+}
+
 /** The plain-text part of a receipt mail (the HTML part: templates/receipt-mail.hbs). */
 export function receiptMailText(m: ReceiptMailModel): string {
   const lines = [m.greeting, '', m.intro, '', m.summary];
   if (m.tableTitle) {
     lines.push('', `${m.tableTitle}：`);
-    m.rows.forEach((row, i) => lines.push(`  ${i + 1}. ${row.row}  列“${row.column}”  值“${row.value}”：${row.message}`));
+    m.rows.forEach((row, i) => lines.push(`  ${i + 1}. ${issueLine(row)}`));
     if (m.more) lines.push(`  ${m.more}`);
   }
   lines.push('', ...m.asks);
