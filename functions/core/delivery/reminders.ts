@@ -78,6 +78,26 @@ export function reminderDayOf(month: string, date: string, config: Pick<Config, 
   return reminderDays(month, config).find((d) => d.date === date) ?? null;
 }
 
+/**
+ * The days of the month a reminder schedule's cron must fire on (at `reminders.hour`) to reach
+ * every month's reminder days: a day before the deadline's day of the next month is that day of
+ * the month; one that falls into the month reported on is "the last day minus j", which a cron
+ * cannot say (EventBridge knows `L`, not `L-1`), so every day it can be (28−j … 31−j) is in the
+ * set, and on the others the run finds it is no reminder day and does nothing.
+ */
+export function reminderCronDays(config: Pick<Config, 'deadline' | 'reminders'>): number[] {
+  const d = config.deadline;
+  const days = new Set<number>();
+  for (const k of config.reminders.daysBefore) {
+    // Same day, at or after the deadline's time: no reminder (as reminderDays).
+    if (k === 0 && config.reminders.hour * 60 >= d.hour * 60 + d.minute) continue;
+    const day = d.dayOfNextMonth - k;
+    if (day >= 1) days.add(day);
+    else for (let x = 28 + day; x <= 31 + day; x++) days.add(x);
+  }
+  return [...days].sort((a, b) => a - b);
+}
+
 // ── who has reported ────────────────────────────────────────────────────────
 
 /** A reporting unit's uploads for the month as the reminder sees them. */

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   planReminders,
+  reminderCronDays,
   reminderDayOf,
   reminderDays,
   reminderModel,
@@ -49,6 +50,27 @@ describe('reminder days', () => {
     expect(reminderMonthOn('2027-01-02', config)).toBe('2026-12');
     expect(reminderDayOf('2026-10', '2026-11-02', config)?.daysBefore).toBe(1);
     expect(reminderDayOf('2026-10', '2026-11-03', config)).toBeNull();
+  });
+});
+
+describe("the reminder schedule's days of the month", () => {
+  it('hold every reminder day of every month (short months, leap February, year ends) for several configurations', () => {
+    const configs = [
+      parseConfig({}),
+      parseConfig({ reminders: { daysBefore: [5, 3, 0] } }),
+      parseConfig({ deadline: { dayOfNextMonth: 1, hour: 9 }, reminders: { daysBefore: [0, 1, 7], hour: 9 } }),
+      parseConfig({ deadline: { dayOfNextMonth: 28 }, reminders: { daysBefore: [27, 10] } }),
+    ];
+    for (const config of configs) {
+      const cron = new Set(reminderCronDays(config));
+      for (let i = 0; i < 36; i++) {
+        const month = `${2026 + Math.floor(i / 12)}-${String((i % 12) + 1).padStart(2, '0')}`;
+        for (const d of reminderDays(month, config)) expect(cron.has(Number(d.date.slice(8))), `${month} ${d.date}`).toBe(true);
+      }
+    }
+    expect(reminderCronDays(parseConfig({}))).toEqual([2, 28, 29, 30, 31]);
+    // 0 days before at 09:00 with the deadline at 09:00 is no reminder: not in the cron either.
+    expect(reminderCronDays(configs[2])).toEqual([22, 23, 24, 25, 28, 29, 30, 31]);
   });
 });
 
