@@ -17,7 +17,7 @@ import type { SentMail } from '../core/delivery/send-log';
 import { MONTH_STATUS_LABEL } from '../core/month/month-state';
 import type { MonthStateStore, NoticeTemplates, ReceiptsView } from '../core/ports';
 import { METRIC } from '../core/shared/metric-names';
-import { isMonth, reportingMonth } from '../core/shared/months';
+import { isMonth, previousMonth } from '../core/shared/months';
 import { shanghaiDate } from '../core/shared/shanghai-time';
 import { type SendOnceDeps, sendOnce } from './send-once';
 
@@ -92,7 +92,8 @@ export function createRemind(deps: RemindDeps) {
     const date = event.date ?? shanghaiDate(due);
     if (!isIsoDate(date)) throw new Error(`日期格式应为 YYYY-MM-DD（如 2026-11-01）：${date}`);
     if (event.month !== undefined && !isMonth(event.month)) throw new Error(`月份格式应为 YYYY-MM（如 2026-10）：${event.month}`);
-    const month = event.month ?? reminderMonthOn(date, config) ?? reportingMonth(due);
+    // Not a reminder day of either: the reporting month of that date (the month before), to say so.
+    const month = event.month ?? reminderMonthOn(date, config) ?? previousMonth(date.slice(0, 7));
     const nothing = (outcome: RemindResult['outcome'], message: string): RemindResult => {
       logEvent('reminders skipped', { month, date, outcome, reason: message });
       return { month, date, outcome, message, missing: [], mails: [], noContact: [] };

@@ -10,7 +10,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import PostalMime, { type Email } from 'postal-mime';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { LocalPipeline } from '../../cli/local/runtime';
+import { runRemind } from '../../cli/commands/remind-run';
+import { LocalPipeline } from '../../cli/local/runtime';
 import { parseConfig } from '../../functions/core/shared/config';
 import { objectKeys } from '../../functions/core/shared/storage-keys';
 import { CANONICAL_HEADER, ledgerRow, ledgerTable, xlsx } from '../helpers/files';
@@ -173,5 +174,40 @@ describe('a receipt mail that cannot be sent', () => {
     } finally {
       await p.close();
     }
+  });
+});
+
+describe('tb remind', () => {
+  it('prints each mail (to whom, about which unit) and the units and cities without contact, on the store a run left', async () => {
+    const root = mkdtempSync(join(tmpdir(), 'tb-remind-cli-'));
+    const store = join(root, 'store');
+    const p = await LocalPipeline.start({ dataDir: store, config: CONFIG, fresh: true });
+    await p.upload(objectKeys.upload(MONTH, '411102', '411102-源汇区.xlsx'), await xlsx(ledgerTable('411102', 3)));
+    await p.drain();
+    await p.close();
+
+    const lines: string[] = [];
+    const out = join(root, 'out');
+    const dry = await runRemind({ month: MONTH, date: '2026-11-02', send: false, out, config: CONFIG, dataDir: store, log: (l) => lines.push(l) });
+    expect(dry.outcome).toBe('planned');
+    expect(lines[0]).toBe('== 2026-10 催报（2026-11-02，截止前 1 天）：未完成报送 157 个单位 ==');
+    expect(lines.filter((l) => l.includes('✉'))).toEqual([
+      expect.stringMatching(/^ {2}✉ 411103 郾城区 +未报送 +→ yancheng@example\.gov\.cn {2}拟发送$/),
+      expect.stringMatching(/^ {2}✉ 411104 召陵区 +未报送 +→ zhaoling@example\.gov\.cn {2}拟发送$/),
+      expect.stringMatching(/^ {2}✉ 411104 召陵区 +未报送 +→ zhaoling2@example\.gov\.cn {2}拟发送$/),
+      expect.stringMatching(/^ {2}✉ 411100 漯河市（市） +4 个单位未完成 +→ luohe@example\.gov\.cn {2}拟发送$/),
+    ]);
+    expect(lines.find((l) => l.includes('无联系人'))).toMatch(/^ {2}! 无联系人，未能催报 1\d\d 个（请在配置 contacts 中补充邮箱）：410102 中原区、/);
+    expect(() => readdirSync(join(out, 'outbox'))).toThrow();
+
+    lines.length = 0;
+    const sent = await runRemind({ month: MONTH, date: '2026-11-02', send: true, out, config: CONFIG, dataDir: store, log: (l) => lines.push(l) });
+    expect(sent.mails.map((m) => m.status)).toEqual(['sent', 'sent', 'sent', 'sent']);
+    expect(emls(join(out, 'outbox'))).toHaveLength(4);
+    expect(lines.at(-1)).toMatch(/发出 4 封，已发过跳过 0 封；1\d\d 个单位或市无联系人，未能催报（写入 /);
+
+    lines.length = 0;
+    await runRemind({ date: '2026-11-01', send: true, out, config: CONFIG, dataDir: store, log: (l) => lines.push(l) });
+    expect(lines).toEqual(['未催报：2026-11-01 不是 2026-10 的催报日（催报日：2026-10-31、2026-11-02），未发送催报。如确需今天催报，请加 --force']);
   });
 });
