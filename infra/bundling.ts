@@ -245,6 +245,16 @@ export function reportAssetCommands(projectRoot: string, inputDir: string, outpu
   return commands;
 }
 
+/** The mail templates without a bulletin (receipt mails: ingest), copied beside the bundle as `templates/`. */
+export const NOTICE_TEMPLATES = ['receipt-mail.hbs', 'reminder.hbs'] as const;
+
+export function noticeTemplateCommands(inputDir: string, outputDir: string): string[] {
+  const q = posixQuote;
+  const src = path.posix.join(toPosix(inputDir), 'templates');
+  const out = `${toPosix(outputDir)}/templates`;
+  return [`mkdir -p ${q(out)}`, `cp ${NOTICE_TEMPLATES.map((f) => q(`${src}/${f}`)).join(' ')} ${q(`${out}/`)}`];
+}
+
 /**
  * Ingest and compute write Parquet through parquet-wasm, which loads `parquet_wasm_bg.wasm` from
  * beside the bundle (functions/adapters/columnar/parquet.ts): copy it there after esbuild.

@@ -10,6 +10,7 @@ import { PREFIX } from '../functions/core/shared/storage-keys';
 import {
   arrowWorkerCommands,
   LAMBDA_FONTS_DIR,
+  noticeTemplateCommands,
   LAMBDA_TEMPLATES_DIR,
   OPTIONAL_DEV_TREE_REQUIRES,
   parquetWasmCommands,
@@ -44,6 +45,11 @@ export class PipelineFunctions extends Construct {
   readonly chromiumLayer: ILayerVersion;
   /** Failed asynchronous invocations of compute and report (after Lambda's own retries). */
   readonly asyncFailureQueue: Queue;
+  /**
+   * Whether ingest mails receipts (config `reminders.receiptMail` and at least one `contacts`
+   * entry): only then does it get the mail transport's variables, grants and templates.
+   */
+  readonly receiptMails: boolean;
 
   constructor(scope: Construct, id: string, props: PipelineFunctionsProps) {
     super(scope, id);
@@ -75,16 +81,20 @@ export class PipelineFunctions extends Construct {
     const fn = (name: 'Ingest' | 'Compute' | 'Report', own: Omit<PipelineFunctionProps, 'projectRoot' | 'commonEnvironment'>) =>
       new PipelineFunction(this, name, { projectRoot, commonEnvironment, ...own });
 
-    // ---- ingest: SQS (S3 incoming/ notifications) → parse, validate, store, receipt ----
+    // ---- ingest: SQS (S3 incoming/ notifications) → parse, validate, store, receipt (→ mail) ----
+    this.receiptMails = config.reminders.receiptMail && Object.keys(config.contacts).length > 0;
+    const receiptMails = this.receiptMails;
     this.ingest = fn('Ingest', {
       service: 'ingest',
       entry: 'functions/ingest/handler.ts',
       memorySize: 1024,
       timeout: INGEST_TIMEOUT,
-      description: 'Validates and normalizes uploaded ledgers (S3 incoming/ via SQS)',
+      description: `Validates and normalizes uploaded ledgers (S3 incoming/ via SQS)${receiptMails ? `; mails receipts (${mail.kind.toUpperCase()})` : ''}`,
+      ...(receiptMails ? { environment: { [ENV.templatesDir]: LAMBDA_TEMPLATES_DIR, ...mail.environment } } : {}),
       afterBundling: (inputDir, outputDir) => [
         ...parquetWasmCommands(projectRoot, inputDir, outputDir),
         ...arrowWorkerCommands(inputDir, outputDir),
+        ...(receiptMails ? noticeTemplateCommands(inputDir, outputDir) : []),
       ],
     });
     this.ingest.addEventSource(
@@ -150,6 +160,8 @@ export class PipelineFunctions extends Construct {
     ingest.allow('WriteCurated', ['s3:PutObject', 's3:GetObject', 's3:DeleteObject'], [objectsArn(curated, '')]);
     ingest.allow('ListBuckets', ['s3:ListBucket'], [raw.bucketArn, curated.bucketArn]);
     table.grantReadWriteData(ingest);
+    // The receipt mails: the same transport as the bulletin's, and only when ingest sends any.
+    if (receiptMails) mail.grantSend(ingest);
 
     // compute: read/write the table, write reports/* and the month's columnar copy (curated ledger/*).
     compute.allow('WriteReports', ['s3:PutObject', 's3:GetObject'], [objectsArn(reports, PREFIX.reports)]);

@@ -244,6 +244,7 @@ export class Monitoring extends Construct {
       graph('Uploads (per hour)', [hourly(METRIC.UploadsAccepted), hourly(METRIC.UploadsRejected), hourly(METRIC.UploadsFailed)], 8),
       graph('Rows ingested (per hour)', [hourly(METRIC.RowsIngested)], 8),
       graph('Ingest batch item failures', [pipelineMetric(METRIC.IngestBatchItemFailures)], 8),
+      graph('Receipt mails (per hour)', [hourly(METRIC.ReceiptMailsSent), hourly(METRIC.ReceiptMailsFailed)], 8),
       graph(
         'Upload queue: depth and oldest message',
         [

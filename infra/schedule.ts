@@ -9,6 +9,9 @@ import { DELIVERY_CHECK, type DeliveryCheckEvent } from '../functions/core/deliv
 import { deadLetterQueue } from './resources';
 import type { ComputeEvent } from '../functions/compute/compute-rates';
 import type { DeadlineConfig } from '../functions/core/shared/deadline';
+import { reminderCronDays } from '../functions/core/delivery/reminders';
+import type { Config } from '../functions/core/shared/config';
+import type { RemindEvent } from '../functions/report/remind';
 import { deliveryCheckTime, type ScheduleSettings } from './settings';
 
 export interface MonthlyScheduleProps {
@@ -23,6 +26,8 @@ export interface MonthlyScheduleProps {
   deliveryCheckTarget: IFunction;
   /** 报送截止时间 (config `deadline`): the lock runs then. Required. */
   deadline: DeadlineConfig;
+  /** 催报 (config `reminders`): on the reminder days at `hour`, report is invoked with `REMIND_INPUT`. Required. */
+  reminders: Config['reminders'];
 }
 
 /** The monthly run publishes the month before (compute locks it first if the deadline's lock did not run). */
@@ -35,6 +40,13 @@ export const LOCK_INPUT: ComputeEvent = { action: 'lock', actor: { kind: 'schedu
  * EventBridge Scheduler with the time the schedule was due, so a retry checks the same month.
  */
 export const DELIVERY_CHECK_INPUT: DeliveryCheckEvent = { check: DELIVERY_CHECK, scheduledTime: ContextAttribute.scheduledTime };
+
+/**
+ * The reminder schedule's event (functions/report/remind.ts): the report function works out the
+ * month and whether the day is a reminder day from `scheduledTime` (the time the schedule was
+ * due), so a retry after midnight still reminds for its own day, once (send-once per day).
+ */
+export const REMIND_INPUT: RemindEvent = { remind: true, scheduledTime: ContextAttribute.scheduledTime };
 
 const hhmm = (hour: number, minute: number) => `${String(hour).padStart(2, '0')}:${String(minute).padStart(2, '0')}`;
 
@@ -60,6 +72,8 @@ export class MonthlySchedule extends Construct {
   readonly deliveryCheckRole: Role;
   /** The lock at the deadline: compute invoked with `LOCK_INPUT` (same role and DLQ as the run). */
   readonly lock: Schedule;
+  /** 催报: report invoked with `REMIND_INPUT` on the reminder days (the check's role, the same DLQ); null without reminder days. */
+  readonly reminders: Schedule | null;
 
   constructor(scope: Construct, id: string, props: MonthlyScheduleProps) {
     super(scope, id);
@@ -117,7 +131,7 @@ export class MonthlySchedule extends Construct {
       assumedBy: new ServicePrincipal('scheduler.amazonaws.com', {
         conditions: { StringEquals: { 'aws:SourceAccount': Stack.of(this).account } },
       }),
-      description: 'three-batches delivery check: invoke report',
+      description: 'three-batches delivery check and reminders: invoke report',
     });
     this.deliveryCheck = new Schedule(this, 'DeliveryCheck', {
       description: `three-batches delivery check: day ${check.dayOfMonth} ${hhmm(check.hour, check.minute)} ${s.timezone} (${s.checkAfterHours} h after the run)`,
@@ -138,5 +152,23 @@ export class MonthlySchedule extends Construct {
         deadLetterQueue: this.dlq,
       }),
     });
+
+    // ---- 催报: on the days that can be reminder days, at reminders.hour, Asia/Shanghai as the deadline ----
+    const days = reminderCronDays({ deadline: d, reminders: props.reminders });
+    this.reminders = days.length
+      ? new Schedule(this, 'Reminders', {
+          description: `three-batches reminders (催报): days ${days.join(',')} ${hhmm(props.reminders.hour, 0)} Asia/Shanghai (${props.reminders.daysBefore.join(', ')} days before the deadline; other days do nothing)`,
+          schedule: ScheduleExpression.cron({ minute: '0', hour: String(props.reminders.hour), day: days.join(','), timeZone: TimeZone.of('Asia/Shanghai') }),
+          timeWindow: TimeWindow.off(),
+          enabled: s.enabled,
+          target: new LambdaInvoke(props.deliveryCheckTarget, {
+            role: this.deliveryCheckRole,
+            input: ScheduleTargetInput.fromObject(REMIND_INPUT),
+            retryAttempts: 3,
+            maxEventAge: Duration.hours(2),
+            deadLetterQueue: this.dlq,
+          }),
+        })
+      : null;
   }
 }

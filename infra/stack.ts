@@ -1,5 +1,6 @@
 import { Annotations, CfnOutput, Fn, Stack, type StackProps, Tags } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
+import { ENV } from '../functions/adapters/env';
 import type { Config } from '../functions/core/shared/config';
 import { PortalApi } from './api';
 import { DownloadLinks } from './download-links';
@@ -76,9 +77,12 @@ export class ThreeBatchesStack extends Stack {
       target: this.functions.compute,
       deliveryCheckTarget: this.functions.report,
       deadline: config.deadline,
+      reminders: config.reminders,
     });
     new EvaluationSchedule(this, 'Evaluation', { report: this.functions.report, curated: this.storage.curated, dlq: this.monthly.dlq, enabled: settings.schedule.enabled });
     this.portal = new PortalApi(this, 'Portal', { projectRoot, config, storage: this.storage });
+    // The receipt mails' link to the portal (config `portalUrl` wins where it is set).
+    if (this.functions.receiptMails) this.functions.ingest.addEnvironment(ENV.portalUrl, this.portal.url);
     this.downloadLinks = new DownloadLinks(this, 'DownloadLinks', {
       report: this.functions.report,
       portal: this.portal.handler,

@@ -68,7 +68,8 @@ export async function runMonths(opts: RunOptions): Promise<MonthSummary[]> {
   rmSync(outbox, { recursive: true, force: true });
   mkdirSync(outbox, { recursive: true });
 
-  const pipeline = await LocalPipeline.start({ dataDir: opts.dataDir, config: opts.config });
+  // Receipt mails (to the units' contacts, when configured) go to the outbox as the bulletin's do.
+  const pipeline = await LocalPipeline.start({ dataDir: opts.dataDir, config: opts.config, ...(opts.send ? { outbox } : {}) });
   const reporting = localReporting(pipeline, opts.config, outbox);
   const actions = localMonthActions(pipeline, reporting, { send: opts.send, force: opts.force === true });
 

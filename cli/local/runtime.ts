@@ -7,6 +7,11 @@ import { LedgerRepository } from '../../functions/adapters/aws/ledger-repo';
 import { MonthRepository } from '../../functions/adapters/aws/month-repo';
 import { S3ObjectStore } from '../../functions/adapters/aws/object-store';
 import { CuratedStore } from '../../functions/adapters/columnar/curated-store';
+import { buildMimeMessage, mailerFromEnv } from '../../functions/adapters/mail/mailer';
+import { noticeTemplates } from '../../functions/adapters/render/notice-templates';
+import type { Mailer } from '../../functions/core/ports';
+import { createReceiptMail } from '../../functions/ingest/receipt-mail';
+import { type RemindEvent, type RemindResult, createRemind } from '../../functions/report/remind';
 import { type ComputeEvent, createCompute } from '../../functions/compute/compute-rates';
 import type { Config } from '../../functions/core/shared/config';
 import type { Receipt } from '../../functions/core/ingest/receipt';
@@ -39,6 +44,13 @@ export class LocalPipeline {
   /** The ingest Lambda's path: the SQS (or S3) event as it arrives, decoded, then the use case. */
   readonly ingest: (event: unknown) => Promise<IngestResponse>;
   readonly compute: (event: ComputeEvent & { runId?: string }) => ReturnType<ReturnType<typeof createCompute>>;
+  /**
+   * Where this pipeline's receipt mails and reminders go (the outbox, and SMTP when SMTP_URL is
+   * set); null: it mails nothing (no receipt mails; `remind` refuses).
+   */
+  readonly mailer: Mailer | null;
+  /** The report Lambda's `{remind: true}` path (催报), mailing through `mailer`. */
+  readonly remind: (event: RemindEvent) => Promise<RemindResult>;
   /** Receipts of the uploads processed since the last drain(). */
   private receipts: Receipt[] = [];
   private failures: { key: string; error: string }[] = [];
@@ -50,6 +62,7 @@ export class LocalPipeline {
     readonly servers: EmbeddedServers,
     readonly config: Config,
     readonly onReceipt?: (r: Receipt) => void,
+    outbox?: string,
   ) {
     this.s3 = makeS3Client(servers.s3Endpoint, servers.credentials);
     this.doc = makeDocClient(servers.dynamoEndpoint);
@@ -58,7 +71,17 @@ export class LocalPipeline {
     this.months = new MonthRepository(this.doc, servers.table);
     const curated = new CuratedStore(this.store, servers.buckets.curated);
     const now = () => new Date();
-    const ingest = createIngest({ store: this.store, repo: this.repo, months: this.months, config, rawBucket: servers.buckets.raw, curated, now });
+    this.mailer = outbox ? mailerFromEnv(outbox) : null;
+    const mailing = { sendLog: this.repo, config, templates: noticeTemplates, composeMime: buildMimeMessage, portalUrl: config.portalUrl, now };
+    // As the ingest Lambda: receipts mailed to the unit's contacts (to the outbox) when there is a mailer.
+    const notify = this.mailer ? createReceiptMail({ ...mailing, mailer: this.mailer }) : undefined;
+    const ingest = createIngest({ store: this.store, repo: this.repo, months: this.months, config, rawBucket: servers.buckets.raw, curated, now, ...(notify ? { notify } : {}) });
+    const mailer = this.mailer;
+    const remind = mailer ? createRemind({ ...mailing, mailer, receipts: this.repo, months: this.months }) : null;
+    this.remind = lambdaHandler(async (event: RemindEvent) => {
+      if (!remind) throw new Error('LocalPipeline started without an outbox: it cannot mail reminders');
+      return remind(event);
+    });
     // As in Lambda (functions/*/handler.ts): logger context, correlation id, metrics flushed per invocation.
     this.ingest = lambdaHandler((event: unknown) => ingest(decodeIngestEvent(event)));
     const compute = createCompute({ store: this.store, repo: this.repo, months: this.months, config, reportsBucket: servers.buckets.reports, curated, now });
@@ -76,9 +99,10 @@ export class LocalPipeline {
     });
   }
 
-  static async start(opts: { dataDir: string; config: Config; fresh?: boolean; onReceipt?: (r: Receipt) => void }): Promise<LocalPipeline> {
+  /** `outbox`: the folder receipt mails and reminders are written to (none: they are not sent). */
+  static async start(opts: { dataDir: string; config: Config; fresh?: boolean; onReceipt?: (r: Receipt) => void; outbox?: string }): Promise<LocalPipeline> {
     const servers = await startEmbedded({ dataDir: opts.dataDir, fresh: opts.fresh });
-    return new LocalPipeline(servers, opts.config, opts.onReceipt);
+    return new LocalPipeline(servers, opts.config, opts.onReceipt, opts.outbox);
   }
 
   /**

@@ -6,6 +6,8 @@
  */
 import type { LinkInfo } from './bulletin/email';
 import type { BulletinModel } from './bulletin/view-model';
+import type { ReceiptMailModel } from './delivery/receipt-mail';
+import type { ReminderModel } from './delivery/reminders';
 import type { ClaimResult, SendClaim, SendLogEntry } from './delivery/send-log';
 import type { Pointer, FlipOutcome } from './ingest/upload-order';
 import type { Receipt } from './ingest/receipt';
@@ -88,6 +90,12 @@ export interface PdfRenderer {
 export interface BulletinTemplates {
   bulletinHtml(model: BulletinModel): Promise<string>;
   emailHtml(model: BulletinModel, opts: { link: LinkInfo | null }): Promise<string>;
+}
+
+/** The HTML of the mails that carry no bulletin: 催报 and receipts (templates/reminder.hbs, receipt-mail.hbs). */
+export interface NoticeTemplates {
+  reminderHtml(model: ReminderModel): Promise<string>;
+  receiptMailHtml(model: ReceiptMailModel): Promise<string>;
 }
 
 export interface MailAttachment {

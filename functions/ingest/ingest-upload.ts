@@ -12,6 +12,7 @@ import { isCorrectionPeriod } from '../core/month/month-state';
 import type { Config } from '../core/shared/config';
 import { FILE_NAME_META } from '../core/shared/file-names';
 import { objectKeys } from '../core/shared/storage-keys';
+import type { ReceiptNotifier } from './receipt-mail';
 
 export interface IngestDeps {
   store: ObjectStore;
@@ -27,6 +28,11 @@ export interface IngestDeps {
    * it every month is open and nothing is audited.
    */
   months?: MonthStateStore & AuditLog;
+  /**
+   * Mails each receipt to the unit's contacts (receipt-mail.ts); none: no receipt mails. Optional
+   * and harmless: a mail that fails is logged and counted, never a failure of the upload.
+   */
+  notify?: ReceiptNotifier;
   now: () => Date;
 }
 
@@ -59,6 +65,7 @@ export function createIngest(deps: IngestDeps) {
           receipts.push(receipt);
           countUpload(receipt);
           logEvent('ingested', { ...keys, key: upload.key, status: receipt.status, projects: receipt.counts.projects, summary: receipt.summary });
+          await withLogKeys(keys, () => notifyReceipt(deps, receipt));
         }
       } catch (err) {
         const where = current ? { ...uploadKeys(current), key: current.key } : {};
@@ -78,6 +85,30 @@ export function createIngest(deps: IngestDeps) {
 function uploadKeys(e: S3ObjectEvent): Record<string, string | null> {
   const k = parseUploadKey(e.key);
   return { month: k.ok ? k.key.month : null, unitCode: k.ok ? k.key.unitCode : null, uploadId: uploadIdOf(e) };
+}
+
+/**
+ * The receipt mail, after the receipt is stored: its failure changes nothing of the upload (the
+ * receipt stands, SQS is not asked to redeliver), it is logged and counted. A redelivered upload
+ * gets here again with its stored receipt: the send log skips the addresses already mailed and
+ * retries those that failed.
+ */
+async function notifyReceipt(deps: IngestDeps, r: Receipt): Promise<void> {
+  if (!deps.notify) return;
+  const meta = { month: r.month ?? 'invalid' };
+  try {
+    const mails = await deps.notify(r);
+    const failed = mails.filter((m) => m.status === 'failed');
+    const sent = mails.filter((m) => m.status === 'sent').length;
+    if (sent) recordMetric(METRIC.ReceiptMailsSent, sent, meta);
+    if (failed.length) {
+      recordMetric(METRIC.ReceiptMailsFailed, failed.length, meta);
+      logEvent('receipt mail failed', { status: r.status, mails: failed.map((m) => `${m.recipient}: ${m.error}`) }, 'error');
+    } else if (mails.length) logEvent('receipt mailed', { status: r.status, mails: mails.map((m) => `${m.recipient}:${m.status}`) });
+  } catch (err) {
+    recordMetric(METRIC.ReceiptMailsFailed, 1, meta);
+    logEvent('receipt mail failed', { status: r.status, error: err as Error }, 'error');
+  }
 }
 
 function countUpload(r: Receipt): void {

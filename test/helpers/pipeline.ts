@@ -7,10 +7,13 @@ import { type Config, parseConfig } from '../../functions/core/shared/config';
 
 setLogSink(() => {});
 
-/** A fresh local pipeline (embedded S3 + DynamoDB) in a temp dir. */
-export async function startPipeline(config: Partial<Config> = {}): Promise<LocalPipeline> {
+/**
+ * A fresh local pipeline (embedded S3 + DynamoDB) in a temp dir; with `outbox`, receipt mails and
+ * reminders are written there (as `tb run` does to OUT/outbox).
+ */
+export async function startPipeline(config: Partial<Config> = {}, opts: { outbox?: string } = {}): Promise<LocalPipeline> {
   const dataDir = mkdtempSync(join(tmpdir(), 'tb-test-'));
-  return LocalPipeline.start({ dataDir, config: parseConfig(config) });
+  return LocalPipeline.start({ dataDir, config: parseConfig(config), ...opts });
 }
 
 /**

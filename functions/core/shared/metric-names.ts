@@ -40,6 +40,10 @@ export const METRIC = {
    * after the fifth, when the message reaches the DLQ. Count.
    */
   IngestBatchItemFailures: 'IngestBatchItemFailures',
+  /** Receipt mails sent to a unit's contacts (one per address; core/delivery/receipt-mail.ts). Count. */
+  ReceiptMailsSent: 'ReceiptMailsSent',
+  /** Receipt mails that failed (the upload itself is not affected; a redelivery retries them). Count. */
+  ReceiptMailsFailed: 'ReceiptMailsFailed',
   /** A month's rates computed (rates.json written). Count, 1 per run. */
   RatesComputed: 'RatesComputed',
   /** Bulletin PDFs rendered (one per edition). Count. */
@@ -71,6 +75,8 @@ export const METRIC_UNIT: Record<MetricName, 'Count' | 'Seconds'> = {
   UploadsFailed: 'Count',
   RowsIngested: 'Count',
   IngestBatchItemFailures: 'Count',
+  ReceiptMailsSent: 'Count',
+  ReceiptMailsFailed: 'Count',
   RatesComputed: 'Count',
   PdfsRendered: 'Count',
   PdfRenderSeconds: 'Seconds',
@@ -89,6 +95,8 @@ export const METRIC_SERVICE: Record<MetricName, Service> = {
   UploadsFailed: SERVICE.ingest,
   RowsIngested: SERVICE.ingest,
   IngestBatchItemFailures: SERVICE.ingest,
+  ReceiptMailsSent: SERVICE.ingest,
+  ReceiptMailsFailed: SERVICE.ingest,
   RatesComputed: SERVICE.compute,
   PdfsRendered: SERVICE.report,
   PdfRenderSeconds: SERVICE.report,
