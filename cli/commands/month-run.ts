@@ -8,7 +8,7 @@ import type { Config } from '../../functions/core/shared/config';
 import { division } from '../../functions/core/shared/divisions';
 import { RefusedError } from '../errors';
 import { localMonthActions, saveVersionFiles } from '../local/month-actions';
-import { localReporting, printReport, saveReportFiles } from '../local/run-months';
+import { localReporting, printReport, saveReportFiles } from '../local/reporting';
 import { LocalPipeline } from '../local/runtime';
 
 type Log = (line: string) => void;

@@ -10,7 +10,7 @@ import type { Config } from '../../functions/core/shared/config';
 import { type ReportEvent, type ReportRefused, type ReportResult, ReportRefusedError } from '../../functions/report/report-month';
 import { FORCE_HINT, RefusedError, UserError } from '../errors';
 import { assertLocalStore } from './common';
-import { localReporting, printReport, saveReportFiles } from '../local/run-months';
+import { localReporting, printReport, saveReportFiles } from '../local/reporting';
 import { LocalPipeline } from '../local/runtime';
 
 /** The stack output naming the report function (asked of the CDK stack; see README). */

@@ -9,7 +9,7 @@ import { objectKeys } from '../../functions/core/shared/storage-keys';
 import { auditLine } from '../commands/month-run';
 import { onlyRanks } from '../../functions/core/month/corrections';
 import { localMonthActions, saveVersionFiles } from './month-actions';
-import { localReporting, printReport, saveReportFiles } from './run-months';
+import { localReporting, printReport, saveReportFiles } from './reporting';
 import { LocalPipeline } from './runtime';
 
 /** The sample month's refused ledger and what its clerk corrects (the sample generator's two mistakes). */

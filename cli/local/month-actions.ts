@@ -7,7 +7,7 @@ import type { MonthActionResult, MonthActions } from '../../functions/core/ports
 import { objectKeys } from '../../functions/core/shared/storage-keys';
 import type { ReportResult } from '../../functions/report/report-month';
 import type { LocalPipeline } from './runtime';
-import type { localReporting } from './run-months';
+import type { localReporting } from './reporting';
 
 export interface LocalMonthResult extends MonthActionResult {
   version: number | null;

@@ -21,6 +21,7 @@ import { Progress } from './progress';
 import { padDisplay } from './text-width';
 import { LocalPipeline } from './runtime';
 import { localMonthActions } from './month-actions';
+import { localReporting, printReport, saveReportFiles } from './reporting';
 import type { Actor } from '../../functions/core/month/month-state';
 import { fileNameMetadata } from '../../functions/core/shared/file-names';
 import { objectKeys } from '../../functions/core/shared/storage-keys';
@@ -194,73 +195,4 @@ function printMonth(s: MonthSummary, log: (l: string) => void) {
   const p = s.rates.units.find((u) => u.level === 'province')!;
   log(`  接收 ${s.accepted} 个单位，退回 ${s.rejected} 个文件，未报送 ${s.unreported} 个单位${s.skippedFiles.length ? `，跳过 ${s.skippedFiles.length} 个文件` : ''}`);
   log(`  全省 签约落地率 ${formatRate(p.rates.signingLanding)}  开工率 ${formatRate(p.rates.start)}  投资完成率 ${formatRate(p.rates.investmentCompletion)}（${formatGap(p.rates.investmentCompletion, s.rates.timeProgress)}）`);
-}
-
-/**
- * The report stage as the local runtime runs it: the Lambda's use case with one Chromium for the
- * whole run (closed by `close()`), mails to OUTBOX (and SMTP when SMTP_URL is set), download links
- * presigned against the embedded S3.
- */
-export function localReporting(pipeline: LocalPipeline, config: Config, outbox: string) {
-  let renderer: Promise<ChromiumRenderer> | null = null;
-  const report = createReport({
-    store: pipeline.store,
-    sendLog: pipeline.repo,
-    config,
-    reportsBucket: pipeline.servers.buckets.reports,
-    templates: handlebarsTemplates,
-    composeMime: buildMimeMessage,
-    mailer: mailerFromEnv(outbox),
-    withRenderer: async (fn) => fn(await (renderer ??= ChromiumRenderer.launch())),
-    presign: s3Presigner(pipeline.s3),
-    now: () => new Date(),
-  });
-  return {
-    report: lambdaHandler((event: ReportEvent) => report(event)),
-    async close() {
-      if (renderer) await (await renderer.catch(() => null))?.close();
-    },
-  };
-}
-
-export interface ReportFiles {
-  /** Edition (`province` or a city code) → the PDF's path under OUT. */
-  pdfs: Record<string, string>;
-}
-
-/** Copies every rendered edition (PDF + HTML) from the reports bucket to `monthDir`. */
-export async function saveReportFiles(pipeline: LocalPipeline, rep: ReportResult, monthDir: string): Promise<ReportFiles> {
-  mkdirSync(monthDir, { recursive: true });
-  const pdfs: Record<string, string> = {};
-  for (const e of rep.editions) {
-    const bucket = pipeline.servers.buckets.reports;
-    const pdfPath = join(monthDir, e.pdfKey.split('/').pop()!);
-    writeFileSync(pdfPath, await pipeline.store.getBytes(bucket, e.pdfKey));
-    writeFileSync(join(monthDir, e.htmlKey.split('/').pop()!), await pipeline.store.getBytes(bucket, e.htmlKey));
-    pdfs[e.edition] = pdfPath;
-  }
-  return { pdfs };
-}
-
-/** One line for the province PDF, one for the city editions, one for the mails. */
-export function printReport(rep: ReportResult, files: ReportFiles, log: (l: string) => void): void {
-  const province = rep.editions.find((e) => e.edition === 'province');
-  const cities = rep.editions.filter((e) => e.edition !== 'province');
-  if (province) log(`  通报 PDF：${files.pdfs.province}`);
-  if (cities.length === 1) log(`  ${cities[0].name}分册 PDF：${files.pdfs[cities[0].edition]}`);
-  else if (cities.length) {
-    const example = files.pdfs[cities[0].edition];
-    log(`  各市分册 PDF：${cities.length} 份，${example.replace(/-\d{6}\.pdf$/, '-{城市代码}.pdf')}`);
-  }
-  if (!rep.mails.length) return;
-  const sent = rep.mails.filter((m) => m.status === 'sent');
-  const skipped = rep.mails.filter((m) => m.status === 'skipped').length;
-  const failed = rep.mails.filter((m) => m.status === 'failed').length;
-  const links = sent.filter((m) => m.delivery === 'link').length;
-  log(
-    `  邮件：${sent.length} 封已发出（写入 outbox）` +
-      (links ? `，其中 ${links} 封附下载链接代替附件` : '') +
-      `；跳过 ${skipped} 封已发送` +
-      (failed ? `；失败 ${failed} 封` : ''),
-  );
 }

@@ -76,7 +76,7 @@ describe('the report function on a month with no accepted upload', () => {
   });
 
   it('the use case refuses it with the counts, and renders and mails nothing', async () => {
-    const { localReporting } = await import('../../cli/local/run-months');
+    const { localReporting } = await import('../../cli/local/reporting');
     const reporting = localReporting(p, p.config, outbox);
     try {
       for (const [month, message] of [[ALL_REFUSED, REFUSED_09], [NOTHING, REFUSED_11]]) {

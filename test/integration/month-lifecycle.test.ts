@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import PostalMime from 'postal-mime';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { localMonthActions } from '../../cli/local/month-actions';
-import { localReporting } from '../../cli/local/run-months';
+import { localReporting } from '../../cli/local/reporting';
 import type { LocalPipeline } from '../../cli/local/runtime';
 import { formatRate } from '../../functions/core/bulletin/format';
 import { RATE_KEYS, type RatesDoc, type UnitResult } from '../../functions/core/metrics/rates-types';
