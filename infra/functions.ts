@@ -151,9 +151,9 @@ export class PipelineFunctions extends Construct {
     ingest.allow('ListBuckets', ['s3:ListBucket'], [raw.bucketArn, curated.bucketArn]);
     table.grantReadWriteData(ingest);
 
-    // compute: read/write the table, write reports/* and the month's columnar copy (curated ledger/*).
+    // compute: read/write the table, write reports/* and the month's columnar copies (curated ledger/*, ledger-arrow/*).
     compute.allow('WriteReports', ['s3:PutObject', 's3:GetObject'], [objectsArn(reports, PREFIX.reports)]);
-    compute.allow('WriteCuratedMonth', ['s3:PutObject'], [objectsArn(curated, PREFIX.curated)]);
+    compute.allow('WriteCuratedMonth', ['s3:PutObject'], [objectsArn(curated, PREFIX.curated), objectsArn(curated, PREFIX.curatedArrow)]);
     compute.allow('ListReports', ['s3:ListBucket'], [reports.bucketArn]);
     table.grantReadWriteData(compute);
 

@@ -1,6 +1,7 @@
 import { Annotations, CfnOutput, Fn, Stack, type StackProps, Tags } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 import type { Config } from '../functions/core/shared/config';
+import { Analytics } from './analytics';
 import { PortalApi } from './api';
 import { DownloadLinks } from './download-links';
 import { PipelineFunctions } from './functions';
@@ -99,6 +100,8 @@ export class ThreeBatchesStack extends Stack {
         Portal: this.portal.handler,
       },
     });
+
+    new Analytics(this, 'Analytics', { curated: this.storage.curated, accessLogs: this.storage.accessLogs });
 
     const out = (id: string, value: string, description: string) =>
       new CfnOutput(this, id, { value, description });

@@ -125,9 +125,11 @@ describe('real county forms through the pipeline', () => {
 
     const out = mkdtempSync(join(tmpdir(), 'tb-curated-'));
     const written = await copyCuratedMonth(p.store, p.servers.buckets.curated, '2026-10', out);
-    expect(written.map((f) => f.slice(out.length)).sort()).toEqual(['/curated/month=2026-10/ledger.arrow', '/curated/month=2026-10/ledger.parquet']);
-    const fromDisk = tableFromIPC(parquetToIpcStream(new Uint8Array(readFileSync(join(out, 'curated/month=2026-10/ledger.parquet')))));
+    // The bucket's own keys: Parquet alone under ledger/ (the analysts' table), Arrow apart.
+    expect(written.map((f) => f.slice(out.length)).sort()).toEqual(['/curated/ledger-arrow/month=2026-10/ledger.arrow', '/curated/ledger/month=2026-10/ledger.parquet']);
+    expect(await p.store.list(p.servers.buckets.curated, 'ledger/')).toEqual(['ledger/month=2026-10/ledger.parquet']);
+    const fromDisk = tableFromIPC(parquetToIpcStream(new Uint8Array(readFileSync(join(out, 'curated/ledger/month=2026-10/ledger.parquet')))));
     expect(fromDisk.numRows).toBe(expected.length);
-    expect(tableFromIPC(new Uint8Array(readFileSync(join(out, 'curated/month=2026-10/ledger.arrow')))).numRows).toBe(expected.length);
+    expect(tableFromIPC(new Uint8Array(readFileSync(join(out, 'curated/ledger-arrow/month=2026-10/ledger.arrow')))).numRows).toBe(expected.length);
   });
 });
