@@ -41,10 +41,14 @@ export interface AnalyticsProps {
   queries?: SavedQuery[];
 }
 
-/** A Glue/Athena name from the stack's name: lower case, letters, digits and `_` only. */
-function catalogName(stack: Stack): string {
-  const name = Token.isUnresolved(stack.stackName) ? 'three-batches' : stack.stackName;
-  return name.toLowerCase().replace(/[^a-z0-9_]/g, '_');
+/** The stack's name, for the names of the database and the workgroup (one pair per stack in an account). */
+function stackNameOf(stack: Stack): string {
+  return Token.isUnresolved(stack.stackName) ? 'ThreeBatches' : stack.stackName;
+}
+
+/** A Glue database name Athena can use: lower case, letters, digits and `_` only (ThreeBatches-dev → threebatches_dev). */
+export function catalogName(stackName: string): string {
+  return stackName.toLowerCase().replace(/[^a-z0-9_]/g, '_');
 }
 
 /**
@@ -74,8 +78,8 @@ export class Analytics extends Construct {
     const stage = stagePolicy(this);
     const firstMonth = props.firstMonth ?? DEFAULT_FIRST_MONTH;
     if (!/^\d{4}-(0[1-9]|1[0-2])$/.test(firstMonth)) throw new Error(`Analytics: firstMonth must be YYYY-MM (got ${firstMonth})`);
-    this.databaseName = catalogName(stack);
-    this.workGroupName = `${this.databaseName.replace(/_/g, '-')}-analysts`;
+    this.databaseName = catalogName(stackNameOf(stack));
+    this.workGroupName = `${stackNameOf(stack)}-analysts`;
     const { curated } = props;
 
     this.database = new CfnDatabase(this, 'Database', {

@@ -1,4 +1,6 @@
+import { join } from 'node:path';
 import { bindParams, loadSavedQueries } from '../../infra/saved-queries';
+import { REPO_ROOT } from '../repo-root';
 import { UserError } from '../errors';
 import { openLedger } from '../local/duckdb-ledger';
 import { curatedOutDir } from '../local/curated-out';
@@ -18,11 +20,12 @@ export interface QueryRun {
 
 export async function runQueryCommand(o: QueryRun): Promise<void> {
   const write = o.write ?? ((t: string) => process.stdout.write(t.endsWith('\n') ? t : `${t}\n`));
-  const saved = loadSavedQueries();
+  // The CLI's own idea of the repository: built, it runs from node_modules/.cache (cli/repo-root.ts).
+  const saved = loadSavedQueries(join(REPO_ROOT, 'queries'));
   if (o.list) {
     for (const q of saved) {
-      const params = [...new Map(q.params.map((p) => [p.name, p])).values()];
-      write(`${q.name}：${q.summary}\n${params.map((p) => `  ${PARAM_OPTIONS[p.name]?.flag ?? p.name}  ${p.description}`).join('\n')}\n`);
+      const params = q.params.filter((p, i) => q.params.findIndex((x) => x.name === p.name) === i);
+      write(`${q.name}：${q.summary}\n${params.map((p) => `  ${(PARAM_OPTIONS[p.name]?.flag ?? p.name).padEnd(9)} ${p.description}`).join('\n')}\n`);
     }
     return;
   }

@@ -22,7 +22,8 @@ export function cellText(v: unknown): string {
 
 export function formatTable(r: Tabular): string {
   const text = r.rows.map((row) => row.map(cellText));
-  const numeric = r.columns.map((_, i) => r.rows.length > 0 && r.rows.every((row) => row[i] === null || typeof row[i] === 'number'));
+  // A column of numbers (NULLs aside) is right-aligned; one of NULLs only is not a number column.
+  const numeric = r.columns.map((_, i) => r.rows.some((row) => typeof row[i] === 'number') && r.rows.every((row) => row[i] === null || typeof row[i] === 'number'));
   const widths = r.columns.map((c, i) => Math.max(displayWidth(c), ...text.map((row) => displayWidth(row[i]))));
   const cell = (s: string, i: number) => (numeric[i] ? ' '.repeat(widths[i] - displayWidth(s)) + s : padDisplay(s, widths[i]));
   const line = (cells: string[]) => cells.map(cell).join('  ').trimEnd();

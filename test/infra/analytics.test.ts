@@ -116,7 +116,7 @@ describe('Athena workgroup and its results bucket', () => {
   it('enforces its own encrypted results location, engine 3 and a scan cutoff', () => {
     expect(ofType('AWS::Athena::WorkGroup')).toHaveLength(1);
     template.hasResourceProperties('AWS::Athena::WorkGroup', {
-      Name: 'analyticstest-analysts',
+      Name: 'AnalyticsTest-analysts',
       State: 'ENABLED',
       WorkGroupConfiguration: {
         EnforceWorkGroupConfiguration: true,
@@ -167,7 +167,7 @@ describe('Athena workgroup and its results bucket', () => {
 });
 
 describe('the analysts’ managed policy', () => {
-  const workGroupArn = { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':athena:', { Ref: 'AWS::Region' }, ':', { Ref: 'AWS::AccountId' }, ':workgroup/analyticstest-analysts']] };
+  const workGroupArn = { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':athena:', { Ref: 'AWS::Region' }, ':', { Ref: 'AWS::AccountId' }, ':workgroup/AnalyticsTest-analysts']] };
   const glueArn = (rest: string) => ({ 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':glue:', { Ref: 'AWS::Region' }, ':', { Ref: 'AWS::AccountId' }, `:${rest}`]] });
 
   it('is a customer managed policy attached to nobody (the account attaches it to its analysts)', () => {
