@@ -106,7 +106,7 @@ describe('real county forms through the pipeline', () => {
     expect(rows[0].totalInvestment).toBe(5000 + 7919);
   });
 
-  it('compute writes the month’s current ledger once per unit; the local copy lands in out/curated/month=…', async () => {
+  it('compute writes the month’s current ledger once per unit; the local copy lands in out/curated/ledger/month=… (Parquet) and ledger-arrow/month=…', async () => {
     // 411102 uploads again: the month copy must hold the new rows only.
     const form = countyForm({ unit: '411102', unitName: '源汇区', month: '2026-10', projects: 3 });
     await p.upload('incoming/2026-10/411102/411102-源汇区-更正.xlsx', await formXlsx(form));
