@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { formatCsv, formatJson, formatTable } from '../../../cli/local/result-format';
 import { displayWidth } from '../../../cli/local/text-width';
+import { PARAM_OPTIONS } from '../../../cli/commands/query-params';
 import { bindParams, loadSavedQueries, parseSavedQuery, placeholderCount } from '../../../infra/saved-queries';
 
 describe('saved queries (queries/*.sql)', () => {
@@ -11,6 +12,11 @@ describe('saved queries (queries/*.sql)', () => {
     expect(byName['unit-history'].params.map((p) => p.name)).toEqual(['unit']);
     expect(byName['stalled-projects'].params.map((p) => p.name)).toEqual(['month', 'month', 'months']);
     expect(byName['stalled-projects'].summary).toBe('某月台账上签约超过 N 个月仍未落地的“签约一批”项目');
+    // tb query has an option, with its check, for every parameter a saved query takes.
+    for (const q of Object.values(byName)) for (const p of q.params) expect(Object.keys(PARAM_OPTIONS)).toContain(p.name);
+    expect(PARAM_OPTIONS.month.check('2026-13')).toMatch(/月份格式/);
+    expect(PARAM_OPTIONS.months.check('-1')).toMatch(/整数/);
+    expect(PARAM_OPTIONS.unit.check('411102')).toBeNull();
   });
 
   it('keeps to SQL that Athena (Trino) and DuckDB read alike: no DuckDB-only or Trino-only spellings', () => {
