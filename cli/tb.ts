@@ -7,6 +7,7 @@ import * as tokens from './commands/tokens';
 import * as month from './commands/month';
 import * as evaluate from './commands/evaluate';
 import * as remind from './commands/remind';
+import * as query from './commands/query';
 import { reportFailure } from './errors';
 
 // The SDK warns that Node 20 support ends in 2027; the Lambdas run Node 22, this is the local CLI.
@@ -22,7 +23,7 @@ const program = new Command()
   .exitOverride((err) => process.exit(err.exitCode === 0 ? 0 : 2));
 
 // Each command's options live in cli/commands/<name>.ts; its work is loaded only when it runs.
-for (const command of [run, report, month, remind, evaluate, serve, tokens]) command.register(program);
+for (const command of [run, report, month, remind, evaluate, query, serve, tokens]) command.register(program);
 
 program.parseAsync().catch((err: unknown) => {
   process.exitCode = reportFailure(err, program.opts().verbose === true);

@@ -14,7 +14,7 @@ import { objectsArn } from './resources';
 export interface EvaluationScheduleProps {
   /** The report function (it has Chromium and the templates): invoked with `EVALUATE_INPUT`. Required. */
   report: IFunction;
-  /** The curated bucket: the evaluation reads each month's `ledger/month=…/ledger.arrow`. Required. */
+  /** The curated bucket: the evaluation reads each month's `ledger-arrow/month=…/ledger.arrow`. Required. */
   curated: IBucket;
   /** Where undeliverable invocations go (the monthly schedule's DLQ). Required. */
   dlq: IQueue;
@@ -45,12 +45,12 @@ export class EvaluationSchedule extends Construct {
     super(scope, id);
     const { report, curated } = props;
     report.addToRolePolicy(
-      new PolicyStatement({ sid: 'ReadCuratedMonths', actions: ['s3:GetObject'], resources: [objectsArn(curated, PREFIX.curated)] }),
+      new PolicyStatement({ sid: 'ReadCuratedMonths', actions: ['s3:GetObject'], resources: [objectsArn(curated, PREFIX.curatedArrow)] }),
     );
     // Without ListBucket, a HEAD of a month with no copy answers 403, not 404: the month would fail instead of being skipped.
     report.addToRolePolicy(new PolicyStatement({ sid: 'ListCurated', actions: ['s3:ListBucket'], resources: [curated.bucketArn] }));
     if (report.role) {
-      ack(report.role, objectWildcard(curated, PREFIX.curated), `Object-level read of the curated bucket's ${PREFIX.curated} prefix (one columnar copy per month, keys not known in advance).`);
+      ack(report.role, objectWildcard(curated, PREFIX.curatedArrow), `Object-level read of the curated bucket's ${PREFIX.curatedArrow} prefix (one columnar copy per month, keys not known in advance).`);
     }
 
     this.role = new Role(this, 'Role', {

@@ -2,6 +2,7 @@ import { Annotations, CfnOutput, Fn, Stack, type StackProps, Tags } from 'aws-cd
 import { Construct } from 'constructs';
 import { ENV } from '../functions/adapters/env';
 import type { Config } from '../functions/core/shared/config';
+import { Analytics } from './analytics';
 import { PortalApi } from './api';
 import { DownloadLinks } from './download-links';
 import { PipelineFunctions } from './functions';
@@ -105,6 +106,8 @@ export class ThreeBatchesStack extends Stack {
         Portal: this.portal.handler,
       },
     });
+
+    new Analytics(this, 'Analytics', { curated: this.storage.curated, accessLogs: this.storage.accessLogs });
 
     const out = (id: string, value: string, description: string) =>
       new CfnOutput(this, id, { value, description });

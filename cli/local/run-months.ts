@@ -128,7 +128,7 @@ export async function runMonths(opts: RunOptions): Promise<MonthSummary[]> {
         const computed = published.refused ? await pipeline.compute({ month }) : published.computed;
         const rates = await pipeline.store.getJson<RatesDoc>(pipeline.servers.buckets.reports, objectKeys.rates(month));
         writeFileSync(join(monthDir, 'rates.json'), JSON.stringify(rates, null, 2));
-        // The month's columnar ledger (Arrow IPC + Parquet) for analysts: OUT/curated/month=YYYY-MM/.
+        // The month's columnar ledger for analysts (tb query, DuckDB): OUT/curated/ledger/month=YYYY-MM/ledger.parquet, Arrow under ledger-arrow/.
         await copyCuratedMonth(pipeline.store, pipeline.servers.buckets.curated, month, opts.out);
         const counts = {
           accepted: stored.filter((r) => r.status === 'accepted').length,

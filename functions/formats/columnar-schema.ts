@@ -19,9 +19,12 @@ import type { LedgerRow, MonthLedger } from '../core/ledger/ledger-row';
  * integers as int32, dates as date32 (days), money as float64 in 万元, text as UTF-8.
  *
  * Layout (Hive-style partitions, so `month` is a column when the folder is read as a dataset):
- *   ledger/month=YYYY-MM/ledger.parquet (+ ledger.arrow)
+ *   ledger/month=YYYY-MM/ledger.parquet
  *       every current row of the month (written by compute). Query this: a month partition
- *       holds each unit's current upload once, never a superseded one.
+ *       holds each unit's current upload once, never a superseded one. Parquet only: it is the
+ *       location of the Glue table `ledger` (infra/analytics.ts), which must meet no other file.
+ *   ledger-arrow/month=YYYY-MM/ledger.arrow
+ *       the same rows as Arrow IPC.
  *   uploads/month=YYYY-MM/unit=XXXXXX/{uploadId}.parquet (+ .arrow)
  *       each accepted upload as it came (written by ingest): lineage and history, including
  *       uploads later superseded. Join with receipts by uploadId.

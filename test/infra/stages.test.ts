@@ -51,7 +51,7 @@ describe.each([
     expect(stateful.map(([, r]) => r.Type).sort()).toEqual([
       'AWS::DynamoDB::Table',
       ...Array(5).fill('AWS::Logs::LogGroup'),
-      ...Array(4).fill('AWS::S3::Bucket'),
+      ...Array(5).fill('AWS::S3::Bucket'),
       'AWS::SecretsManager::Secret',
     ]);
     for (const [id, r] of stateful) expect({ id, deletion: r.DeletionPolicy, replace: r.UpdateReplacePolicy }).toEqual({ id, deletion: policy, replace: policy });

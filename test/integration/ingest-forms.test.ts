@@ -106,7 +106,7 @@ describe('real county forms through the pipeline', () => {
     expect(rows[0].totalInvestment).toBe(5000 + 7919);
   });
 
-  it('compute writes the month’s current ledger once per unit; the local copy lands in out/curated/month=…', async () => {
+  it('compute writes the month’s current ledger once per unit; the local copy lands in out/curated/ledger/month=… (Parquet) and ledger-arrow/month=…', async () => {
     // 411102 uploads again: the month copy must hold the new rows only.
     const form = countyForm({ unit: '411102', unitName: '源汇区', month: '2026-10', projects: 3 });
     await p.upload('incoming/2026-10/411102/411102-源汇区-更正.xlsx', await formXlsx(form));
@@ -125,9 +125,11 @@ describe('real county forms through the pipeline', () => {
 
     const out = mkdtempSync(join(tmpdir(), 'tb-curated-'));
     const written = await copyCuratedMonth(p.store, p.servers.buckets.curated, '2026-10', out);
-    expect(written.map((f) => f.slice(out.length)).sort()).toEqual(['/curated/month=2026-10/ledger.arrow', '/curated/month=2026-10/ledger.parquet']);
-    const fromDisk = tableFromIPC(parquetToIpcStream(new Uint8Array(readFileSync(join(out, 'curated/month=2026-10/ledger.parquet')))));
+    // The bucket's own keys: Parquet alone under ledger/ (the analysts' table), Arrow apart.
+    expect(written.map((f) => f.slice(out.length)).sort()).toEqual(['/curated/ledger-arrow/month=2026-10/ledger.arrow', '/curated/ledger/month=2026-10/ledger.parquet']);
+    expect(await p.store.list(p.servers.buckets.curated, 'ledger/')).toEqual(['ledger/month=2026-10/ledger.parquet']);
+    const fromDisk = tableFromIPC(parquetToIpcStream(new Uint8Array(readFileSync(join(out, 'curated/ledger/month=2026-10/ledger.parquet')))));
     expect(fromDisk.numRows).toBe(expected.length);
-    expect(tableFromIPC(new Uint8Array(readFileSync(join(out, 'curated/month=2026-10/ledger.arrow')))).numRows).toBe(expected.length);
+    expect(tableFromIPC(new Uint8Array(readFileSync(join(out, 'curated/ledger-arrow/month=2026-10/ledger.arrow')))).numRows).toBe(expected.length);
   });
 });

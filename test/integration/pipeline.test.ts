@@ -120,14 +120,15 @@ describe('tb run: two months end to end on the embedded servers', () => {
     expect(t.rate).toBe(t.onTime / 5);
   });
 
-  it('copies the month\'s columnar ledger (Parquet + Arrow IPC) to OUT/curated/month=YYYY-MM/', () => {
-    const dir = join(out, 'curated', 'month=2026-10');
+  it('copies the month\'s columnar ledger to OUT/curated/ as the bucket lays it out: ledger/month=YYYY-MM/ (Parquet), ledger-arrow/month=YYYY-MM/', () => {
+    const dir = join(out, 'curated', 'ledger', 'month=2026-10');
+    expect(readdirSync(dir)).toEqual(['ledger.parquet']);
     const parquet = readFileSync(join(dir, 'ledger.parquet'));
     expect(parquet.subarray(0, 4).toString('latin1')).toBe('PAR1');
     const table = tableFromIPC(parquetToIpcStream(new Uint8Array(parquet)));
     expect(table.numRows).toBe(9);
     expect(new Set(table.getChild('unitCode')!.toArray())).toEqual(new Set(['411102', '411103']));
-    expect(tableFromIPC(readFileSync(join(dir, 'ledger.arrow'))).numRows).toBe(9);
+    expect(tableFromIPC(readFileSync(join(out, 'curated', 'ledger-arrow', 'month=2026-10', 'ledger.arrow'))).numRows).toBe(9);
   });
 
   it('renders the bulletin PDF whose text carries the province rates formatted as docs/metrics.md says', async () => {

@@ -24,7 +24,7 @@ export class CuratedStore implements CuratedWriter {
     return this.write(objectKeys.curatedUpload(month, unit, uploadId), rows.map((r) => ({ ...r, uploadId })));
   }
 
-  /** A month's current ledger: `ledger/month=…/ledger.parquet` and `.arrow` (replaced each compute). */
+  /** A month's current ledger: `ledger/month=…/ledger.parquet` and `ledger-arrow/month=…/ledger.arrow` (replaced each compute). */
   async writeMonth(month: string, ledger: MonthLedger, uploadIdOf: (unit: string) => string): Promise<string[]> {
     return this.write(objectKeys.curatedMonth(month), monthRows(ledger, uploadIdOf));
   }

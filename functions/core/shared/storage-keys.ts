@@ -9,7 +9,10 @@
  *            receipts/{YYYY-MM}/{unit}/{uploadId}.json  one receipt per upload
  *            receipts/invalid/{uploadId}.json           receipts of keys with no month or unit
  *   curated  uploads/month=…/unit=…/{uploadId}.parquet  each accepted upload (+ .arrow)
- *            ledger/month=…/ledger.parquet             the month's current ledger (+ .arrow)
+ *            ledger/month=…/ledger.parquet             the month's current ledger: Parquet only, the Glue
+ *                                                      table `ledger` reads this prefix (infra/analytics.ts)
+ *            ledger-arrow/month=…/ledger.arrow         the same rows as Arrow IPC, apart so the table never
+ *                                                      meets a file that is not Parquet
  *   reports  reports/{YYYY-MM}/rates.json               the month's computed results (the draft, or
  *                                                      the latest published version once published)
  *            reports/{YYYY-MM}/bulletin-{YYYY-MM}[-{city}].pdf (+ .html)
@@ -48,8 +51,10 @@ export const PREFIX = {
   incoming: 'incoming/',
   receipts: 'receipts/',
   reports: 'reports/',
-  /** The month's current ledger in the curated bucket. */
+  /** The month's current ledger in the curated bucket, Parquet only: the location of the Glue table. */
   curated: 'ledger/',
+  /** The month's current ledger as Arrow IPC: its own prefix, outside the table's location. */
+  curatedArrow: 'ledger-arrow/',
   /** Each accepted upload's columnar copy in the curated bucket. */
   curatedUploads: 'uploads/',
 } as const;
@@ -103,12 +108,15 @@ export const objectKeys = {
     const base = `${PREFIX.curatedUploads}month=${month}/unit=${unitCode}/${uploadId}`;
     return { parquet: `${base}.parquet`, arrow: `${base}.arrow` };
   },
-  /** The month's current ledger (curated bucket), replaced by every compute of the month. */
+  /**
+   * The month's current ledger (curated bucket), replaced by every compute of the month. The
+   * Parquet file alone is under `ledger/` (a Hive partition `month=…` of the analysts' table);
+   * the Arrow copy keeps the same partition folder under `ledger-arrow/`.
+   */
   curatedMonth: (month: string) => ({
     parquet: `${PREFIX.curated}month=${month}/ledger.parquet`,
-    arrow: `${PREFIX.curated}month=${month}/ledger.arrow`,
+    arrow: `${PREFIX.curatedArrow}month=${month}/ledger.arrow`,
   }),
-  curatedMonthPrefix: (month: string) => `${PREFIX.curated}month=${month}/`,
 };
 
 export const tableKeys = {

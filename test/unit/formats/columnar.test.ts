@@ -39,7 +39,7 @@ describe('columnar copy: declared schema, Arrow IPC and Parquet', () => {
 
   it('keys are Hive-style partitions by month (and unit for uploads)', () => {
     expect(objectKeys.curatedUpload('2026-10', '411102', 'u1')).toEqual({ parquet: 'uploads/month=2026-10/unit=411102/u1.parquet', arrow: 'uploads/month=2026-10/unit=411102/u1.arrow' });
-    expect(objectKeys.curatedMonth('2026-10')).toEqual({ parquet: 'ledger/month=2026-10/ledger.parquet', arrow: 'ledger/month=2026-10/ledger.arrow' });
+    expect(objectKeys.curatedMonth('2026-10')).toEqual({ parquet: 'ledger/month=2026-10/ledger.parquet', arrow: 'ledger-arrow/month=2026-10/ledger.arrow' });
   });
 });
 
