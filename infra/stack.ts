@@ -76,7 +76,7 @@ export class ThreeBatchesStack extends Stack {
       deliveryCheckTarget: this.functions.report,
       deadline: config.deadline,
     });
-    this.portal = new PortalApi(this, 'Portal', { projectRoot, config, storage: this.storage });
+    this.portal = new PortalApi(this, 'Portal', { projectRoot, config, storage: this.storage, compute: this.functions.compute, mail: this.mail });
     this.downloadLinks = new DownloadLinks(this, 'DownloadLinks', {
       report: this.functions.report,
       portal: this.portal.handler,
