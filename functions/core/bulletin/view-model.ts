@@ -259,6 +259,15 @@ export interface BulletinModel {
   email: EmailModel;
   /** A republished version's 更正说明 (bulletin/correction.ts); null for version 1 and drafts. */
   correction?: CorrectionView | null;
+  /** The projects the city did not recognise (bulletin/unrecognized.ts); null when none. */
+  unrecognized?: UnrecognizedView | null;
+}
+
+/** 不予认定: a sentence, and (city editions) a table of unit, project and reason. */
+export interface UnrecognizedView {
+  summary: string;
+  caption: string;
+  rows: Array<{ unit: string; projectCode: string; projectName: string; reason: string }>;
 }
 
 export interface CorrectionView {
