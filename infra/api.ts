@@ -2,6 +2,7 @@ import { Duration, Stack } from 'aws-cdk-lib';
 import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
 import { CorsHttpMethod, HttpApi, HttpMethod, HttpRoute, HttpStage, LogGroupLogDestination } from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
+import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import type { LogGroup } from 'aws-cdk-lib/aws-logs';
 import { HttpMethods } from 'aws-cdk-lib/aws-s3';
 import { Construct, type IConstruct } from 'constructs';
@@ -9,8 +10,9 @@ import { LAMBDA_WEB_DIR } from '../functions/adapters/web-assets';
 import { PORTAL_ROUTES } from '../functions/api/routes';
 import type { Config } from '../functions/core/shared/config';
 import { ENV } from '../functions/adapters/env';
-import { PREFIX } from '../functions/core/shared/storage-keys';
-import { SOURCE_MAPS_ENV, webAssetCommands } from './bundling';
+import { PREFIX, tableKeys } from '../functions/core/shared/storage-keys';
+import { LAMBDA_TEMPLATES_DIR, SOURCE_MAPS_ENV, reviewMailTemplateCommands, webAssetCommands } from './bundling';
+import type { MailTransport } from './mail';
 import { ack, objectWildcard } from './nag-ack';
 import { PipelineFunction } from './pipeline-function';
 import { objectsArn, stageLogGroup } from './resources';
@@ -22,8 +24,13 @@ import type { Storage } from './storage';
  * upload straight to the raw bucket with the presigned POSTs it signs.
  *
  * Least privilege: the function may sign uploads (s3:PutObject) only under `incoming/`, list only
- * under `incoming/`, and read the table (tokens, receipts, pointers). It reads no object at all
- * (receipts come from the table) and writes nothing (tokens are issued with `tb tokens`).
+ * under `incoming/`, and read the table (tokens, receipts, pointers, snapshots, reviews, the
+ * month's state). It reads no object at all (receipts come from the table). It writes only items
+ * of the month partitions and the audit trail (PutItem with `dynamodb:LeadingKeys` MONTH#… and
+ * AUDIT#…: a city's review, its audit record, the review mail's send-log claim) — never a token
+ * (tokens are issued with `tb tokens`), a snapshot or a pointer. With the compute function given,
+ * it may invoke that function and no other (the control panel's lock / publish / republish, run
+ * asynchronously); with a mail transport, send through it (the review mail) and nothing more.
  *
  * CORS: the page is served by the same API (same origin), so the API sends no CORS headers
  * unless `-c portalOrigin=https://…` names another origin for the page, and then only that one.
@@ -60,6 +67,10 @@ export interface PortalApiProps {
   config: Config;
   /** The raw bucket (uploads land under `incoming/`) and the table (tokens, receipts). Required. */
   storage: Storage;
+  /** The compute function the control panel invokes (asynchronously); none: POST /month answers 503. */
+  compute?: IFunction;
+  /** How review mails go (the bulletin's transport); none: the portal alone tells the county. */
+  mail?: MailTransport;
 }
 
 export class PortalApi extends Construct {
@@ -72,7 +83,7 @@ export class PortalApi extends Construct {
 
   constructor(scope: Construct, id: string, props: PortalApiProps) {
     super(scope, id);
-    const { projectRoot, config, storage } = props;
+    const { projectRoot, config, storage, compute, mail } = props;
     const { raw, table } = storage;
     const portalOrigin = portalOriginFrom(this);
 
@@ -83,16 +94,19 @@ export class PortalApi extends Construct {
       entry: 'functions/api/handler.ts',
       memorySize: 512,
       timeout: Duration.seconds(15),
-      description: 'Upload portal: page, template, presigned uploads, receipts, reporting status',
+      description: 'Upload portal: page, template, presigned uploads, receipts, reporting status, city review, the month control panel',
       roleDescription: 'three-batches portal API function',
       environment: {
         [ENV.table]: table.tableName,
         [ENV.rawBucket]: raw.bucketName,
         [ENV.config]: JSON.stringify(config),
         [ENV.webDir]: LAMBDA_WEB_DIR,
+        [ENV.templatesDir]: LAMBDA_TEMPLATES_DIR,
+        ...(compute ? { [ENV.computeFunction]: compute.functionName } : {}),
+        ...(mail ? mail.environment : {}),
         ...SOURCE_MAPS_ENV,
       },
-      afterBundling: webAssetCommands,
+      afterBundling: (inputDir, outputDir) => [...webAssetCommands(inputDir, outputDir), ...reviewMailTemplateCommands(inputDir, outputDir)],
     });
 
     // ---- least-privilege grants ----
@@ -100,6 +114,12 @@ export class PortalApi extends Construct {
     this.handler.allow('SignUploads', ['s3:PutObject'], [objectsArn(raw, PREFIX.incoming)]);
     this.handler.allow('ListUploads', ['s3:ListBucket'], [raw.bucketArn], { StringLike: { 's3:prefix': [`${PREFIX.incoming}*`] } });
     this.handler.allow('ReadTokensAndReceipts', ['dynamodb:GetItem', 'dynamodb:Query'], [table.tableArn]);
+    // Reviews, their audit records and the review mail's send log: items of MONTH#… and AUDIT#… only.
+    this.handler.allow('WriteReviewsAndAudit', ['dynamodb:PutItem'], [table.tableArn], {
+      'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': [`${tableKeys.month('')}*`, `${tableKeys.audit('')}*`] },
+    });
+    if (compute) this.handler.allow('InvokeCompute', ['lambda:InvokeFunction'], [compute.functionArn]);
+    if (mail) mail.grantSend(this.handler);
 
     // ---- the HTTP API ----
     const integration = new HttpLambdaIntegration('Handler', this.handler);

@@ -4,6 +4,7 @@ import { type BundlingOptions, type ICommandHooks, OutputFormat, SourceMapMode }
 import type { BuildOptions } from 'esbuild';
 import { BULLETIN_FACES, FOOTER_FACE, fontSubsets } from '../functions/adapters/render/fonts';
 import { PAGE_BUILD } from '../functions/adapters/web-assets';
+import { REVIEW_MAIL_TEMPLATE } from '../functions/adapters/render/review-mail';
 
 /**
  * How the functions are bundled: the esbuild options they share, and the shell commands that run
@@ -281,6 +282,13 @@ export function arrowWorkerCommands(inputDir: string, outputDir: string): string
     logLevel: 'warning',
   });
   return [[esbuildBin(inputDir), ...args].map(posixQuote).join(' ')];
+}
+
+/** The portal carries the one template it renders (the review mail), not the bulletin's. */
+export function reviewMailTemplateCommands(inputDir: string, outputDir: string): string[] {
+  const q = posixQuote;
+  const out = path.posix.join(toPosix(outputDir), 'templates');
+  return [`mkdir -p ${q(out)}`, `cp ${q(path.posix.join(toPosix(inputDir), 'templates', REVIEW_MAIL_TEMPLATE))} ${q(`${out}/`)}`];
 }
 
 /** Shell commands (after esbuild bundled the portal handler) that build the page into `{outputDir}/web`. */

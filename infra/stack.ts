@@ -81,7 +81,7 @@ export class ThreeBatchesStack extends Stack {
       reminders: config.reminders,
     });
     new EvaluationSchedule(this, 'Evaluation', { report: this.functions.report, curated: this.storage.curated, dlq: this.monthly.dlq, enabled: settings.schedule.enabled });
-    this.portal = new PortalApi(this, 'Portal', { projectRoot, config, storage: this.storage });
+    this.portal = new PortalApi(this, 'Portal', { projectRoot, config, storage: this.storage, compute: this.functions.compute, mail: this.mail });
     // The receipt mails' link to the portal (config `portalUrl` wins where it is set).
     if (this.functions.receiptMails) this.functions.ingest.addEnvironment(ENV.portalUrl, this.portal.url);
     this.downloadLinks = new DownloadLinks(this, 'DownloadLinks', {

@@ -7,7 +7,13 @@ import { logEvent } from '../../functions/adapters/log';
 import { S3UploadBucket } from '../../functions/adapters/aws/upload-bucket';
 import { s3Presigner } from '../../functions/adapters/aws/presign';
 import { createPortal } from '../../functions/api/portal';
+import { createReviewNotice } from '../../functions/api/review-notice';
+import { DEFAULT_OUTBOX_DIR, buildMimeMessage, mailerFromEnv } from '../../functions/adapters/mail/mailer';
+import { reviewMailTemplate } from '../../functions/adapters/render/review-mail';
+import { localMonthActions } from '../local/month-actions';
+import { localReporting } from '../local/reporting';
 import type { Config } from '../../functions/core/shared/config';
+import { division } from '../../functions/core/shared/divisions';
 import type { Receipt } from '../../functions/core/ingest/receipt';
 import { type UploadSettings, uploadSettings } from '../../functions/core/portal/upload-request';
 import { REPO_ROOT } from '../repo-root';
@@ -32,7 +38,7 @@ export interface ServeOptions {
   port?: number;
   /** Clock for the portal (which months are open, token expiry). */
   now?: () => Date;
-  /** Issue a demo token for this unit and a province token at start (null: none). */
+  /** Issue a demo token for this unit, one for its city office and a province token at start (null: none). */
   demoUnit?: string | null;
   upload?: Partial<UploadSettings>;
   /** Repository root (for the page's sources). */
@@ -40,11 +46,15 @@ export interface ServeOptions {
   onReceipt?: (r: Receipt) => void;
   /** Serve `/download` bulletin links signed with this secret (as the deployed portal does). */
   linkSecret?: string;
+  /** Where review mails and the bulletins of a publish from the control panel go (default out/outbox; SMTP too when SMTP_URL is set). */
+  outbox?: string;
+  /** Mail the bulletin when the control panel publishes (default true, as the schedule does). */
+  send?: boolean;
 }
 
 export interface Serve {
   url: string;
-  tokens: { unit: string; province: string } | null;
+  tokens: { unit: string; city: string; province: string } | null;
   pipeline: LocalPipeline;
   http: LocalHttpServer;
   close(): Promise<void>;
@@ -63,11 +73,16 @@ export interface ServeInfo {
 export async function startServe(opts: ServeOptions): Promise<Serve> {
   const dataDir = resolve(opts.dataDir ?? '.data/store');
   const pipeline = await LocalPipeline.start({ dataDir, config: opts.config, fresh: opts.fresh ?? false, onReceipt: opts.onReceipt });
+  let reporting: ReturnType<typeof localReporting> | null = null;
   try {
     const now = opts.now ?? (() => new Date());
     const settings = uploadSettings(opts.config, opts.upload);
     const bucket = pipeline.servers.buckets.raw;
     const tokens = new TokenRepository(pipeline.doc, pipeline.servers.table);
+    const outbox = opts.outbox ?? DEFAULT_OUTBOX_DIR;
+    const mailer = mailerFromEnv(outbox);
+    // The control panel's lock / publish / republish run here, as `tb lock|publish|republish` do.
+    reporting = localReporting(pipeline, opts.config, outbox);
     const api = createPortal({
       tokens,
       uploads: new S3UploadBucket(pipeline.s3, bucket, { postUrl: `${LOCAL_POST_PREFIX}/${bucket}` }),
@@ -76,6 +91,11 @@ export async function startServe(opts: ServeOptions): Promise<Serve> {
       settings,
       deadline: opts.config.deadline,
       now,
+      months: pipeline.months,
+      ledger: pipeline.repo,
+      monthActions: localMonthActions(pipeline, reporting, { send: opts.send ?? true }),
+      reviewNotice: createReviewNotice({ sendLog: pipeline.repo, config: opts.config, composeMime: buildMimeMessage, mailer, template: reviewMailTemplate, now }),
+      review: opts.config.review,
       ...(opts.linkSecret
         ? {
             downloads: {
@@ -98,8 +118,9 @@ export async function startServe(opts: ServeOptions): Promise<Serve> {
     let demo: Serve['tokens'] = null;
     if (opts.demoUnit !== null) {
       const unit = await tokens.issue({ role: 'unit', unitCode: opts.demoUnit ?? '411102', label: 'tb serve 演示', now: now() });
+      const city = await tokens.issue({ role: 'city', cityCode: division(unit.record.unitCode!)!.cityCode, label: 'tb serve 演示', now: now() });
       const province = await tokens.issue({ role: 'province', label: 'tb serve 演示', now: now() });
-      demo = { unit: unit.token, province: province.token };
+      demo = { unit: unit.token, city: city.token, province: province.token };
     }
 
     const infoFile = join(dataDir, SERVE_INFO_FILE);
@@ -114,10 +135,12 @@ export async function startServe(opts: ServeOptions): Promise<Serve> {
       async close() {
         rmSync(infoFile, { force: true });
         await http.close();
+        await reporting?.close();
         await pipeline.close();
       },
     };
   } catch (e) {
+    await reporting?.close().catch(() => undefined);
     await pipeline.close().catch(() => undefined);
     throw e;
   }
@@ -140,9 +163,10 @@ export async function serveCommand(program: Command, o: { port: number; fresh: b
   if (serve.tokens) {
     console.log(`\n演示令牌（只显示这一次）：`);
     console.log(`  报送单位 ${o.unit}：${serve.tokens.unit}`);
-    console.log(`  省专班（只读）：${serve.tokens.province}`);
+    console.log(`  ${division(division(o.unit)!.cityCode)!.name}（市级审核）：${serve.tokens.city}`);
+    console.log(`  省专班（报送情况、月度控制面板）：${serve.tokens.province}`);
   }
-  console.log(`\n更多令牌：npx tb tokens issue --unit 411103（本服务运行时也可执行）`);
+  console.log(`\n更多令牌：npx tb tokens issue --unit 411103 | --city 411100 | --province（本服务运行时也可执行）`);
   console.log(`按 Ctrl+C 停止。数据保存在 ${store}，日志在 ${log}。\n`);
   // Whichever signal comes first (Ctrl+C, or `kill` / a process manager's SIGTERM, also through
   // npx): close the HTTP server and both embedded servers, then exit; a second signal exits at once.

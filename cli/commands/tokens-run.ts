@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import type { Command } from 'commander';
 import { readEnv } from '../../functions/adapters/env';
 import { makeDocClient } from '../../functions/adapters/aws/clients';
+import { MonthRepository } from '../../functions/adapters/aws/month-repo';
 import { TokenRepository } from '../../functions/adapters/aws/token-repo';
 import { LocalPipeline } from '../local/runtime';
 import { dataPaths, loadProgramConfig } from './common';
@@ -15,6 +16,8 @@ import { SERVE_INFO_FILE, type ServeInfo } from './serve-run';
  */
 export interface Target {
   repo: TokenRepository;
+  /** The global audit trail: every issue and revoke is recorded (the token's id, never the secret). */
+  audit: MonthRepository;
   where: string;
   close(): Promise<void>;
 }
@@ -32,7 +35,7 @@ async function openTarget(program: Command, table: string | undefined): Promise<
   const name = table ?? readEnv().table;
   if (name) {
     const doc = makeDocClient();
-    return { repo: new TokenRepository(doc, name), where: `DynamoDB 表 ${name}`, close: async () => doc.destroy() };
+    return { repo: new TokenRepository(doc, name), audit: new MonthRepository(doc, name), where: `DynamoDB 表 ${name}`, close: async () => doc.destroy() };
   }
   const dataDir = dataPaths(program).store;
   const infoFile = join(dataDir, SERVE_INFO_FILE);
@@ -40,11 +43,11 @@ async function openTarget(program: Command, table: string | undefined): Promise<
     const info = JSON.parse(readFileSync(infoFile, 'utf8')) as ServeInfo;
     if (alive(info.pid)) {
       const doc = makeDocClient(info.dynamoEndpoint);
-      return { repo: new TokenRepository(doc, info.table), where: `本地存储（经由运行中的 tb serve ${info.url}）`, close: async () => doc.destroy() };
+      return { repo: new TokenRepository(doc, info.table), audit: new MonthRepository(doc, info.table), where: `本地存储（经由运行中的 tb serve ${info.url}）`, close: async () => doc.destroy() };
     }
   }
   const pipeline = await LocalPipeline.start({ dataDir, config: loadProgramConfig(program), fresh: false });
-  return { repo: new TokenRepository(pipeline.doc, pipeline.servers.table), where: `本地存储 ${dataDir}`, close: () => pipeline.close() };
+  return { repo: new TokenRepository(pipeline.doc, pipeline.servers.table), audit: new MonthRepository(pipeline.doc, pipeline.servers.table), where: `本地存储 ${dataDir}`, close: () => pipeline.close() };
 }
 
 export async function withTarget(program: Command, table: string | undefined, work: (t: Target) => Promise<void>): Promise<void> {

@@ -5,9 +5,13 @@ import type { PublishRefusal } from '../../functions/core/bulletin/publishable';
 import type { Actor, MonthAction } from '../../functions/core/month/month-state';
 import type { MonthActionResult, MonthActions } from '../../functions/core/ports';
 import { objectKeys } from '../../functions/core/shared/storage-keys';
-import type { ReportResult } from '../../functions/report/report-month';
+import type { ReportEvent, ReportResult } from '../../functions/report/report-month';
 import type { LocalPipeline } from './runtime';
-import type { localReporting } from './reporting';
+
+/** The report stage as reporting.ts `localReporting` runs it (named by its shape). */
+export interface LocalReporting {
+  report(event: ReportEvent): Promise<ReportResult>;
+}
 
 export interface LocalMonthResult extends MonthActionResult {
   version: number | null;
@@ -24,7 +28,7 @@ export interface LocalMonthResult extends MonthActionResult {
  */
 export function localMonthActions(
   pipeline: LocalPipeline,
-  reporting: ReturnType<typeof localReporting>,
+  reporting: LocalReporting,
   opts: { send: boolean; force?: boolean },
 ): MonthActions & { run(month: string, action: MonthAction, actor: Actor, runId?: string): Promise<LocalMonthResult> } {
   async function run(month: string, action: MonthAction, actor: Actor, runId?: string): Promise<LocalMonthResult> {

@@ -1,4 +1,8 @@
-import { makeDocClient, makeS3Client } from '../adapters/aws/clients';
+import { makeDocClient, makeLambdaClient, makeS3Client } from '../adapters/aws/clients';
+import { ComputeInvoker } from '../adapters/aws/compute-invoker';
+import { MonthRepository } from '../adapters/aws/month-repo';
+import { buildMimeMessage, mailerFromEnv } from '../adapters/mail/mailer';
+import { reviewMailTemplate } from '../adapters/render/review-mail';
 import { secretFromSecretsManager } from '../adapters/aws/download-links';
 import { LedgerRepository } from '../adapters/aws/ledger-repo';
 import { s3Presigner } from '../adapters/aws/presign';
@@ -10,6 +14,7 @@ import { LAMBDA_WEB_DIR, loadWebAssets } from '../adapters/web-assets';
 import { uploadSettings } from '../core/portal/upload-request';
 import type { HttpApiEvent, HttpApiResult } from './http';
 import { createPortal } from './portal';
+import { createReviewNotice } from './review-notice';
 
 /** API Gateway HTTP API (payload 2.0) → the portal. */
 let portal: ReturnType<typeof createPortal> | undefined;
@@ -21,14 +26,24 @@ export const handler = lambdaHandler(async (event: HttpApiEvent): Promise<HttpAp
     const s3 = makeS3Client();
     const { linkSecretArn, reportsBucket } = env;
     const config = configFromEnv();
+    const repo = new LedgerRepository(doc, env.table);
+    const months = new MonthRepository(doc, env.table);
+    const now = () => new Date();
     portal = createPortal({
       tokens: new TokenRepository(doc, env.table),
       uploads: new S3UploadBucket(s3, env.rawBucket),
-      repo: new LedgerRepository(doc, env.table),
+      repo,
+      months,
+      ledger: repo,
+      review: config.review,
+      // The control panel's actions run in the compute function (asynchronously); without its name, 503.
+      ...(env.computeFunction ? { monthActions: new ComputeInvoker(makeLambdaClient(), env.computeFunction, months) } : {}),
+      // The county's review mail, through the same MIME path and send-once claim as the bulletin.
+      reviewNotice: createReviewNotice({ sendLog: repo, config, composeMime: buildMimeMessage, mailer: mailerFromEnv(), template: reviewMailTemplate, now }),
       assets: loadWebAssets(env.webDir ?? LAMBDA_WEB_DIR),
       settings: uploadSettings(config),
       deadline: config.deadline,
-      now: () => new Date(),
+      now,
       // Signed bulletin links from mails: presigned here, at click time, for 5 minutes.
       ...(linkSecretArn && reportsBucket
         ? {

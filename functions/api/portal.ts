@@ -1,5 +1,12 @@
 import { randomBytes } from 'node:crypto';
-import type { ReceiptsView, TokenLookup, UploadBucket, WebAssets } from '../core/ports';
+import type { AuditLog, MonthActions, MonthLedgerStore, MonthStateStore, ReceiptsView, ReviewStore, TokenLookup, UploadBucket, WebAssets } from '../core/ports';
+import type { Config } from '../core/shared/config';
+import { DEFAULT_CONFIG } from '../core/shared/config';
+import { monthActionOf, monthPanel } from '../core/portal/month-panel';
+import { REVIEW_BODY_MAX_BYTES, authorizeReview, mayReviewUnit, parseReviewRequest, reviewRecord, reviewableUnits } from '../core/review/review-request';
+import { currentReview, reviewRows, reviewUnits, reviewView } from '../core/review/review-view';
+import { MONTH_STATUS_LABEL } from '../core/month/month-state';
+import type { ReviewNotice } from './review-notice';
 import { logEvent } from '../adapters/log';
 import { REPORTING_UNITS, division, isReportingUnit } from '../core/shared/divisions';
 import type { DeadlineConfig } from '../core/shared/deadline';
@@ -24,6 +31,13 @@ import { objectKeys } from '../core/shared/storage-keys';
  *   POST /uploads          {month, fileName, size} → a presigned POST for the server-chosen key
  *   GET  /uploads?month=   this unit's uploads with their receipts (province: &unit=CODE)
  *   GET  /status?month=    province token: every reporting unit accepted / rejected / missing
+ *   GET  /review?month=[&unit=]  city token: its units' current uploads and their reviews (with a
+ *                          unit: that upload's rows, to mark 不予认定)
+ *   POST /review           city token: {month, unitCode, uploadId, decision, reason, unrecognized}
+ *                          → the review stored, audited, the county told (portal and mail)
+ *   GET  /month?month=     province token: the month's control panel (state, deadline, per city)
+ *   POST /month            province token: {month, action: lock|publish|republish} through the
+ *                          MonthActions port (503 when this server has none)
  *   GET  /download?key&exp&sig  a bulletin link from a mail (HMAC-signed, no token): 302 to a
  *                          presigned S3 URL made now, with this function's current credentials
  *
@@ -41,6 +55,16 @@ export interface PortalDeps {
   newUploadId?: () => string;
   /** Bulletin download links (AWS): the signing secret and a short-lived presigner for reports. */
   downloads?: { secret: () => Promise<string>; presign: (key: string) => Promise<string> };
+  /** The month's state, the city's reviews and the audit trail (city review, the control panel); none: those routes answer 503. */
+  months?: Pick<MonthStateStore, 'getMonthState'> & ReviewStore & AuditLog;
+  /** An upload's rows (the reviewer's list for 不予认定, and the check of its codes). */
+  ledger?: Pick<MonthLedgerStore, 'readAt'>;
+  /** lock / publish / republish as the control panel presses them; none: POST /month answers 503. */
+  monthActions?: MonthActions;
+  /** Mails the county its review (config `contacts`); none: the portal alone tells it. */
+  reviewNotice?: ReviewNotice;
+  /** Config `review` (requiredBeforeLock for the panel). */
+  review?: Config['review'];
 }
 
 /** Months the province view offers (counting back from the reporting month). */
@@ -117,6 +141,18 @@ export function createPortal(deps: PortalDeps) {
       });
     }
     const months = openUploadMonths(now, VIEW_MONTHS);
+    if (p.role === 'city') {
+      return json(200, {
+        role: 'city',
+        unit: null,
+        city: { code: p.cityCode, name: p.cityName },
+        months: months.map((m) => ({ month: m, label: monthLabel(m) })),
+        defaultMonth: months[0],
+        maxBytes: deps.settings.maxBytes,
+        accept: [],
+        expiresAt: p.expiresAt,
+      });
+    }
     return json(200, {
       role: 'province',
       unit: null,
@@ -129,7 +165,7 @@ export function createPortal(deps: PortalDeps) {
   }
 
   async function createUpload(event: HttpApiEvent, p: Principal): Promise<HttpApiResult> {
-    if (p.role !== 'unit') throw new ApiError(403, 'read-only', '省级查看令牌不能上传文件，请使用报送单位的令牌');
+    if (p.role !== 'unit') throw new ApiError(403, 'read-only', `${p.role === 'city' ? '市级审核' : '省级'}令牌不能上传文件，请使用报送单位的令牌`);
     const body = jsonBody(event);
     const plan = planUpload({ month: body.month, fileName: body.fileName, size: body.size }, p.unitCode, newUploadId(), deps.now(), deps.settings);
     if (!plan.ok) throw new ApiError(plan.status, plan.code, plan.message);
@@ -157,16 +193,22 @@ export function createPortal(deps: PortalDeps) {
       unitCode = p.unitCode;
     } else {
       if (!asked || !isReportingUnit(asked)) throw new ApiError(400, 'bad-unit', '请指定报送单位代码（unit）');
+      // A city office sees its own reporting units only.
+      if (p.role === 'city' && !mayReviewUnit(p, asked)) throw new ApiError(403, 'other-city', `该单位不属于${p.cityName}，无权查看`);
       unitCode = asked;
     }
-    const [objects, receipts, pointers] = await Promise.all([
+    const [objects, receipts, pointers, reviews] = await Promise.all([
       deps.uploads.list(objectKeys.uploadPrefix(month, unitCode)),
       deps.repo.listReceipts(month, unitCode),
       deps.repo.getPointers(month),
+      deps.months ? deps.months.listReviews(month, unitCode) : Promise.resolve([]),
     ]);
-    const current = pointers.find((x) => x.unitCode === unitCode)?.uploadId ?? null;
+    const pointer = pointers.find((x) => x.unitCode === unitCode) ?? null;
+    const current = pointer?.uploadId ?? null;
     const d = division(unitCode)!;
-    return json(200, { month, unit: { code: d.code, name: d.name }, uploads: uploadViews(objects, receipts, current) });
+    // The city's review of the current upload (审核通过 / 已退回 + reason): what the county is told.
+    const review = currentReview(unitCode, pointer, reviews);
+    return json(200, { month, unit: { code: d.code, name: d.name }, uploads: uploadViews(objects, receipts, current), review: review ? reviewView(review) : null });
   }
 
   async function status(event: HttpApiEvent, p: Principal): Promise<HttpApiResult> {
@@ -174,6 +216,104 @@ export function createPortal(deps: PortalDeps) {
     const month = monthParam(event);
     const [receipts, pointers] = await Promise.all([deps.repo.listReceipts(month), deps.repo.getPointers(month)]);
     return json(200, reportingStatus(month, receipts, pointers, REPORTING_UNITS, deps.deadline));
+  }
+
+  function monthStore() {
+    if (!deps.months) throw new ApiError(503, 'no-month-store', '本服务未配置月度状态与审核记录，暂不能审核或操作月份，请联系省专班');
+    return deps.months;
+  }
+
+  async function listReview(event: HttpApiEvent, p: Principal): Promise<HttpApiResult> {
+    if (p.role !== 'city') throw new ApiError(403, 'city-only', '只有市级审核令牌可以审核（令牌由省专班发放）');
+    const months = monthStore();
+    const month = monthParam(event);
+    const asked = event.queryStringParameters?.unit || undefined;
+    if (asked !== undefined && !mayReviewUnit(p, asked)) throw new ApiError(403, 'other-city', `该单位不属于${p.cityName}，不能审核`);
+    const units = reviewableUnits(p);
+    const [receipts, pointers, reviews, state] = await Promise.all([
+      deps.repo.listReceipts(month),
+      deps.repo.getPointers(month),
+      months.listReviews(month),
+      months.getMonthState(month),
+    ]);
+    const codes = new Set(units.map((u) => u.code));
+    const own = <T extends { unitCode: string | null }>(xs: T[]) => xs.filter((x) => x.unitCode !== null && codes.has(x.unitCode));
+    const status = reportingStatus(month, own(receipts), own(pointers), units, deps.deadline);
+    const body: Record<string, unknown> = {
+      month,
+      city: { code: p.cityCode, name: p.cityName },
+      state: { status: state.status, label: MONTH_STATUS_LABEL[state.status], version: state.version },
+      open: state.status === 'open',
+      deadline: status.deadline,
+      units: reviewUnits(status, own(pointers), own(reviews)),
+    };
+    if (asked) {
+      const ptr = pointers.find((x) => x.unitCode === asked);
+      const receipt = ptr ? receipts.find((r) => r.unitCode === asked && r.uploadId === ptr.uploadId) : undefined;
+      const rows = ptr && deps.ledger ? ((await deps.ledger.readAt(month, [ptr])).ledger[asked] ?? []) : [];
+      body.unit = { code: asked, name: division(asked)!.name, uploadId: ptr?.uploadId ?? null, fileName: receipt?.file.name ?? null, summary: receipt?.summary ?? null, ...reviewRows(rows) };
+    }
+    return json(200, body);
+  }
+
+  async function postReview(event: HttpApiEvent, p: Principal): Promise<HttpApiResult> {
+    if (p.role !== 'city') throw new ApiError(403, 'city-only', '只有市级审核令牌可以审核（令牌由省专班发放）');
+    const months = monthStore();
+    const parsed = parseReviewRequest(jsonBody(event, REVIEW_BODY_MAX_BYTES));
+    if (!parsed.ok) throw new ApiError(parsed.status, parsed.code, parsed.message);
+    const req = parsed.request;
+    // Who and which unit first: nothing of another city's county is read for this request.
+    if (!mayReviewUnit(p, req.unitCode)) throw new ApiError(403, 'other-city', `${division(req.unitCode)?.name ?? req.unitCode}不属于${p.cityName}，不能审核`);
+    const [state, pointers] = await Promise.all([months.getMonthState(req.month), deps.repo.getPointers(req.month)]);
+    const ptr = pointers.find((x) => x.unitCode === req.unitCode) ?? null;
+    const rows = ptr && deps.ledger && ptr.uploadId === req.uploadId ? ((await deps.ledger.readAt(req.month, [ptr])).ledger[req.unitCode] ?? []) : [];
+    const ok = authorizeReview(req, { principal: p, state, currentUploadId: ptr?.uploadId ?? null, projectCodes: new Set(rows.map((r) => r.projectCode)) });
+    if (!ok.ok) throw new ApiError(ok.status, ok.code, ok.message);
+    const now = deps.now();
+    const record = reviewRecord(req, p.tokenId, now);
+    await months.putReview(record);
+    const actor = { kind: 'token' as const, id: p.tokenId };
+    const at = now.toISOString();
+    const receipt = (await deps.repo.listReceipts(req.month, req.unitCode)).find((r) => r.uploadId === req.uploadId);
+    const checksum = receipt?.file.sha256 ?? null;
+    await months.append({
+      month: req.month, at, actor, action: req.decision === 'returned' ? 'review-return' : 'review-approve',
+      unitCode: req.unitCode, uploadId: req.uploadId, checksum, detail: req.reason ?? (req.decision === 'approved' ? '审核通过' : null),
+    });
+    if (record.unrecognized.length) {
+      await months.append({
+        month: req.month, at, actor, action: 'review-unrecognize', unitCode: req.unitCode, uploadId: req.uploadId, checksum, seq: 1,
+        detail: record.unrecognized.map((u) => `${u.projectCode}：${u.reason}`).join('；'),
+      });
+    }
+    logEvent('review stored', { month: req.month, unit: req.unitCode, uploadId: req.uploadId, decision: req.decision, unrecognized: record.unrecognized.length, tokenId: p.tokenId });
+    const mails = deps.reviewNotice
+      ? await deps.reviewNotice(record, { fileName: receipt?.file.name ?? null, projectNames: new Map(rows.map((r) => [r.projectCode, r.projectName])) })
+      : [];
+    return json(200, { review: reviewView(record), mails: mails.map((m) => ({ recipient: m.recipient, status: m.status })) });
+  }
+
+  async function panel(event: HttpApiEvent, p: Principal): Promise<HttpApiResult> {
+    if (p.role !== 'province') throw new ApiError(403, 'province-only', '只有省级令牌可以查看月度控制面板');
+    const months = monthStore();
+    const month = monthParam(event);
+    const [state, receipts, pointers, reviews] = await Promise.all([months.getMonthState(month), deps.repo.listReceipts(month), deps.repo.getPointers(month), months.listReviews(month)]);
+    const status = reportingStatus(month, receipts, pointers, REPORTING_UNITS, deps.deadline);
+    return json(200, monthPanel({ state, status, pointers, reviews, requiredBeforeLock: (deps.review ?? DEFAULT_CONFIG.review).requiredBeforeLock, now: deps.now() }));
+  }
+
+  async function monthAction(event: HttpApiEvent, p: Principal): Promise<HttpApiResult> {
+    if (p.role !== 'province') throw new ApiError(403, 'province-only', '只有省级令牌可以锁定、发布或更正发布');
+    const body = jsonBody(event);
+    const action = monthActionOf(body.action);
+    if (!action) throw new ApiError(400, 'bad-action', '操作应为 lock（锁定）、publish（发布）或 republish（更正发布）');
+    if (typeof body.month !== 'string' || !isMonth(body.month)) throw new ApiError(400, 'bad-month', '月份格式应为 YYYY-MM，如 2026-10');
+    const m = checkViewMonth(body.month, deps.now());
+    if (!m.ok) throw new ApiError(m.status, m.code, m.message);
+    if (!deps.monthActions) throw new ApiError(503, 'no-month-actions', '本服务未接通月度操作（锁定、发布、更正发布），请由运维人员用 tb lock|publish|republish 执行');
+    const result = await deps.monthActions.request(m.month, action, { kind: 'token', id: p.tokenId });
+    logEvent('month action requested', { month: m.month, action, done: result.done, tokenId: p.tokenId });
+    return json(result.accepted ? 202 : 200, { done: result.done, accepted: result.accepted === true, message: result.message, state: { status: result.state.status, label: MONTH_STATUS_LABEL[result.state.status], version: result.state.version } });
   }
 
   async function download(event: HttpApiEvent): Promise<HttpApiResult> {
@@ -196,6 +336,8 @@ export function createPortal(deps: PortalDeps) {
     const principal = (who.principal = await authenticate(event));
     if (path === '/me') return me(principal);
     if (path === '/uploads') return method === 'POST' ? createUpload(event, principal) : listUploads(event, principal);
+    if (path === '/review') return method === 'POST' ? postReview(event, principal) : listReview(event, principal);
+    if (path === '/month') return method === 'POST' ? monthAction(event, principal) : panel(event, principal);
     return status(event, principal);
   }
 

@@ -10,6 +10,8 @@ export const PORTAL_ROUTES = {
   '/me': ['GET'],
   '/uploads': ['GET', 'POST'],
   '/status': ['GET'],
+  '/review': ['GET', 'POST'],
+  '/month': ['GET', 'POST'],
   '/download': ['GET'],
 } as const satisfies Record<string, readonly ('GET' | 'POST')[]>;
 

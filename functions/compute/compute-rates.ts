@@ -55,7 +55,9 @@ export class MonthLockedError extends Error {
 export const SCHEDULE_ACTOR: Actor = { kind: 'schedule', id: 'monthly-run' };
 
 /** The month's rates: a draft of an open month, or a step of its life (lock, publish, republish). */
-export function createCompute(deps: ComputeDeps) {
+export function createCompute(given: ComputeDeps) {
+  // Drafts and versions alike count the city's reviews (the month store holds them).
+  const deps: ComputeDeps = { ...given, reviews: given.reviews ?? given.months };
   const lifecycle = deps.months ? createLifecycle({ ...deps, months: deps.months }) : null;
   const passOn = (event: ComputeEvent) => ({
     ...(event.send === undefined ? {} : { send: event.send }),

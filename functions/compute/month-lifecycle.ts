@@ -44,7 +44,9 @@ export interface LifecycleResult extends MonthActionResult {
  * rates.json is not written yet is completed by the run that claimed it (a Lambda retry carries
  * the same request id) or, after STALE_PUBLISH_MS, by any request: never by two live runs.
  */
-export function createLifecycle(deps: LifecycleDeps) {
+export function createLifecycle(given: LifecycleDeps) {
+  // Every version counts the city's reviews of the uploads it is computed on.
+  const deps: LifecycleDeps = { ...given, reviews: given.reviews ?? given.months };
   const audit = (e: Omit<AuditEntry, 'at'>) => deps.months.append({ ...e, at: deps.now().toISOString() });
 
   async function refusedOrLost(month: string, message: string): Promise<LifecycleResult> {

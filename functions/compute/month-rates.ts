@@ -6,7 +6,7 @@ import type { Pointer } from '../core/ingest/upload-order';
 import type { MonthLedger } from '../core/ledger/ledger-row';
 import { computeMonth } from '../core/metrics/compute-month';
 import type { RatesDoc } from '../core/metrics/rates-types';
-import type { CuratedWriter, MonthLedgerStore, ObjectStore } from '../core/ports';
+import type { CuratedWriter, MonthLedgerStore, ObjectStore, ReviewStore } from '../core/ports';
 import type { Config } from '../core/shared/config';
 import { previousMonth } from '../core/shared/months';
 import { objectKeys } from '../core/shared/storage-keys';
@@ -19,6 +19,8 @@ export interface MonthRatesDeps {
   /** Where the month's columnar ledger goes (`ledger/month=…/`); none when null. */
   curated: CuratedWriter | null;
   now: () => Date;
+  /** The city's review decisions (退回, 不予认定): without it no review counts (a store without month records). */
+  reviews?: ReviewStore;
 }
 
 export interface ComputedMonth {
@@ -32,10 +34,11 @@ export interface ComputedMonth {
  * pinned set). Reads the previous month's current ledger for 变化 and the cross-month checks.
  */
 export async function computeMonthRates(deps: MonthRatesDeps, month: string, pointers?: Pointer[]): Promise<ComputedMonth> {
-  const [{ ledger, uploadIds }, prev, receipts] = await Promise.all([
+  const [{ ledger, uploadIds }, prev, receipts, reviews] = await Promise.all([
     pointers ? deps.repo.readAt(month, pointers) : deps.repo.readCurrent(month),
     deps.repo.readLedger(previousMonth(month)),
     deps.repo.receiptStates(month),
+    deps.reviews ? deps.reviews.listReviews(month) : Promise.resolve(undefined),
   ]);
   // A previous month with no accepted upload at all is "no history", not "everything fell to zero".
   const previous = Object.keys(prev).length ? prev : null;
@@ -44,7 +47,9 @@ export async function computeMonthRates(deps: MonthRatesDeps, month: string, poi
   // 按时/逾期: the event time of the upload each unit's rows come from (its pointer's).
   const eventTimes = new Map(receipts.map((r) => [`${r.unitCode}/${r.uploadId}`, r.eventTime]));
   const acceptedAt = Object.fromEntries(Object.entries(uploadIds).map(([unit, id]) => [unit, eventTimes.get(`${unit}/${id}`) ?? null]));
-  const doc = computeMonth({ month, ledger, previous, config: deps.config, rejectedUnits, acceptedAt, computedAt: deps.now().toISOString() });
+  // 退回 and 不予认定 of the uploads computed on (a review of another upload of the unit does not count).
+  const reviewed = reviews ? { reviews, uploadIds } : {};
+  const doc = computeMonth({ month, ledger, previous, config: deps.config, rejectedUnits, acceptedAt, ...reviewed, computedAt: deps.now().toISOString() });
   return { doc, ledger, uploadIds };
 }
 

@@ -17,6 +17,12 @@ import type { TokenRecord } from './portal/tokens';
 import type { AuditEntry } from './audit/audit-entry';
 import type { Actor, MonthAction, MonthState } from './month/month-state';
 import type { ReviewRecord } from './review/review';
+import type { ReviewMailModel } from './review/review-mail';
+
+/** The review mail's HTML part (templates/review-mail.hbs). */
+export interface ReviewMailTemplate {
+  reviewMailHtml(model: ReviewMailModel): Promise<string>;
+}
 
 /** Objects in a bucket (S3, or the embedded S3). */
 export interface ObjectStore {
@@ -214,6 +220,11 @@ export interface MonthActionResult {
   /** For people (Chinese): what happened, or why not. */
   message: string;
   state: MonthState;
+  /**
+   * Handed on and still running (AWS: compute invoked asynchronously): `done` is then false and
+   * the state is the one before; the panel shows the outcome when it is read again.
+   */
+  accepted?: boolean;
 }
 
 /**

@@ -3,6 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { App, Stack, Validations } from 'aws-cdk-lib';
+import { Function as LambdaFunction } from 'aws-cdk-lib/aws-lambda';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -21,6 +22,7 @@ import { Storage } from '../../infra/storage';
 type Resource = { Type: string; Properties?: Record<string, any> };
 type Statement = { Effect: string; Action: string | string[]; Resource: unknown; Sid?: string; Condition?: unknown };
 
+const COMPUTE_ARN = 'arn:aws:lambda:us-east-1:123456789012:function:tb-compute';
 const cdkContext = JSON.parse(readFileSync(path.join(REPO_ROOT, 'cdk.json'), 'utf8')).context as Record<string, unknown>;
 const outdirs: string[] = [];
 
@@ -30,7 +32,9 @@ function synth(context: Record<string, unknown> = {}, bundle = true) {
   const app = new App({ outdir, context: { ...cdkContext, ...context, ...(bundle ? {} : { 'aws:cdk:bundling-stacks': [] }) } });
   const stack = new Stack(app, 'PortalTest');
   const storage = new Storage(stack, 'Storage');
-  const portal = new PortalApi(stack, 'Portal', { projectRoot: REPO_ROOT, config: parseConfig({}), storage });
+  // The compute function the control panel invokes: an imported one (the whole stack's is checked below).
+  const compute = LambdaFunction.fromFunctionArn(stack, 'Compute', COMPUTE_ARN);
+  const portal = new PortalApi(stack, 'Portal', { projectRoot: REPO_ROOT, config: parseConfig({}), storage, compute });
   // Part of the test stack, not of the portal: acknowledged in infra/nag.ts for the real stack.
   const notifications = stack.node.children.find((c) => c.node.id.startsWith('BucketNotificationsHandler'))!;
   Validations.of(notifications).acknowledge({
@@ -125,28 +129,49 @@ describe('the function', () => {
   it('is Node.js 22 with the table, the raw bucket and the page folder', () => {
     const fn = s.resources[idOf(s.portal.handler)]!;
     expect(fn.Properties).toMatchObject({ Runtime: 'nodejs22.x', Architectures: ['arm64'], Timeout: 15 });
-    expect(Object.keys(fn.Properties!.Environment.Variables).sort()).toEqual(['NODE_OPTIONS', 'POWERTOOLS_METRICS_NAMESPACE', 'POWERTOOLS_SERVICE_NAME', 'RAW_BUCKET', 'TABLE_NAME', 'TB_CONFIG', 'TB_WEB_DIR']);
+    expect(Object.keys(fn.Properties!.Environment.Variables).sort()).toEqual([
+      'COMPUTE_FUNCTION_NAME',
+      'NODE_OPTIONS',
+      'POWERTOOLS_METRICS_NAMESPACE',
+      'POWERTOOLS_SERVICE_NAME',
+      'RAW_BUCKET',
+      'TABLE_NAME',
+      'TB_CONFIG',
+      'TB_TEMPLATES_DIR',
+      'TB_WEB_DIR',
+    ]);
     expect(fn.Properties!.Environment.Variables.TB_WEB_DIR).toBe('/var/task/web');
+    expect(fn.Properties!.Environment.Variables.TB_TEMPLATES_DIR).toBe('/var/task/templates');
+    expect(fn.Properties!.Environment.Variables.COMPUTE_FUNCTION_NAME).toBe('tb-compute');
   });
 
-  it('may presign only under incoming/, list only incoming/, read the table; nothing else', () => {
+  it('may presign only under incoming/, list only incoming/, read the table, write month and audit items, invoke compute; nothing else', () => {
     const st = roleStatements().filter((x) => !actions(x).some((a) => a.startsWith('logs:') || a.startsWith('xray:')));
     const rawArn = arn(idOf(s.storage.raw));
     expect(st.map((x) => ({ sid: x.Sid, actions: [...actions(x)].sort(), resources: resourcesOf(x), condition: x.Condition }))).toEqual([
       { sid: 'SignUploads', actions: ['s3:PutObject'], resources: [{ 'Fn::Join': ['', [rawArn, `/${PREFIX.incoming}*`]] }], condition: undefined },
       { sid: 'ListUploads', actions: ['s3:ListBucket'], resources: [rawArn], condition: { StringLike: { 's3:prefix': [`${PREFIX.incoming}*`] } } },
       { sid: 'ReadTokensAndReceipts', actions: ['dynamodb:GetItem', 'dynamodb:Query'], resources: [arn(idOf(s.storage.table))], condition: undefined },
+      {
+        sid: 'WriteReviewsAndAudit',
+        actions: ['dynamodb:PutItem'],
+        resources: [arn(idOf(s.storage.table))],
+        condition: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['MONTH#*', 'AUDIT#*'] } },
+      },
+      { sid: 'InvokeCompute', actions: ['lambda:InvokeFunction'], resources: [COMPUTE_ARN], condition: undefined },
     ]);
     const all = roleStatements().flatMap(actions);
     expect(all).not.toContain('s3:GetObject'); // receipts come from the table
-    expect(all.filter((a) => /^dynamodb:(Put|Update|Delete|BatchWrite)/.test(a))).toEqual([]);
+    // Writes: single items of the month and audit partitions only (no token, snapshot or pointer).
+    expect(all.filter((a) => /^dynamodb:(Put|Update|Delete|BatchWrite)/.test(a))).toEqual(['dynamodb:PutItem']);
     expect(s.resources[idOf(s.portal.handler.role as never)]!.Properties!.ManagedPolicyArns).toBeUndefined();
   });
 
   it('bundles the page (built app.js, html, css) and serves it and the template from the bundle', async () => {
     const key = s.resources[idOf(s.portal.handler)]!.Properties!.Code.S3Key as string;
     const dir = path.join(s.outdir, `asset.${key.replace(/\.zip$/, '')}`);
-    for (const f of ['index.mjs', 'web/index.html', 'web/app.js', 'web/style.css']) expect(existsSync(path.join(dir, f))).toBe(true);
+    for (const f of ['index.mjs', 'web/index.html', 'web/app.js', 'web/style.css', 'templates/review-mail.hbs']) expect(existsSync(path.join(dir, f))).toBe(true);
+    expect(existsSync(path.join(dir, 'templates/bulletin.hbs'))).toBe(false); // the review mail's template only
     expect(readFileSync(path.join(dir, 'web/app.js'), 'utf8')).not.toMatch(/^\s*import /m);
 
     Object.assign(process.env, { TB_WEB_DIR: path.join(dir, 'web'), TABLE_NAME: 't', RAW_BUCKET: 'raw-bucket', AWS_REGION: 'us-east-1', AWS_ACCESS_KEY_ID: 'x', AWS_SECRET_ACCESS_KEY: 'y' });
@@ -180,6 +205,14 @@ describe('in the whole stack', () => {
     const stack = new ThreeBatchesStack(app, 'FullStack', { settings, config: loadPipelineConfig(settings.configFile) });
     const template = Template.fromStack(stack);
     expect(JSON.stringify(template.toJSON().Outputs.PortalUrl.Value)).toContain(JSON.stringify({ Ref: logicalId(stack, stack.portal.api) }));
+    // The control panel invokes the stack's compute function, and only it; the review mail goes by the bulletin's transport.
+    const portalRole = logicalId(stack, stack.portal.handler.role as never);
+    const statements = Object.values(template.toJSON().Resources as Record<string, Resource>)
+      .filter((r) => r.Type === 'AWS::IAM::Policy' && (r.Properties!.Roles as unknown[]).some((x) => JSON.stringify(x) === JSON.stringify({ Ref: portalRole })))
+      .flatMap((r) => r.Properties!.PolicyDocument.Statement as Statement[]);
+    const invoke = statements.filter((x) => actions(x).includes('lambda:InvokeFunction'));
+    expect(invoke.map((x) => resourcesOf(x))).toEqual([[{ 'Fn::GetAtt': [logicalId(stack, stack.functions.compute), 'Arn'] }]]);
+    expect(statements.some((x) => actions(x).some((a) => a.startsWith('ses:')))).toBe(true);
     template.hasResourceProperties('AWS::CloudWatch::Alarm', {
       MetricName: 'Errors',
       Namespace: 'AWS/Lambda',

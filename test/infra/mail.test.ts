@@ -73,15 +73,17 @@ describe('mailTransport=ses (the default)', () => {
     if (!(mail instanceof SesMail)) return;
     expect(v.ofType('AWS::SES::EmailIdentity')).toHaveLength(1);
     expect(v.ofType('AWS::SES::ConfigurationSet')).toHaveLength(1);
+    // The bulletin (report) and the county's review mail (the portal), through the same identity.
     const grants = sesGrants(v);
-    expect(grants).toHaveLength(1);
-    expect(grants[0]!.roles).toEqual([v.roleOf(v.stack.functions.report)]);
-    expect([...grants[0]!.actions].sort()).toEqual(['ses:SendEmail', 'ses:SendRawEmail']);
-    const res = JSON.stringify(grants[0]!.resources);
-    expect(res).toContain(':identity/');
-    expect(res).toContain(JSON.stringify({ Ref: v.id(mail.identity) }));
-    expect(res).toContain(':configuration-set/');
-    expect(res).toContain(JSON.stringify({ Ref: v.id(mail.configurationSet) }));
+    expect(grants.flatMap((g) => g.roles).sort()).toEqual([v.roleOf(v.stack.functions.report), v.roleOf(v.stack.portal.handler)].sort());
+    for (const g of grants) {
+      expect([...g.actions].sort()).toEqual(['ses:SendEmail', 'ses:SendRawEmail']);
+      const res = JSON.stringify(g.resources);
+      expect(res).toContain(':identity/');
+      expect(res).toContain(JSON.stringify({ Ref: v.id(mail.identity) }));
+      expect(res).toContain(':configuration-set/');
+      expect(res).toContain(JSON.stringify({ Ref: v.id(mail.configurationSet) }));
+    }
   });
 
   it('reads no secret for mail: the only secret report reads is the link-signing key', () => {
@@ -130,15 +132,16 @@ describe('mailTransport=smtp, the stack creating the account secret', () => {
   it('grants report secretsmanager:GetSecretValue on exactly that secret (and the link key), nothing else about mail', () => {
     const secretId = v.id(smtp().secret as never);
     const read = secretGrants(v).filter((s) => JSON.stringify(s.resources) === JSON.stringify([{ Ref: secretId }]));
-    expect(read).toHaveLength(1);
-    expect(read[0]).toMatchObject({ Sid: 'ReadSmtpAccount', Effect: 'Allow', actions: ['secretsmanager:GetSecretValue'], roles: [v.roleOf(v.stack.functions.report)] });
+    // report (the bulletin) and the portal (the review mail)
+    expect(read.flatMap((s) => s.roles).sort()).toEqual([v.roleOf(v.stack.functions.report), v.roleOf(v.stack.portal.handler)].sort());
+    for (const s of read) expect(s).toMatchObject({ Sid: 'ReadSmtpAccount', Effect: 'Allow', actions: ['secretsmanager:GetSecretValue'] });
     const forReport = secretGrants(v).filter((s) => s.roles.includes(v.roleOf(v.stack.functions.report)));
     expect(new Set(forReport.flatMap((s) => s.resources).map((r) => JSON.stringify(r)))).toEqual(
       new Set([JSON.stringify({ Ref: secretId }), JSON.stringify({ Ref: v.id(v.stack.downloadLinks.secret) })]),
     );
     // No other function may read it.
     const readers = secretGrants(v).filter((s) => JSON.stringify(s.resources).includes(secretId)).flatMap((s) => s.roles);
-    expect(readers).toEqual([v.roleOf(v.stack.functions.report)]);
+    expect(readers.sort()).toEqual([v.roleOf(v.stack.functions.report), v.roleOf(v.stack.portal.handler)].sort());
   });
 
   it('gives report the server and the secret ARN, and no SES variable', () => {
@@ -184,8 +187,8 @@ describe('mailTransport=smtp with an existing secret (smtp.secretArn)', () => {
     expect((v.stack.mail as SmtpMail).secretCreated).toBe(false);
     expect(v.ofType('AWS::SecretsManager::Secret').map(([id]) => id)).toEqual([v.id(v.stack.downloadLinks.secret)]);
     const read = secretGrants(v).filter((s) => JSON.stringify(s.resources).includes('three-batches/smtp'));
-    expect(read).toHaveLength(1);
-    expect(read[0]).toMatchObject({ actions: ['secretsmanager:GetSecretValue'], resources: [SECRET_ARN], roles: [v.roleOf(v.stack.functions.report)] });
+    expect(read.flatMap((s) => s.roles).sort()).toEqual([v.roleOf(v.stack.functions.report), v.roleOf(v.stack.portal.handler)].sort());
+    for (const s of read) expect(s).toMatchObject({ actions: ['secretsmanager:GetSecretValue'], resources: [SECRET_ARN] });
     expect(sesGrants(v)).toEqual([]);
   });
 

@@ -458,7 +458,7 @@ describe('least privilege', () => {
     });
   });
 
-  it('no function may send mail except report, and no statement grants on "*"', () => {
+  it('no function may send mail except report and the portal (review mails), and no statement grants on "*"', () => {
     for (const fn of [stack.functions.ingest, stack.functions.compute]) {
       expect(roleStatements(fnRoleId(fn)).some((s) => actions(s).some((a) => a.startsWith('ses:')))).toBe(false);
     }

@@ -1,4 +1,5 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { LambdaClient } from '@aws-sdk/client-lambda';
 import { S3Client } from '@aws-sdk/client-s3';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { Tracer } from '@aws-lambda-powertools/tracer';
@@ -40,7 +41,7 @@ export function makeS3Client(endpoint = readEnv().s3Endpoint, credentials = loca
 }
 
 /** The client, its calls captured by the tracer (itself when tracing is off). */
-function traced<C extends S3Client | DynamoDBClient>(client: C): C {
+function traced<C extends S3Client | DynamoDBClient | LambdaClient>(client: C): C {
   return tracer.isTracingEnabled() ? tracer.captureAWSv3Client(client) : client;
 }
 
@@ -53,4 +54,9 @@ export function makeDocClient(endpoint = readEnv().dynamoEndpoint): DynamoDBDocu
   return DynamoDBDocumentClient.from(traced(client), {
     marshallOptions: { removeUndefinedValues: true, convertClassInstanceToMap: true },
   });
+}
+
+/** Lambda (the portal invokes the compute function asynchronously for the control panel). */
+export function makeLambdaClient(): LambdaClient {
+  return traced(new LambdaClient({ region: region() }));
 }

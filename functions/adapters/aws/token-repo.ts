@@ -21,6 +21,7 @@ function toRecord(item: Record<string, unknown>): TokenRecord {
     id: String(item.id),
     role: item.role as TokenRole,
     unitCode: (item.unitCode as string | null | undefined) ?? null,
+    cityCode: (item.cityCode as string | null | undefined) ?? null,
     label: (item.label as string | null | undefined) ?? null,
     createdAt: String(item.createdAt),
     expiresAt: (item.expiresAt as string | null | undefined) ?? null,
@@ -47,14 +48,16 @@ export class TokenRepository implements TokenLookup {
     return res.Item ? toRecord(res.Item) : null;
   }
 
-  async issue(input: { role: TokenRole; unitCode?: string | null; expiresAt?: string | null; label?: string | null; now?: Date }): Promise<IssuedToken> {
+  async issue(input: { role: TokenRole; unitCode?: string | null; cityCode?: string | null; expiresAt?: string | null; label?: string | null; now?: Date }): Promise<IssuedToken> {
     const unitCode = input.role === 'unit' ? input.unitCode ?? null : null;
-    const token = formatToken(input.role, unitCode, randomBytes(TOKEN_SECRET_BYTES));
+    const cityCode = input.role === 'city' ? input.cityCode ?? null : null;
+    const token = formatToken(input.role, input.role === 'city' ? cityCode : unitCode, randomBytes(TOKEN_SECRET_BYTES));
     const hash = hashToken(token);
     const record: TokenRecord = {
       id: randomBytes(5).toString('hex'),
       role: input.role,
       unitCode,
+      cityCode,
       label: input.label?.trim() || null,
       createdAt: (input.now ?? new Date()).toISOString(),
       expiresAt: input.expiresAt ?? null,

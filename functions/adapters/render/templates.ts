@@ -13,19 +13,15 @@
  */
 import { readFileSync, readdirSync, existsSync } from 'node:fs';
 import { basename, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import Handlebars from 'handlebars';
 import type { LinkInfo } from '../../core/bulletin/email';
 import type { BulletinModel } from '../../core/bulletin/view-model';
 import { renderChartSvg, renderTrendSvg } from './charts';
 import { FACES, type FontFace, clearFontCache, fontFaceCss } from './fonts';
 import type { BulletinTemplates } from '../../core/ports';
-import { readEnv } from '../env';
+import { templatesDir } from './templates-dir';
 
-/** `TB_TEMPLATES_DIR`, else `<repo>/templates` relative to this module. */
-export function templatesDir(): string {
-  return readEnv().templatesDir ?? fileURLToPath(new URL('../../../templates/', import.meta.url));
-}
+export { templatesDir } from './templates-dir';
 
 // ── templates ───────────────────────────────────────────────────────────────
 

@@ -1,9 +1,12 @@
 /** The portal API as the page calls it: the bearer token kept in the browser, Chinese errors. */
 import type { UploadView } from '../../core/portal/upload-views';
+import type { ReviewView } from '../../core/review/review-view';
 
 export interface Me {
-  role: 'unit' | 'province';
+  role: 'unit' | 'city' | 'province';
   unit: { code: string; name: string; cityCode: string; cityName: string } | null;
+  /** A city office's token: its city. */
+  city?: { code: string; name: string };
   months: { month: string; label: string }[];
   defaultMonth: string;
   maxBytes: number;
@@ -25,6 +28,8 @@ export interface UploadList {
   month: string;
   unit: { code: string; name: string };
   uploads: UploadView[];
+  /** The city's review of the current upload (none: not reviewed). */
+  review?: ReviewView | null;
 }
 
 const TOKEN_KEY = 'tb.portal.token';

@@ -5,13 +5,16 @@
  */
 import { ApiFailure, type Me, api, forgetToken, onUnauthorized, saveToken, token } from './api-client';
 import { $, show } from './dom';
+import { initPanel } from './panel-view';
 import { initProvinceView } from './province-view';
+import { initReviewView } from './review-view';
 import { initUnitView, leaveUnitView } from './unit-view';
 
 function signedOut(message: string): void {
   leaveUnitView();
   show('unit-view', false);
   show('province-view', false);
+  show('review-view', false);
   show('who', false);
   show('login', true);
   const err = $('login-error');
@@ -39,9 +42,18 @@ async function start(): Promise<void> {
   show('login', false);
   $('login-error').hidden = true;
   show('who', true);
-  $('who-name').textContent = me.role === 'unit' && me.unit ? `${me.unit.cityName} ${me.unit.name}（${me.unit.code}）` : '省专班（全省报送情况，只读）';
+  $('who-name').textContent =
+    me.role === 'unit' && me.unit
+      ? `${me.unit.cityName} ${me.unit.name}（${me.unit.code}）`
+      : me.role === 'city' && me.city
+        ? `${me.city.name}（市级审核）`
+        : '省专班（全省报送情况、月度控制面板）';
   if (me.role === 'unit') initUnitView(me);
-  else initProvinceView(me);
+  else if (me.role === 'city') initReviewView(me);
+  else {
+    initProvinceView(me);
+    initPanel(me);
+  }
 }
 
 function initLogin(): void {

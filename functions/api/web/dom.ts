@@ -119,3 +119,15 @@ export function fillMonths(select: HTMLSelectElement, m: Me): void {
   select.replaceChildren(...m.months.map((x) => h('option', { value: x.month }, x.label)));
   select.value = m.defaultMonth;
 }
+
+/** The city's review as a badge: 待审核 / 审核通过 / 已退回. */
+export const REVIEW_BADGE: Record<'approved' | 'returned' | 'pending', [string, string]> = {
+  approved: ['accepted', '审核通过'],
+  returned: ['rejected', '已退回'],
+  pending: ['missing', '待审核'],
+};
+
+export function reviewBadge(decision: 'approved' | 'returned' | 'pending' | null | undefined): HTMLElement {
+  const [state, label] = REVIEW_BADGE[decision ?? 'pending'];
+  return badge(state, label);
+}

@@ -164,6 +164,11 @@ async function refreshHistory(): Promise<void> {
     return;
   }
   if (month !== selectedMonth()) return;
+  // The city's review of the current upload: 已退回 with its reason, or 审核通过.
+  const r = list.review ?? null;
+  const box = $('review-status');
+  box.replaceChildren(...(r ? [notice(r.decision === 'returned' ? 'error' : 'ok', `市级审核：${r.decision === 'returned' ? '已退回' : '审核通过'}`, r.summary)] : []));
+  box.hidden = !r;
   const rows = list.uploads.map((u) => {
     const note: Child[] = [u.summary ?? (u.state === 'processing' ? '正在检查…' : '')];
     if (u.current) note.push(h('span', { class: 'badge accepted' }, '当前采用'));

@@ -7,10 +7,11 @@ import { buildBulletinModel } from './province-edition';
 import type { RatesDoc } from '../metrics/rates-types';
 import type { BulletinModel, BulletinOptions } from './view-model';
 import { withCorrection } from './correction';
+import { withUnrecognized } from './unrecognized';
 
 /** Every edition of the month: the province's, then the 19 city-level units' in official order. */
 export function buildEditions(doc: RatesDoc, config: Config, opts: BulletinOptions, only?: string | null): BulletinModel[] {
-  return editionsOf(doc, config, opts, only).map((m) => withCorrection(m, doc));
+  return editionsOf(doc, config, opts, only).map((m) => withUnrecognized(withCorrection(m, doc), doc));
 }
 
 function editionsOf(doc: RatesDoc, config: Config, opts: BulletinOptions, only?: string | null): BulletinModel[] {

@@ -263,6 +263,15 @@ export interface BulletinModel {
   correction?: CorrectionView | null;
   /** 1—M月走势 at the end of 二 (sections/trend.ts); null in January or without history. */
   trend?: TrendView | null;
+  /** The projects the city did not recognise (bulletin/unrecognized.ts); null when none. */
+  unrecognized?: UnrecognizedView | null;
+}
+
+/** 不予认定: a sentence, and (city editions) a table of unit, project and reason. */
+export interface UnrecognizedView {
+  summary: string;
+  caption: string;
+  rows: Array<{ unit: string; projectCode: string; projectName: string; reason: string }>;
 }
 
 export interface CorrectionView {

@@ -3,6 +3,13 @@ import { STALE_CLAIM_MS, type SentMail, mailName } from './send-log';
 import type { Mailer, MimeInput, SendLog } from '../ports';
 import type { Config } from '../shared/config';
 
+/*
+ * Shared by the stages that mail: report (the bulletin, the reminders), ingest (the receipt
+ * mails) and the portal (a review's result to the county, functions/api/review-notice.ts). It
+ * reaches the outside only through the ports it is given, so it lives in core, where all of them
+ * may import it (a stage never imports another stage).
+ */
+
 export interface SendOnceDeps {
   sendLog: SendLog;
   config: Config;

@@ -5,7 +5,9 @@ import { RATE_KEYS } from './rates-types';
 import { CITIES, PROVINCE_CODE, PROVINCE_NAME, REPORTING_UNITS, reportingUnitsOf } from '../shared/divisions';
 import { parseMonth, timeProgress } from '../shared/months';
 import { deadlineOf, timelinessOf } from '../shared/deadline';
-import { emptySummary, nullRates, summarize, type LandingCriterion, type RowSummary } from './rates';
+import { emptySummary, nullRates, summarize, type LandingCriterion, type Recognized, type RowSummary } from './rates';
+import type { ReviewRecord } from '../review/review';
+import { type UnrecognizedEntry, applyReviews } from '../review/apply-reviews';
 import { printedRate, printedScore } from '../shared/printed';
 import { competitionRanks } from './rank';
 import { gradeRates } from './grade';
@@ -96,7 +98,7 @@ function rankAmong(
   }
 }
 
-function evaluateMonth(ledger: MonthLedger, config: Config): MonthEval {
+function evaluateMonth(ledger: MonthLedger, config: Config, recognized?: Recognized): MonthEval {
   const criterion: LandingCriterion = config.landingCriterion;
   const reported: boolean[] = [];
   const reportedUnits: number[] = [];
@@ -105,7 +107,7 @@ function evaluateMonth(ledger: MonthLedger, config: Config): MonthEval {
     const { rows, reportedUnits: n } = rowsOf(frame, ledger);
     reported.push(n > 0);
     reportedUnits.push(n);
-    summaries.push(n > 0 ? summarize(rows, criterion) : emptySummary());
+    summaries.push(n > 0 ? summarize(rows, criterion, recognized) : emptySummary());
   }
   const scores = summaries.map((s, i) => (reported[i] ? computeScore(s.rates, config.scoreWeights) : null));
 
@@ -144,7 +146,7 @@ function nullGrades(): RateMap<Grade | null> {
   return nullRates<Grade>();
 }
 
-function byPhase(ledger: MonthLedger, criterion: LandingCriterion): PhaseResult[] {
+function byPhase(ledger: MonthLedger, criterion: LandingCriterion, recognized?: Recognized): PhaseResult[] {
   const groups = new Map<number, LedgerRow[]>();
   for (const row of rowsOf(PROVINCE_FRAME, ledger).rows) {
     const g = groups.get(row.phase);
@@ -153,7 +155,7 @@ function byPhase(ledger: MonthLedger, criterion: LandingCriterion): PhaseResult[
   }
   return [...groups.keys()]
     .sort((a, b) => a - b)
-    .map((phase) => ({ phase, ...summarize(groups.get(phase)!, criterion) }));
+    .map((phase) => ({ phase, ...summarize(groups.get(phase)!, criterion, recognized) }));
 }
 
 function qualityOf(month: string, ledger: MonthLedger, previous: MonthLedger | null): QualityFinding[] {
@@ -174,15 +176,26 @@ export interface ComputeMonthInput {
    * `timeliness`, and the doc `deadline`; absent, none of them is written.
    */
   acceptedAt?: Readonly<Record<string, string | null>>;
+  /**
+   * The city's review decisions of the month (core/review/review.ts) and, per reporting unit, the
+   * upload its ledger rows come from: only a review of that upload counts. Given, a returned unit
+   * is 报送未通过 (in `rejected` and `returned`), 不予认定 projects count in no numerator (in the
+   * denominators per config `review.unrecognizedInDenominator`), and `unrecognized` is written.
+   */
+  reviews?: readonly ReviewRecord[];
+  uploadIds?: Readonly<Record<string, string>>;
   computedAt?: string;
 }
 
 /** The month's `rates.json` document. Pure: the same input always gives the same output. */
 export function computeMonth(input: ComputeMonthInput): RatesDoc {
-  const { month, ledger, previous, config } = input;
+  const { month, previous, config } = input;
+  const reviewed = input.reviews ? applyReviews(input.ledger, input.uploadIds ?? {}, input.reviews, config.review.unrecognizedInDenominator) : null;
+  // The quality checks read the ledger as uploaded: 不予认定 projects stay on it.
+  const ledger = reviewed ? reviewed.ledger : input.ledger;
   const tp = timeProgress(month);
   const january = parseMonth(month).month === 1;
-  const now = evaluateMonth(ledger, config);
+  const now = evaluateMonth(ledger, config, reviewed?.recognized);
   const before = previous ? evaluateMonth(previous, config) : null;
 
   const units: UnitResult[] = FRAMES.map((frame, i) => {
@@ -221,14 +234,26 @@ export function computeMonth(input: ComputeMonthInput): RatesDoc {
     timeProgress: tp,
     config: { landingCriterion: config.landingCriterion },
     units,
-    byPhase: byPhase(ledger, config.landingCriterion),
+    byPhase: byPhase(ledger, config.landingCriterion, reviewed?.recognized),
     unreported,
-    rejected: unreported.filter((code) => rejected.has(code)),
-    quality: qualityOf(month, ledger, previous),
+    rejected: unreported.filter((code) => rejected.has(code) || reviewed?.returned.includes(code)),
+    quality: qualityOf(month, input.ledger, previous),
   };
+  if (reviewed) addReviews(doc, reviewed.returned, reviewed.unrecognized);
   if (input.acceptedAt) addTimeliness(doc, input.acceptedAt, config);
   if (input.computedAt !== undefined) doc.computedAt = input.computedAt;
   return doc;
+}
+
+/** `returned`, `unrecognized` (the list) and each unit's `unrecognized` count. */
+function addReviews(doc: RatesDoc, returned: string[], list: UnrecognizedEntry[]): void {
+  doc.returned = returned;
+  doc.unrecognized = list;
+  const perUnit = new Map<string, number>();
+  for (const e of list) perUnit.set(e.unitCode, (perUnit.get(e.unitCode) ?? 0) + 1);
+  FRAMES.forEach((frame, i) => {
+    doc.units[i].unrecognized = frame.reportingCodes.reduce((n, code) => n + (perUnit.get(code) ?? 0), 0);
+  });
 }
 
 /** `reporting` of every county-level row, `timeliness` of the province and cities, `deadline`. */

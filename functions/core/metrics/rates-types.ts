@@ -74,6 +74,11 @@ export interface UnitResult {
   reporting?: UnitReporting;
   /** Added field, province and city-level rows: the timeliness counts of their reporting units. */
   timeliness?: Timeliness;
+  /**
+   * Added field: how many projects of its (reporting units') counted uploads the city marked
+   * 不予认定 (docs/metrics.md "不予认定"); absent in documents computed without reviews.
+   */
+  unrecognized?: number;
 }
 
 export interface UnitReporting {
@@ -121,6 +126,13 @@ export interface RatesDoc {
    */
   rejected?: string[];
   quality: QualityFinding[];
+  /**
+   * Added field: the part of `rejected` whose counted upload the city returned (退回), sorted;
+   * absent in documents computed without reviews.
+   */
+  returned?: string[];
+  /** Added field: the 不予认定 projects (unit, project, name, reason), by unit then project code. */
+  unrecognized?: UnrecognizedProjectEntry[];
   /** Added field: the month's 报送截止时间 (ISO, UTC), present when timeliness was computed. */
   deadline?: string;
   /** Added field: when the document was computed (ISO). */
@@ -132,6 +144,14 @@ export interface RatesDoc {
   version?: number;
   /** Added field, versions ≥ 2: what changed against the version it replaces (更正说明). */
   correction?: CorrectionNote;
+}
+
+/** A project its city marked 不予认定: it stays on the ledger and counts in no numerator. */
+export interface UnrecognizedProjectEntry {
+  unitCode: string;
+  projectCode: string;
+  projectName: string | null;
+  reason: string;
 }
 
 /** 更正说明: version `version` replaces `replaces`; each unit whose printed rates or ranks changed. */

@@ -37,15 +37,30 @@ export function nullRates<T = number>(): RateMap<T | null> {
 }
 
 /**
- * Counts rows (projects). 已终止 rows are counted in their batch (they stay in every
- * denominator) but never in a numerator, because statusAtLeast puts 已终止 below everything.
+ * Whether a row may count in a numerator: false for a project its city marked 不予认定 (it stays
+ * in the denominators when the config keeps it there; docs/metrics.md "不予认定").
  */
-export function countRows(rows: readonly LedgerRow[], landingCriterion: LandingCriterion): Counts {
+export type Recognized = (row: LedgerRow) => boolean;
+
+const ALL_RECOGNIZED: Recognized = () => true;
+
+/**
+ * Counts rows (projects). 已终止 rows are counted in their batch (they stay in every
+ * denominator) but never in a numerator, because statusAtLeast puts 已终止 below everything;
+ * rows that are not `recognized` likewise.
+ */
+export function countRows(rows: readonly LedgerRow[], landingCriterion: LandingCriterion, recognized: Recognized = ALL_RECOGNIZED): Counts {
   const landedMin = landingCriterion === 'started' ? '已开工' : '已落地';
   const c = emptyCounts();
   for (const r of rows) {
     c.projects++;
     if (r.status === '已终止') c.terminated++;
+    if (!recognized(r)) {
+      if (r.batch === '签约') c.signed++;
+      else if (r.batch === '开工') c.startBatch++;
+      else if (r.batch === '投产') c.productionBatch++;
+      continue;
+    }
     if (r.batch === '签约') {
       c.signed++;
       if (statusAtLeast(r.status, landedMin)) c.signedLanded++;
@@ -61,13 +76,13 @@ export function countRows(rows: readonly LedgerRow[], landingCriterion: LandingC
   return c;
 }
 
-/** Money sums in 万元 over all batches. */
-export function sumInvestment(rows: readonly LedgerRow[]): Investment {
+/** Money sums in 万元 over all batches (本年累计完成, the numerator of 投资完成率, of recognized rows only). */
+export function sumInvestment(rows: readonly LedgerRow[], recognized: Recognized = ALL_RECOGNIZED): Investment {
   const inv = emptyInvestment();
   for (const r of rows) {
     inv.total += r.totalInvestment;
     inv.annualPlan += r.annualPlan;
-    inv.ytdCompleted += r.ytdCompleted;
+    if (recognized(r)) inv.ytdCompleted += r.ytdCompleted;
   }
   // Stored values are exact to 1e-6 万元; keep the sums so (no 0.30000000000000004 in rates.json).
   return { total: roundMoney(inv.total), annualPlan: roundMoney(inv.annualPlan), ytdCompleted: roundMoney(inv.ytdCompleted) };
@@ -89,17 +104,17 @@ export function ratesOf(counts: Counts, investment: Investment): RateMap<number 
 }
 
 /** Projects and money per batch. */
-export function sumByBatch(rows: readonly LedgerRow[]): ByBatch {
+export function sumByBatch(rows: readonly LedgerRow[], recognized: Recognized = ALL_RECOGNIZED): ByBatch {
   const split = { 签约: [] as LedgerRow[], 开工: [] as LedgerRow[], 投产: [] as LedgerRow[] };
   for (const r of rows) split[r.batch].push(r);
-  const figures = (rs: LedgerRow[]) => ({ projects: rs.length, ...sumInvestment(rs) });
+  const figures = (rs: LedgerRow[]) => ({ projects: rs.length, ...sumInvestment(rs, recognized) });
   return { 签约: figures(split.签约), 开工: figures(split.开工), 投产: figures(split.投产) };
 }
 
-export function summarize(rows: readonly LedgerRow[], landingCriterion: LandingCriterion): RowSummary {
-  const counts = countRows(rows, landingCriterion);
-  const investment = sumInvestment(rows);
-  return { counts, investment, byBatch: sumByBatch(rows), rates: ratesOf(counts, investment) };
+export function summarize(rows: readonly LedgerRow[], landingCriterion: LandingCriterion, recognized: Recognized = ALL_RECOGNIZED): RowSummary {
+  const counts = countRows(rows, landingCriterion, recognized);
+  const investment = sumInvestment(rows, recognized);
+  return { counts, investment, byBatch: sumByBatch(rows, recognized), rates: ratesOf(counts, investment) };
 }
 
 /** What an unreported unit shows: zeros and nulls, nothing carried forward. */

@@ -1,24 +1,28 @@
 import { createHash } from 'node:crypto';
-import { division, isReportingUnit } from '../shared/divisions';
+import { CITIES, division, isReportingUnit } from '../shared/divisions';
 import { shanghaiDate, shanghaiMidnight } from '../shared/shanghai-time';
 
 /**
  * Portal access tokens (pure: formatting, hashing, checking; the random bytes come from the caller).
  *
- * A token is printed once when issued and stored only as its SHA-256 hash. Two roles:
+ * A token is printed once when issued and stored only as its SHA-256 hash. Three roles:
  *   unit      `tb_u_{unitCode}_{43 base64url chars}`  uploads for its own reporting unit only
- *   province  `tb_p_{43 base64url chars}`             read-only view of every unit
- * The unit code in the prefix is for people reading the token; the server never trusts it and
- * takes the unit from the stored record found by the hash.
+ *   city      `tb_c_{cityCode}_{43 base64url chars}`  a city office: reviews (审核) its own
+ *                                                      reporting units' uploads, sees no other city's
+ *   province  `tb_p_{43 base64url chars}`             every unit; the month's control panel
+ * The code in the prefix is for people reading the token; the server never trusts it and takes
+ * the unit or city from the stored record found by the hash.
  */
-export type TokenRole = 'unit' | 'province';
+export type TokenRole = 'unit' | 'city' | 'province';
 
 export interface TokenRecord {
   /** Short public id, for listing and revoking (`tb tokens revoke ID`). */
   id: string;
   role: TokenRole;
-  /** The reporting unit of a unit token; null for province tokens. */
+  /** The reporting unit of a unit token; null for city and province tokens. */
   unitCode: string | null;
+  /** The city-level unit of a city token (a code of CITIES); null (or absent) otherwise. */
+  cityCode?: string | null;
   /** Free text for operators ("源汇区 张三"). */
   label: string | null;
   createdAt: string;
@@ -28,16 +32,28 @@ export interface TokenRecord {
 
 export type Principal =
   | { role: 'unit'; tokenId: string; unitCode: string; unitName: string; expiresAt: string | null }
+  | { role: 'city'; tokenId: string; cityCode: string; cityName: string; expiresAt: string | null }
   | { role: 'province'; tokenId: string; expiresAt: string | null };
+
+/** A city-level unit a city token may be issued for (the 17 cities, 济源, 航空港区). */
+export function isCityCode(code: string): boolean {
+  return CITIES.some((c) => c.code === code);
+}
 
 export const TOKEN_SECRET_BYTES = 32;
 const SECRET_RE = '[A-Za-z0-9_-]{43}';
-const TOKEN_RE = new RegExp(`^tb_(?:u_(\\d{6})|p)_${SECRET_RE}$`);
+const TOKEN_RE = new RegExp(`^tb_(?:[uc]_(\\d{6})|p)_${SECRET_RE}$`);
 
-export function formatToken(role: TokenRole, unitCode: string | null, secret: Uint8Array): string {
+/** `code`: the reporting unit of a unit token, the city of a city token, null for the province. */
+export function formatToken(role: TokenRole, code: string | null, secret: Uint8Array): string {
   if (secret.byteLength !== TOKEN_SECRET_BYTES) throw new Error(`token secret must be ${TOKEN_SECRET_BYTES} bytes`);
   const body = Buffer.from(secret).toString('base64url');
   if (role === 'province') return `tb_p_${body}`;
+  if (role === 'city') {
+    if (!code || !isCityCode(code)) throw new Error(`不是省辖市（或济源、航空港区）的代码：${code ?? '（空）'}`);
+    return `tb_c_${code}_${body}`;
+  }
+  const unitCode = code;
   if (!unitCode || !isReportingUnit(unitCode)) throw new Error(`不是报送单位代码：${unitCode ?? '（空）'}`);
   return `tb_u_${unitCode}_${body}`;
 }
@@ -82,6 +98,11 @@ export function checkToken(token: string | null, record: TokenRecord | null, now
     return { ok: false, code: 'token-expired', message: `该令牌已于 ${dateText(record.expiresAt)} 过期，请联系省专班重新发放` };
   }
   if (record.role === 'province') return { ok: true, principal: { role: 'province', tokenId: record.id, expiresAt: record.expiresAt } };
+  if (record.role === 'city') {
+    const city = record.cityCode && isCityCode(record.cityCode) ? division(record.cityCode) : undefined;
+    if (!city) return { ok: false, code: 'token-invalid', message: TOKEN_MESSAGES.invalid };
+    return { ok: true, principal: { role: 'city', tokenId: record.id, cityCode: city.code, cityName: city.name, expiresAt: record.expiresAt } };
+  }
   const unit = record.unitCode ? division(record.unitCode) : undefined;
   if (!unit || !isReportingUnit(unit.code)) return { ok: false, code: 'token-invalid', message: TOKEN_MESSAGES.invalid };
   return { ok: true, principal: { role: 'unit', tokenId: record.id, unitCode: unit.code, unitName: unit.name, expiresAt: record.expiresAt } };
@@ -116,7 +137,12 @@ export function parseExpiry(spec: string, now: Date): string {
 
 /** One line per token for `tb tokens list` (operators read it; no secret in it). */
 export function describeToken(r: TokenRecord, now: Date): string {
-  const who = r.role === 'province' ? '省级查看' : `${r.unitCode} ${division(r.unitCode ?? '')?.name ?? ''}`.trim();
+  const who =
+    r.role === 'province'
+      ? '省级'
+      : r.role === 'city'
+        ? `${r.cityCode} ${division(r.cityCode ?? '')?.name ?? ''}（市级审核）`.trim()
+        : `${r.unitCode} ${division(r.unitCode ?? '')?.name ?? ''}`.trim();
   const state = r.revokedAt
     ? `已停用 ${dateText(r.revokedAt)}`
     : r.expiresAt && Date.parse(r.expiresAt) <= now.getTime()

@@ -98,8 +98,22 @@ describe('parseExpiry', () => {
 describe('describeToken', () => {
   it('lists id, unit and state without the secret', () => {
     expect(describeToken(record(), now)).toBe('a1b2c3d4e5  411102 源汇区  长期有效  发放于 2026-11-01');
-    expect(describeToken(record({ role: 'province', unitCode: null, label: '省专班' }), now)).toContain('省级查看');
+    expect(describeToken(record({ role: 'province', unitCode: null, label: '省专班' }), now)).toContain('省级');
     expect(describeToken(record({ revokedAt: '2026-11-03T00:00:00Z' }), now)).toContain('已停用 2026-11-03');
     expect(describeToken(record({ expiresAt: '2026-11-01T00:00:00Z' }), now)).toContain('已过期');
+  });
+});
+
+describe('city tokens (市级审核)', () => {
+  it('carry the city code and check against the stored record', () => {
+    const t = formatToken('city', '411100', secret);
+    expect(t).toMatch(/^tb_c_411100_[A-Za-z0-9_-]{43}$/);
+    expect(isWellFormedToken(t)).toBe(true);
+    expect(() => formatToken('city', '411102', secret)).toThrow(/省辖市/); // a county is no city office
+    expect(formatToken('city', '419001', secret)).toMatch(/^tb_c_419001_/);
+    const r = record({ role: 'city', unitCode: null, cityCode: '411100' });
+    expect(checkToken(t, r, now)).toEqual({ ok: true, principal: { role: 'city', tokenId: r.id, cityCode: '411100', cityName: '漯河市', expiresAt: null } });
+    expect(checkToken(t, { ...r, cityCode: '411102' }, now)).toMatchObject({ ok: false, code: 'token-invalid' });
+    expect(describeToken(r, now)).toContain('411100 漯河市（市级审核）');
   });
 });
