@@ -46,7 +46,7 @@ export interface ServeOptions {
   onReceipt?: (r: Receipt) => void;
   /** Serve `/download` bulletin links signed with this secret (as the deployed portal does). */
   linkSecret?: string;
-  /** Where review mails and the bulletins of a publish from the control panel go (default out/outbox; SMTP too when SMTP_URL is set). */
+  /** Where receipt and review mails and the bulletins of a publish from the control panel go (default out/outbox; SMTP too when SMTP_URL is set). */
   outbox?: string;
   /** Mail the bulletin when the control panel publishes (default true, as the schedule does). */
   send?: boolean;
@@ -72,14 +72,15 @@ export interface ServeInfo {
 
 export async function startServe(opts: ServeOptions): Promise<Serve> {
   const dataDir = resolve(opts.dataDir ?? '.data/store');
-  const pipeline = await LocalPipeline.start({ dataDir, config: opts.config, fresh: opts.fresh ?? false, onReceipt: opts.onReceipt });
+  const outbox = opts.outbox ?? DEFAULT_OUTBOX_DIR;
+  // Receipt mails of the portal's uploads go to the same outbox as review mails and bulletins.
+  const pipeline = await LocalPipeline.start({ dataDir, config: opts.config, fresh: opts.fresh ?? false, onReceipt: opts.onReceipt, outbox });
   let reporting: ReturnType<typeof localReporting> | null = null;
   try {
     const now = opts.now ?? (() => new Date());
     const settings = uploadSettings(opts.config, opts.upload);
     const bucket = pipeline.servers.buckets.raw;
     const tokens = new TokenRepository(pipeline.doc, pipeline.servers.table);
-    const outbox = opts.outbox ?? DEFAULT_OUTBOX_DIR;
     const mailer = mailerFromEnv(outbox);
     // The control panel's lock / publish / republish run here, as `tb lock|publish|republish` do.
     reporting = localReporting(pipeline, opts.config, outbox);

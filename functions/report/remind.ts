@@ -15,7 +15,7 @@ import {
 } from '../core/delivery/reminders';
 import type { SentMail } from '../core/delivery/send-log';
 import { MONTH_STATUS_LABEL } from '../core/month/month-state';
-import type { MonthStateStore, NoticeTemplates, ReceiptsView } from '../core/ports';
+import type { MonthStateStore, NoticeTemplates, ReceiptsView, ReviewStore } from '../core/ports';
 import { METRIC } from '../core/shared/metric-names';
 import { isMonth, previousMonth } from '../core/shared/months';
 import { shanghaiDate } from '../core/shared/shanghai-time';
@@ -42,7 +42,7 @@ export function isRemindEvent(e: unknown): e is RemindEvent {
 
 export interface RemindDeps extends SendOnceDeps {
   receipts: ReceiptsView;
-  months: Pick<MonthStateStore, 'getMonthState'>;
+  months: Pick<MonthStateStore, 'getMonthState'> & Pick<ReviewStore, 'listReviews'>;
   templates: NoticeTemplates;
   /** The portal's address for the mails' link (config `portalUrl`, else the stack's); none: no link. */
   portalUrl: string | null;
@@ -108,8 +108,8 @@ export function createRemind(deps: RemindDeps) {
       return nothing('not-open', `${month} ${MONTH_STATUS_LABEL[state.status]}，报送已截止，不再催报`);
     }
 
-    const [receipts, pointers] = await Promise.all([deps.receipts.listReceipts(month), deps.receipts.getPointers(month)]);
-    const plan = planReminders({ month, date, states: unitReceiptStates(receipts, pointers), config });
+    const [receipts, pointers, reviews] = await Promise.all([deps.receipts.listReceipts(month), deps.receipts.getPointers(month), deps.months.listReviews(month)]);
+    const plan = planReminders({ month, date, states: unitReceiptStates(receipts, pointers, reviews), config });
     const now = deps.now();
     const ctx = { now, portalUrl: deps.portalUrl, issuer: config.bulletin.issuer };
     const mails: RemindMailResult[] = [];

@@ -99,6 +99,17 @@ describe('who has reported', () => {
     expect(states.get('411104')).toEqual({ state: 'none' });
     expect(states.size).toBe(REPORTING_UNITS.length);
   });
+
+  it('a current upload its city returned is reminded with the city’s reason; a return of an older upload is not', () => {
+    const review = (unitCode: string, uploadId: string) => ({ unitCode, uploadId, decision: 'returned' as const, reason: '缺少开工佐证材料', at: '2026-11-01T06:00:00Z' });
+    const states = unitReceiptStates(
+      [receipt('411102', 'accepted', '2026-11-01T01:00:00Z'), receipt('411103', 'accepted', '2026-11-01T01:00:00Z')],
+      [{ unitCode: '411102', uploadId: 'u2' }, { unitCode: '411103', uploadId: 'u3' }],
+      [review('411102', 'u2'), review('411103', 'older')],
+    );
+    expect(states.get('411102')).toEqual({ state: 'rejected', summary: '台账已被市级退回：缺少开工佐证材料，请修改后重新上传', uploadedAt: '2026-11-01T06:00:00Z' });
+    expect(states.get('411103')).toEqual({ state: 'accepted' });
+  });
 });
 
 describe('the plan of a reminder day', () => {
