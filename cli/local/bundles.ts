@@ -128,7 +128,8 @@ export function localEnvironment(
 /**
  * A function's deployed environment on the embedded servers: the table and buckets are theirs,
  * their endpoints are added; no SES configuration set, no link secret, no portal URL (mail goes
- * to the outbox or SMTP, and bulletin links are presigned S3 URLs, as in `tb run`).
+ * to the outbox or SMTP, and bulletin links are presigned S3 URLs, as in `tb run`), no compute
+ * function for the portal's month actions.
  */
 export function embeddedEnvironment(fn: PipelineFunction, taskDir: string, servers: EmbeddedServers): Record<string, string> {
   const tokens = {
@@ -139,6 +140,8 @@ export function embeddedEnvironment(fn: PipelineFunction, taskDir: string, serve
     SES_CONFIGURATION_SET: null,
     LINK_SECRET_ARN: null,
     PORTAL_URL: null,
+    // The portal's month actions invoke the compute function in AWS; without it they answer 503.
+    COMPUTE_FUNCTION_NAME: null,
   };
   return { ...localEnvironment(deployedEnvironment(fn), taskDir, tokens), TB_S3_ENDPOINT: servers.s3Endpoint, TB_DYNAMODB_ENDPOINT: servers.dynamoEndpoint };
 }

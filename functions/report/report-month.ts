@@ -100,11 +100,9 @@ export function createReport(deps: ReportDeps) {
     if (only !== null && !editionCodes().includes(only)) {
       throw new Error(`Unknown edition "${only}" (expected a city-level code such as 410100, or "province")`);
     }
-    const [doc, previous, history] = await Promise.all([
-      deps.store.getJson<RatesDoc>(deps.reportsBucket, event.version ? objectKeys.ratesVersion(month, event.version) : objectKeys.rates(month)),
-      loadRates(deps, previousMonth(month)),
-      loadHistory(deps, month),
-    ]);
+    // The month's own document first: a month not computed fails here, with no other reads in flight.
+    const doc = await deps.store.getJson<RatesDoc>(deps.reportsBucket, event.version ? objectKeys.ratesVersion(month, event.version) : objectKeys.rates(month));
+    const [previous, history] = await Promise.all([loadRates(deps, previousMonth(month)), loadHistory(deps, month)]);
     // A month with no accepted upload at all would tell everyone that every unit is 未报送.
     const refusal = publishRefusal(doc);
     if (refusal) {
