@@ -22,6 +22,7 @@ import { setLogSink } from '../../functions/adapters/log';
 import { parseConfig } from '../../functions/core/shared/config';
 import { REPORTING_UNITS } from '../../functions/core/shared/divisions';
 import { mapLimit } from '../../functions/core/shared/concurrency';
+import { tableKeys } from '../../functions/core/shared/storage-keys';
 import type { LedgerRow, MonthLedger } from '../../functions/core/ledger/ledger-row';
 
 const ROWS = Number(process.env.TB_BENCH_SCALE_ROWS ?? 200_000);
@@ -88,7 +89,7 @@ export async function run(): Promise<void> {
     let items = 0;
     for (const ptr of pointers) {
       const res = await p.doc.send(
-        new QueryCommand({ TableName: p.servers.table, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': `LEDGER#${MONTH}#${ptr.unitCode}#${ptr.uploadId}` }, Select: 'COUNT' }),
+        new QueryCommand({ TableName: p.servers.table, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': tableKeys.snapshot(MONTH, ptr.unitCode, ptr.uploadId) }, Select: 'COUNT' }),
       );
       items += res.Count ?? 0;
     }

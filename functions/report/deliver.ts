@@ -6,7 +6,7 @@ import type { SentMail } from '../core/delivery/send-log';
 import { type BulletinTemplates, MAX_PRESIGN_SECONDS, type Presign } from '../core/ports';
 import type { Config } from '../core/shared/config';
 import type { RenderedEdition } from './render-editions';
-import { type MailContent, type SendOnceDeps, sendOnce } from './send-once';
+import { type MailContent, type SendOnceDeps, sendOnce } from '../core/delivery/send-once';
 
 export interface DeliverDeps extends SendOnceDeps {
   config: Config;

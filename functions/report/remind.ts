@@ -19,7 +19,7 @@ import type { MonthStateStore, NoticeTemplates, ReceiptsView, ReviewStore } from
 import { METRIC } from '../core/shared/metric-names';
 import { isMonth, previousMonth } from '../core/shared/months';
 import { shanghaiDate } from '../core/shared/shanghai-time';
-import { type SendOnceDeps, sendOnce } from './send-once';
+import { type SendOnceDeps, sendOnce } from '../core/delivery/send-once';
 
 /** The reminder schedule's event (infra/schedule.ts), or an operator's (`tb remind`, an invoke). */
 export interface RemindEvent {

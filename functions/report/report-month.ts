@@ -115,9 +115,8 @@ export function createReport(deps: ReportDeps) {
     }
     // Once published, the latest rates.json is a version: re-rendering it renders that version.
     const version = event.version ?? doc.version;
-    // The year so far for the 1—M月 trend: the months before M−1 as read, M−1 from `previous`.
-    const year = earlierMonthsOfYear(month);
-    const points = year.length ? [...history, previous && previous.month === year[year.length - 1] ? monthPoint(previous) : null] : [];
+    // The year so far for the 1—M月 trend: January … M−2 as read, M−1 from `previous` (none in January).
+    const points = earlierMonthsOfYear(month).length ? [...history, previous ? monthPoint(previous) : null] : [];
     const models = buildEditions(doc, deps.config, { issuedOn: shanghaiDate(deps.now()), previous, history: points }, only);
     const rendered = await renderEditions(deps, month, models, version);
     const editions: EditionResult[] = rendered.map(({ model, pdf, keys }) => ({

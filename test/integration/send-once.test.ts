@@ -3,7 +3,7 @@ import type { LocalPipeline } from '../../cli/local/runtime';
 import { buildMimeMessage } from '../../functions/adapters/mail/mailer';
 import type { Mailer, OutgoingMessage } from '../../functions/core/ports';
 import { parseConfig } from '../../functions/core/shared/config';
-import { type SendRequest, sendOnce } from '../../functions/report/send-once';
+import { type SendRequest, sendOnce } from '../../functions/core/delivery/send-once';
 import { startPipeline } from '../helpers/pipeline';
 
 /**

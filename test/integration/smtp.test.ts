@@ -32,7 +32,7 @@ import { buildBulletinModel } from '../../functions/core/bulletin/province-editi
 import type { Mailer } from '../../functions/core/ports';
 import { parseConfig } from '../../functions/core/shared/config';
 import { deliverEditions } from '../../functions/report/deliver';
-import { type SendRequest, sendOnce } from '../../functions/report/send-once';
+import { type SendRequest, sendOnce } from '../../functions/core/delivery/send-once';
 import { makeDoc } from '../helpers/bulletin-fixture';
 import { startPipeline } from '../helpers/pipeline';
 

@@ -15,10 +15,9 @@ export type TrendKey = (typeof TREND_KEYS)[number];
 
 export type TrendRates = Record<TrendKey, number | null>;
 
-/** One month of one year: its 时序进度 and each unit's headline rates (`{level}/{code}`). */
+/** One month of one year: each unit's headline rates (`{level}/{code}`). */
 export interface MonthPoint {
   month: string;
-  timeProgress: number;
   units: Record<string, TrendRates>;
 }
 
@@ -31,7 +30,7 @@ export function monthPoint(doc: RatesDoc): MonthPoint {
     if (!u.reported) continue;
     units[unitKey(u)] = { signingLanding: u.rates.signingLanding, start: u.rates.start, investmentCompletion: u.rates.investmentCompletion };
   }
-  return { month: doc.month, timeProgress: doc.timeProgress, units };
+  return { month: doc.month, units };
 }
 
 /** The months of the year before `month` (January … M−1), which the history loader reads. */

@@ -15,7 +15,9 @@
  * - A unit or city without an address is reported back as `noContact`, never silently dropped:
  *   the operator must learn that a county was not reminded.
  */
+import type { Pointer } from '../ingest/upload-order';
 import type { ReviewRecord } from '../review/review';
+import { currentReview } from '../review/review-view';
 import { formatShanghaiDateTime } from '../bulletin/format';
 import type { Receipt } from '../ingest/receipt';
 import type { Config } from '../shared/config';
@@ -111,31 +113,30 @@ export type UnitReceiptState =
 export type ReceiptLike = Pick<Receipt, 'unitCode' | 'status' | 'summary'> & { file: Pick<Receipt['file'], 'eventTime'> };
 
 /**
- * Each unit's state from the month's receipts and CURRENT pointers: a pointer is an accepted
- * ledger (a later refused file does not undo it); without one, the latest refusal, else nothing.
+ * Each unit's state from the month's receipts, CURRENT pointers and reviews: a pointer is an
+ * accepted ledger (a later refused file does not undo it) unless its city returned that upload;
+ * without one, the latest refusal, else nothing.
  */
 export function unitReceiptStates(
   receipts: readonly ReceiptLike[],
-  pointers: readonly { unitCode: string; uploadId?: string }[],
-  reviews: readonly Pick<ReviewRecord, 'unitCode' | 'uploadId' | 'decision' | 'reason' | 'at'>[] = [],
+  pointers: readonly Pick<Pointer, 'unitCode' | 'uploadId'>[],
+  reviews: readonly ReviewRecord[] = [],
 ): Map<string, UnitReceiptState> {
-  const out = new Map<string, UnitReceiptState>();
-  // A current upload its city returned (退回) is not reported yet: the unit is reminded, with the city's reason.
-  const returned = new Map(
-    reviews.filter((r) => r.decision === 'returned' && pointers.some((p) => p.unitCode === r.unitCode && p.uploadId === r.uploadId)).map((r) => [r.unitCode, r]),
-  );
-  const current = new Set(pointers.filter((p) => !returned.has(p.unitCode)).map((p) => p.unitCode));
+  const current = new Map(pointers.map((p) => [p.unitCode, p]));
   const latestRejected = new Map<string, ReceiptLike>();
   for (const r of receipts) {
     if (!r.unitCode || r.status !== 'rejected') continue;
     const before = latestRejected.get(r.unitCode);
     if (!before || r.file.eventTime > before.file.eventTime) latestRejected.set(r.unitCode, r);
   }
+  const out = new Map<string, UnitReceiptState>();
   for (const d of REPORTING_UNITS) {
+    const ptr = current.get(d.code);
+    const review = currentReview(d.code, ptr, reviews);
     const rejected = latestRejected.get(d.code);
-    const back = returned.get(d.code);
-    if (current.has(d.code)) out.set(d.code, { state: 'accepted' });
-    else if (back) out.set(d.code, { state: 'rejected', summary: `台账已被市级退回：${back.reason ?? '（未说明原因）'}，请修改后重新上传`, uploadedAt: back.at });
+    // A current upload its city returned (退回) is not reported yet: reminded, with the city's reason.
+    if (review?.decision === 'returned') out.set(d.code, { state: 'rejected', summary: `台账已被市级退回：${review.reason ?? '（未说明原因）'}，请修改后重新上传`, uploadedAt: review.at });
+    else if (ptr) out.set(d.code, { state: 'accepted' });
     else if (rejected) out.set(d.code, { state: 'rejected', summary: rejected.summary, uploadedAt: rejected.file.eventTime || null });
     else out.set(d.code, { state: 'none' });
   }

@@ -92,7 +92,7 @@ describe('who has reported', () => {
         receipt('411103', 'rejected', '2026-11-01T04:00:00Z', 'middle refusal'),
         receipt('000000', 'rejected', '2026-11-01T04:00:00Z'),
       ],
-      [{ unitCode: '411102' }],
+      [{ unitCode: '411102', uploadId: 'u1' }],
     );
     expect(states.get('411102')).toEqual({ state: 'accepted' });
     expect(states.get('411103')).toEqual({ state: 'rejected', summary: 'latest refusal', uploadedAt: '2026-11-01T05:00:00Z' });
@@ -101,7 +101,7 @@ describe('who has reported', () => {
   });
 
   it('a current upload its city returned is reminded with the city’s reason; a return of an older upload is not', () => {
-    const review = (unitCode: string, uploadId: string) => ({ unitCode, uploadId, decision: 'returned' as const, reason: '缺少开工佐证材料', at: '2026-11-01T06:00:00Z' });
+    const review = (unitCode: string, uploadId: string) => ({ month: '2026-10', unitCode, uploadId, decision: 'returned' as const, reason: '缺少开工佐证材料', unrecognized: [], by: 'city-token', at: '2026-11-01T06:00:00Z' });
     const states = unitReceiptStates(
       [receipt('411102', 'accepted', '2026-11-01T01:00:00Z'), receipt('411103', 'accepted', '2026-11-01T01:00:00Z')],
       [{ unitCode: '411102', uploadId: 'u2' }, { unitCode: '411103', uploadId: 'u3' }],

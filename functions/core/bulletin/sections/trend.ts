@@ -3,7 +3,7 @@
  * 时序进度 beside 投资完成率, and one small chart per peer (the province's 19 city-level units, a
  * city's reporting units). Months a unit did not report are gaps in its lines. Pure.
  */
-import { parseMonth } from '../../shared/months';
+import { parseMonth, timeProgress } from '../../shared/months';
 import { rateTenths } from '../../shared/printed';
 import { formatRate } from '../format';
 import { joinNames } from '../prose';
@@ -61,7 +61,7 @@ function lines(series: YearSeries, key: string, withTimeProgress: boolean): Tren
     style: 'solid' as const,
   }));
   if (withTimeProgress) {
-    out.push({ name: '时序进度', values: series.points.map((p, i) => percent(p?.timeProgress ?? (i + 1) / 12)), color: TREND_COLOR.timeProgress, style: 'dotted' });
+    out.push({ name: '时序进度', values: series.months.map((m) => percent(timeProgress(m))), color: TREND_COLOR.timeProgress, style: 'dotted' });
   }
   return out;
 }
@@ -113,8 +113,7 @@ export function trendSection(series: YearSeries, self: TrendPeer & { who: string
     return m ? `${RATE_NAMES[rate]}${m}` : null;
   }).filter((p): p is string => p !== null);
   const gaps = monthRanges(series.months.map((_, i) => i + 1).filter((_, i) => !series.points[i]?.units[self.key]));
-  const lastTp = series.points[series.points.length - 1]?.timeProgress ?? null;
-  const paragraph = `${span}，${self.who}${phrases.join('，')}；${monthNames[monthNames.length - 1]}末时序进度为 ${formatRate(lastTp)}。`;
+  const paragraph = `${span}，${self.who}${phrases.join('，')}；${monthNames[monthNames.length - 1]}末时序进度为 ${formatRate(timeProgress(series.months[series.months.length - 1]))}。`;
 
   const size = { width: 640, height: 190 };
   const smallSize = { width: 200, height: 112 };
