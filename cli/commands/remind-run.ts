@@ -3,6 +3,7 @@ import { reminderDayOf } from '../../functions/core/delivery/reminders';
 import type { Config } from '../../functions/core/shared/config';
 import { type RemindEvent, RemindFailedError, type RemindResult } from '../../functions/report/remind';
 import { padDisplay } from '../local/text-width';
+import { operator } from './month-run';
 import { LocalPipeline } from '../local/runtime';
 
 type Log = (line: string) => void;
@@ -24,7 +25,7 @@ export async function runRemind(o: {
   const outbox = join(resolve(o.out), 'outbox');
   const pipeline = await LocalPipeline.start({ dataDir: o.dataDir, config: o.config, fresh: false, outbox });
   try {
-    const event: RemindEvent = { remind: true, ...(o.month ? { month: o.month } : {}), ...(o.date ? { date: o.date } : {}), force: o.force === true, send: o.send };
+    const event: RemindEvent = { remind: true, ...(o.month ? { month: o.month } : {}), ...(o.date ? { date: o.date } : {}), force: o.force === true, send: o.send, actor: operator() };
     let r: RemindResult;
     try {
       r = await pipeline.remind(event);

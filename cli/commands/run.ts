@@ -35,7 +35,7 @@ async function run(program: Command, input: string, out: string, opts: { send: b
   logToFile(program);
   // Loaded here, not at start-up: `tb --help` need not load Chromium, the AWS SDK and the servers.
   const { runMonths } = await import('../local/run-months');
-  const summaries = await runMonths({ input: inputDir, out: resolve(out), dataDir: dataPaths(program).store, config, send: opts.send, force: opts.force === true, uploadedAt });
+  const summaries = await runMonths({ input: inputDir, out: resolve(out), dataDir: dataPaths(program).store, config, send: opts.send, force: opts.force === true, uploadedAt, holdLast: opts.lifecycle === true });
   if (opts.lifecycle) {
     const { demoLifecycle } = await import('../local/demo-lifecycle');
     await demoLifecycle({ input: inputDir, out: resolve(out), dataDir: dataPaths(program).store, config, month: summaries[summaries.length - 1].month });
@@ -57,7 +57,7 @@ export function register(program: Command): void {
 
   program
     .command('demo')
-    .description('the sample months end to end (`tb run --input samples --out out --uploaded-at on-time`), then the last month\'s life: a correction after the lock, republish, the audit trail')
+    .description('the sample months end to end (`tb run --input samples --out out --uploaded-at on-time`), the last one walked through its life: reminders, city review, publish, a correction after the lock, republish, the audit trail')
     // The sample files stand for ledgers handed in on time.
     .action(() => run(program, 'samples', 'out', { send: true, uploadedAt: 'on-time', lifecycle: true }));
 }

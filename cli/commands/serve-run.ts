@@ -36,7 +36,7 @@ export interface ServeOptions {
   fresh?: boolean;
   /** 0 = any free port. */
   port?: number;
-  /** Clock for the portal (which months are open, token expiry). */
+  /** Clock for the portal (which months are open, token expiry) and the pipeline behind it (receipts, audit, the bulletin's date). */
   now?: () => Date;
   /** Issue a demo token for this unit, one for its city office and a province token at start (null: none). */
   demoUnit?: string | null;
@@ -74,10 +74,10 @@ export async function startServe(opts: ServeOptions): Promise<Serve> {
   const dataDir = resolve(opts.dataDir ?? '.data/store');
   const outbox = opts.outbox ?? DEFAULT_OUTBOX_DIR;
   // Receipt mails of the portal's uploads go to the same outbox as review mails and bulletins.
-  const pipeline = await LocalPipeline.start({ dataDir, config: opts.config, fresh: opts.fresh ?? false, onReceipt: opts.onReceipt, outbox });
+  const now = opts.now ?? (() => new Date());
+  const pipeline = await LocalPipeline.start({ dataDir, config: opts.config, fresh: opts.fresh ?? false, onReceipt: opts.onReceipt, outbox, now });
   let reporting: ReturnType<typeof localReporting> | null = null;
   try {
-    const now = opts.now ?? (() => new Date());
     const settings = uploadSettings(opts.config, opts.upload);
     const bucket = pipeline.servers.buckets.raw;
     const tokens = new TokenRepository(pipeline.doc, pipeline.servers.table);

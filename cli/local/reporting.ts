@@ -31,7 +31,7 @@ export function localReporting(pipeline: LocalPipeline, config: Config, outbox: 
     mailer: mailerFromEnv(outbox),
     withRenderer: async (fn) => fn(await (renderer ??= ChromiumRenderer.launch())),
     presign: s3Presigner(pipeline.s3),
-    now: () => new Date(),
+    now: pipeline.now,
   });
   return {
     report: lambdaHandler((event: ReportEvent) => report(event)),

@@ -36,6 +36,8 @@ export interface RunOptions {
   force?: boolean;
   /** When each month's files were handed in (the uploads' event time); none: now, as the files are uploaded. */
   uploadedAt?: (month: string) => Date;
+  /** Leave the last month open (received, a draft computed, not published): `tb demo` walks its review and publish. */
+  holdLast?: boolean;
   log?: (line: string) => void;
 }
 
@@ -46,7 +48,7 @@ export interface MonthSummary {
   skippedFiles: string[];
   unreported: number;
   rates: RatesDoc;
-  /** Null when the month was not issued (`refused` says why). */
+  /** Null when the month was not issued (`refused` says why, or it was held open: `holdLast`). */
   report: ReportResult | null;
   refused: PublishRefusal | null;
 }
@@ -121,11 +123,12 @@ export async function runMonths(opts: RunOptions): Promise<MonthSummary[]> {
 
       let summary: MonthSummary;
       try {
+        const held = opts.holdLast === true && month === months[months.length - 1].month;
         // As the schedule does: publish the month (lock, compute version 1, render, mail).
-        const published = await actions.run(month, 'publish', RUN_ACTOR);
-        if (!published.done && !published.refused) throw new Error(published.message);
-        // Refused (no accepted upload): the month stays open; its draft still goes to OUT for the record.
-        const computed = published.refused ? await pipeline.compute({ month }) : published.computed;
+        const published = held ? null : await actions.run(month, 'publish', RUN_ACTOR);
+        if (published && !published.done && !published.refused) throw new Error(published.message);
+        // Refused (no accepted upload) or held: the month stays open; its draft still goes to OUT for the record.
+        const computed = !published || published.refused ? await pipeline.compute({ month }) : published.computed;
         const rates = await pipeline.store.getJson<RatesDoc>(pipeline.servers.buckets.reports, objectKeys.rates(month));
         writeFileSync(join(monthDir, 'rates.json'), JSON.stringify(rates, null, 2));
         // The month's columnar ledger for analysts (tb query, DuckDB): OUT/curated/ledger/month=YYYY-MM/ledger.parquet, Arrow under ledger-arrow/.
@@ -138,13 +141,14 @@ export async function runMonths(opts: RunOptions): Promise<MonthSummary[]> {
           // 未报送: nothing arrived (a unit whose files were all refused is among the rejected files).
           unreported: (computed?.unreportedUnits ?? rates.unreported.length) - (rates.rejected?.length ?? 0),
         };
-        const rep: ReportResult | null = published.report;
-        const refused: PublishRefusal | null = published.refused ?? null;
+        const rep: ReportResult | null = published?.report ?? null;
+        const refused: PublishRefusal | null = published?.refused ?? null;
         const saved = rep ? await saveReportFiles(pipeline, rep, monthDir) : null;
         summary = { month, ...counts, rates, report: rep, refused };
         summaries.push(summary);
         printMonth(summary, log);
-        if (rep && saved) printReport(rep, saved, log);
+        if (!published) log('  … 本月保持报送中（草稿已写入 rates.json），催报、审核与发布见下');
+        else if (rep && saved) printReport(rep, saved, log);
         else {
           refusedMonths.push(month);
           log(`  ✗ 未发布：${refused!.message}。${FORCE_HINT}`);

@@ -63,6 +63,8 @@ export class LocalPipeline {
     readonly config: Config,
     readonly onReceipt?: (r: Receipt) => void,
     outbox?: string,
+    /** The clock of every stage (receipts, audit records, month states, the bulletin's date); real time unless a test or replay hands one in. */
+    readonly now: () => Date = () => new Date(),
   ) {
     this.s3 = makeS3Client(servers.s3Endpoint, servers.credentials);
     this.doc = makeDocClient(servers.dynamoEndpoint);
@@ -70,7 +72,6 @@ export class LocalPipeline {
     this.repo = new LedgerRepository(this.doc, servers.table);
     this.months = new MonthRepository(this.doc, servers.table);
     const curated = new CuratedStore(this.store, servers.buckets.curated);
-    const now = () => new Date();
     this.mailer = outbox ? mailerFromEnv(outbox) : null;
     const mailing = { sendLog: this.repo, config, templates: noticeTemplates, composeMime: buildMimeMessage, portalUrl: config.portalUrl, now };
     // As the ingest Lambda: receipts mailed to the unit's contacts (to the outbox) when there is a mailer.
@@ -99,10 +100,10 @@ export class LocalPipeline {
     });
   }
 
-  /** `outbox`: the folder receipt mails and reminders are written to (none: they are not sent). */
-  static async start(opts: { dataDir: string; config: Config; fresh?: boolean; onReceipt?: (r: Receipt) => void; outbox?: string }): Promise<LocalPipeline> {
+  /** `outbox`: the folder receipt mails and reminders are written to (none: they are not sent); `now`: the stages' clock. */
+  static async start(opts: { dataDir: string; config: Config; fresh?: boolean; onReceipt?: (r: Receipt) => void; outbox?: string; now?: () => Date }): Promise<LocalPipeline> {
     const servers = await startEmbedded({ dataDir: opts.dataDir, fresh: opts.fresh });
-    return new LocalPipeline(servers, opts.config, opts.onReceipt, opts.outbox);
+    return new LocalPipeline(servers, opts.config, opts.onReceipt, opts.outbox, opts.now);
   }
 
   /**

@@ -60,16 +60,20 @@ export function createLifecycle(given: LifecycleDeps) {
     return pointers.filter((p) => !approved.has(`${p.unitCode}/${p.uploadId}`)).map((p) => p.unitCode).sort();
   }
 
+  /** Why the month may not be locked yet (config review.requiredBeforeLock), or null. Publishing an open month locks it: the same rule. */
+  async function reviewRefusal(month: string): Promise<string | null> {
+    if (!deps.config.review.requiredBeforeLock) return null;
+    const pending = await unreviewed(month);
+    if (!pending.length) return null;
+    const names = pending.slice(0, 10).map((c) => `${division(c)?.name ?? c}（${c}）`).join('、');
+    return `还有 ${pending.length} 个单位的上传未经所在市审核通过，不能锁定：${names}${pending.length > 10 ? ' 等' : ''}`;
+  }
+
   async function lock(state: MonthState, actor: Actor): Promise<LifecycleResult> {
     const t = transition(state, 'lock', actor, deps.now());
     if (!t.ok) return refusedOrLost(state.month, t.message);
-    if (deps.config.review.requiredBeforeLock) {
-      const pending = await unreviewed(state.month);
-      if (pending.length) {
-        const names = pending.slice(0, 10).map((c) => `${division(c)?.name ?? c}（${c}）`).join('、');
-        return refusedOrLost(state.month, `还有 ${pending.length} 个单位的上传未经所在市审核通过，不能锁定：${names}${pending.length > 10 ? ' 等' : ''}`);
-      }
-    }
+    const notReviewed = await reviewRefusal(state.month);
+    if (notReviewed) return refusedOrLost(state.month, notReviewed);
     const pointers = await deps.repo.getPointers(state.month);
     await deps.months.pinPointers(state.month, 1, pointers);
     if (!(await deps.months.putMonthState(t.next, state.rev))) return refusedOrLost(state.month, `${state.month} 已被另一次请求改变状态，请刷新后再试`);
@@ -124,6 +128,10 @@ export function createLifecycle(given: LifecycleDeps) {
     }
     const t = transition(state, action, actor, deps.now(), runId);
     if (!t.ok) return refusedOrLost(state.month, t.message);
+    if (state.status === 'open') {
+      const notReviewed = await reviewRefusal(state.month);
+      if (notReviewed) return refusedOrLost(state.month, notReviewed);
+    }
     const current = await deps.repo.getPointers(state.month);
     const base = action === 'publish' && state.status === 'locked' ? await deps.months.pinnedPointers(state.month, 1) : current;
     if (!base.length && !force) {

@@ -14,8 +14,8 @@ import {
   unitReceiptStates,
 } from '../core/delivery/reminders';
 import type { SentMail } from '../core/delivery/send-log';
-import { MONTH_STATUS_LABEL } from '../core/month/month-state';
-import type { MonthStateStore, NoticeTemplates, ReceiptsView, ReviewStore } from '../core/ports';
+import { type Actor, MONTH_STATUS_LABEL } from '../core/month/month-state';
+import type { AuditLog, MonthStateStore, NoticeTemplates, ReceiptsView, ReviewStore } from '../core/ports';
 import { METRIC } from '../core/shared/metric-names';
 import { isMonth, previousMonth } from '../core/shared/months';
 import { shanghaiDate } from '../core/shared/shanghai-time';
@@ -34,6 +34,8 @@ export interface RemindEvent {
   force?: boolean;
   /** false: plan only (who would be mailed), send nothing. */
   send?: boolean;
+  /** Who ran it, for the audit trail; default: the schedule when `scheduledTime` is set, else an operator. */
+  actor?: Actor;
 }
 
 export function isRemindEvent(e: unknown): e is RemindEvent {
@@ -42,7 +44,7 @@ export function isRemindEvent(e: unknown): e is RemindEvent {
 
 export interface RemindDeps extends SendOnceDeps {
   receipts: ReceiptsView;
-  months: Pick<MonthStateStore, 'getMonthState'> & Pick<ReviewStore, 'listReviews'>;
+  months: Pick<MonthStateStore, 'getMonthState'> & Pick<ReviewStore, 'listReviews'> & Pick<AuditLog, 'append'>;
   templates: NoticeTemplates;
   /** The portal's address for the mails' link (config `portalUrl`, else the stack's); none: no link. */
   portalUrl: string | null;
@@ -158,6 +160,12 @@ export function createRemind(deps: RemindDeps) {
       plan.noContact.length ? 'warn' : 'info',
     );
     const result: RemindResult = { month, date, outcome: sending ? 'reminded' : 'planned', message, missing: plan.missing, mails, noContact: plan.noContact };
+    // A run that mailed (or tried to) is an action of the month's: on the audit trail. A re-run that
+    // found everyone already reminded, and a plan, are not.
+    if (sending && by('sent') + by('failed') > 0) {
+      const actor = event.actor ?? (event.scheduledTime ? { kind: 'schedule' as const, id: 'reminders' } : { kind: 'operator' as const, id: 'remind' });
+      await deps.months.append({ month, at: deps.now().toISOString(), actor, action: 'reminder', detail: message });
+    }
     if (by('failed')) throw new RemindFailedError(result);
     return result;
   };

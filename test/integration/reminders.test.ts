@@ -131,6 +131,9 @@ describe('receipt mails and reminders', () => {
     const again = await p.remind({ remind: true, month: MONTH, date: '2026-11-02' });
     expect(again.mails.map((m) => m.status)).toEqual(['skipped', 'skipped', 'skipped', 'skipped']);
     expect(emls(outbox).length).toBe(before.size + fresh.length);
+    // The run that mailed is on the month's audit trail, once: the re-run that mailed nobody is not.
+    const audit = (await p.months.listAudit(MONTH)).filter((e) => e.action === 'reminder');
+    expect(audit).toEqual([expect.objectContaining({ actor: { kind: 'operator', id: 'remind' }, detail: expect.stringContaining('发出 4 封') })]);
   });
 
   it('does nothing on a day that is no reminder day, and finds the month of a reminder day by itself', async () => {
