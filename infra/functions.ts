@@ -163,9 +163,9 @@ export class PipelineFunctions extends Construct {
     // The receipt mails: the same transport as the bulletin's, and only when ingest sends any.
     if (receiptMails) mail.grantSend(ingest);
 
-    // compute: read/write the table, write reports/* and the month's columnar copies (curated ledger/*, ledger-arrow/*).
+    // compute: read/write the table, write reports/* and the month's columnar copies (curated ledger/*, ledger-arrow/*) and audit trail (audit/*).
     compute.allow('WriteReports', ['s3:PutObject', 's3:GetObject'], [objectsArn(reports, PREFIX.reports)]);
-    compute.allow('WriteCuratedMonth', ['s3:PutObject'], [objectsArn(curated, PREFIX.curated), objectsArn(curated, PREFIX.curatedArrow)]);
+    compute.allow('WriteCuratedMonth', ['s3:PutObject'], [objectsArn(curated, PREFIX.curated), objectsArn(curated, PREFIX.curatedArrow), objectsArn(curated, PREFIX.curatedAudit)]);
     compute.allow('ListReports', ['s3:ListBucket'], [reports.bucketArn]);
     table.grantReadWriteData(compute);
 

@@ -27,7 +27,9 @@ function uploadedAtOption(value: string | undefined, config: Config): ((month: s
 async function run(program: Command, input: string, out: string, opts: { send: boolean; force?: boolean; uploadedAt?: string; lifecycle?: boolean }) {
   const inputDir = resolve(input);
   if (!existsSync(inputDir) || !statSync(inputDir).isDirectory()) throw new UserError(`输入文件夹不存在：${input}（--input 应为含 YYYY-MM 月份子文件夹的目录，如 samples）`);
-  const config = loadProgramConfig(program);
+  const programConfig = loadProgramConfig(program);
+  // The demo's config lives in the demo, not in tb.config.json (which a deploy also reads).
+  const config = opts.lifecycle ? (await import('../local/demo-lifecycle')).demoConfig(programConfig) : programConfig;
   const uploadedAt = uploadedAtOption(opts.uploadedAt, config);
   // The folder's mistakes are said before anything heavy is loaded.
   requireMonths(inputDir);

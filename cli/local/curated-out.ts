@@ -15,17 +15,18 @@ export function curatedOutDir(outDir: string): string {
  *
  *   {outDir}/curated/ledger/month=YYYY-MM/ledger.parquet        the table `ledger` (Parquet only)
  *   {outDir}/curated/ledger-arrow/month=YYYY-MM/ledger.arrow    the same rows as Arrow IPC
+ *   {outDir}/curated/audit/month=YYYY-MM/audit.jsonl            the month's audit trail as last published
  *
  *   duckdb -c "SELECT month, count(*) FROM read_parquet('out/curated/ledger/*\/*.parquet', hive_partitioning=true) GROUP BY 1"
  *
  * Only the month's current ledger is copied (not the per-upload history under uploads/), so a
  * month is never counted twice. A copy the bucket does not have (Parquet when its WebAssembly
- * was missing) is skipped. Returns the paths written.
+ * was missing, the audit trail of a month never published) is skipped. Returns the paths written.
  */
 export async function copyCuratedMonth(store: S3ObjectStore, curatedBucket: string, month: string, outDir: string): Promise<string[]> {
   const keys = objectKeys.curatedMonth(month);
   const written: string[] = [];
-  for (const key of [keys.parquet, keys.arrow]) {
+  for (const key of [keys.parquet, keys.arrow, objectKeys.curatedAudit(month)]) {
     if (!(await store.exists(curatedBucket, key))) continue;
     const path = join(curatedOutDir(outDir), key);
     mkdirSync(dirname(path), { recursive: true });

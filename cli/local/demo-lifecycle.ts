@@ -18,6 +18,32 @@ import { localMonthActions, saveVersionFiles } from './month-actions';
 import { localReporting, printReport, saveReportFiles } from './reporting';
 import type { LocalPipeline } from './runtime';
 
+/**
+ * The demo's contacts: the 漯河 counties, the units the samples leave missing and their city
+ * offices, so the outbox shows receipt, reminder and review mails beside the bulletins. They live
+ * here, not in tb.config.json: that file is also what a deploy reads, and a stack with contacts
+ * gives ingest the right to mail.
+ */
+export const DEMO_CONTACTS: Record<string, string[]> = Object.fromEntries(
+  [
+    ['411100', 'luohe-office'], ['411102', 'yuanhui'], ['411103', 'yancheng'], ['411104', 'zhaoling'],
+    ['411121', 'wuyang'], ['411122', 'linying'], ['410900', 'puyang-office'], ['410927', 'taiqian'],
+    ['411300', 'nanyang-office'], ['411329', 'xinye'], ['411600', 'zhoukou-office'], ['411623', 'shangshui'],
+  ].map(([code, name]) => [code, [`${name}@example.gov.cn`]]),
+);
+
+/** The portal the demo's mails link to (tb serve's default address). */
+export const DEMO_PORTAL_URL = 'http://127.0.0.1:8787/';
+
+/** The config the demo runs on: the program's, with the demo contacts where it names none. */
+export function demoConfig(config: Config): Config {
+  return {
+    ...config,
+    contacts: Object.keys(config.contacts ?? {}).length > 0 ? config.contacts : DEMO_CONTACTS,
+    portalUrl: config.portalUrl ?? DEMO_PORTAL_URL,
+  };
+}
+
 /** The city office whose review the demo shows (漯河市: five counties in the samples, one refused). */
 const REVIEW_CITY = '411100';
 

@@ -4,6 +4,7 @@ import type { ComputeResult } from '../../functions/compute/compute-rates';
 import type { PublishRefusal } from '../../functions/core/bulletin/publishable';
 import type { Actor, MonthAction } from '../../functions/core/month/month-state';
 import type { MonthActionResult, MonthActions } from '../../functions/core/ports';
+import { copyCuratedMonth } from './curated-out';
 import { objectKeys } from '../../functions/core/shared/storage-keys';
 import type { ReportEvent, ReportResult } from '../../functions/report/report-month';
 import type { LocalPipeline } from './runtime';
@@ -49,12 +50,16 @@ export function localMonthActions(
   };
 }
 
-/** OUT/{month}/v{N}/: the version's rates.json and every edition's PDF, as published. */
+/**
+ * OUT/{month}/v{N}/: the version's rates.json and every edition's PDF, as published; and OUT/curated/
+ * as the curated bucket now has the month (its ledger, the audit trail up to this version).
+ */
 export async function saveVersionFiles(pipeline: LocalPipeline, month: string, version: number, rep: ReportResult, out: string): Promise<string> {
   const dir = join(out, month, `v${version}`);
   mkdirSync(dir, { recursive: true });
   const bucket = pipeline.servers.buckets.reports;
   writeFileSync(join(dir, 'rates.json'), await pipeline.store.getBytes(bucket, objectKeys.ratesVersion(month, version)));
   for (const e of rep.editions) writeFileSync(join(dir, e.pdfKey.split('/').pop()!), await pipeline.store.getBytes(bucket, e.pdfKey));
+  await copyCuratedMonth(pipeline.store, pipeline.servers.buckets.curated, month, out);
   return dir;
 }

@@ -102,8 +102,23 @@ export function createLifecycle(given: LifecycleDeps) {
     const changed = doc.correction ? `；更正说明列 ${doc.correction.changes.length} 个单位` : '';
     await audit({ month, actor, action, version, checksum, detail: `第 ${version} 版：${pointers.length} 个单位的上传${changed}` });
     await auditConfig(actor);
+    await exportAudit(month);
     logEvent('month published', { month, version, key, units: pointers.length, actor: actor.id });
     return { done: true, message: `${month} 已${MONTH_ACTION_LABEL[action]}第 ${version} 版（${pointers.length} 个单位）${changed}`, state: await deps.months.getMonthState(month), version, ratesKey: key };
+  }
+
+  /**
+   * The month's trail, up to this version, exported with its curated data for the record and for
+   * analysts. A failed export is logged, never a failed publish (the trail itself is in the table).
+   */
+  async function exportAudit(month: string): Promise<void> {
+    if (!deps.curated) return;
+    try {
+      const key = await deps.curated.writeAudit(month, await deps.months.listAudit(month));
+      logEvent('audit exported', { month, key });
+    } catch (e) {
+      logEvent('audit export failed', { month, error: e as Error }, 'error');
+    }
   }
 
   /** A `config` record in the global trail whenever the configuration a publish ran with changed. */

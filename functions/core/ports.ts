@@ -77,6 +77,8 @@ export interface ReceiptsView {
 export interface CuratedWriter {
   writeUpload(month: string, unit: string, uploadId: string, rows: LedgerRow[]): Promise<string[]>;
   writeMonth(month: string, ledger: MonthLedger, uploadIdOf: (unit: string) => string): Promise<string[]>;
+  /** The month's audit trail beside its ledger (`audit/month=…/audit.jsonl`); returns the key. */
+  writeAudit(month: string, entries: AuditEntry[]): Promise<string>;
 }
 
 /** The bulletin mails' send log: who has had which edition of a month. */

@@ -431,12 +431,12 @@ describe('least privilege', () => {
     expect(resourcesOf(ddb!)).toEqual([getAtt(logicalIdOf(stack.storage.table))]);
   });
 
-  it('compute: writes only reports/ in the reports bucket and the month copies under curated ledger/ and ledger-arrow/', () => {
+  it('compute: writes only reports/ in the reports bucket and the month copies under curated ledger/, ledger-arrow/ and audit/', () => {
     const g = s3Grants(stack.functions.compute);
     const writes = g.filter((x) => x.actions.includes('s3:PutObject'));
     expect(writes).toEqual([
       { actions: ['s3:GetObject', 's3:PutObject'], resources: [objectArn(stack.storage.reports, PREFIX.reports)] },
-      { actions: ['s3:PutObject'], resources: [objectArn(stack.storage.curated, PREFIX.curatedArrow), objectArn(stack.storage.curated, PREFIX.curated)] },
+      { actions: ['s3:PutObject'], resources: [objectArn(stack.storage.curated, PREFIX.curatedAudit), objectArn(stack.storage.curated, PREFIX.curatedArrow), objectArn(stack.storage.curated, PREFIX.curated)] },
     ]);
   });
 

@@ -147,6 +147,16 @@ describe('a month from upload to correction', () => {
     expect(trail.filter((e) => e.action === 'upload').every((e) => /^[0-9a-f]{64}$/.test(e.checksum ?? ''))).toBe(true);
     expect((await p.months.listAudit(null)).filter((e) => e.action === 'config')).toHaveLength(1);
   });
+
+  it('exports the trail with the month\'s curated data, as it stood at the last version', async () => {
+    const text = Buffer.from(await p.store.getBytes(p.servers.buckets.curated, objectKeys.curatedAudit(MONTH))).toString('utf8');
+    const lines = text.trimEnd().split('\n').map((l) => JSON.parse(l));
+    const trail = await p.months.listAudit(MONTH);
+    expect(lines.map((l) => [l.at, l.action, l.actorId, l.unitCode, l.version, l.checksum])).toEqual(
+      trail.map((e) => [e.at, e.action, e.actor.id, e.unitCode ?? null, e.version ?? null, e.checksum ?? null]),
+    );
+    expect(lines.at(-1)).toMatchObject({ action: 'republish', version: 2, month: MONTH });
+  });
 });
 
 describe('two publishes of one month at once', () => {

@@ -1,5 +1,7 @@
 import { type ColumnarRow, ledgerIpc, monthRows } from '../../formats/columnar-schema';
 import type { LedgerRow, MonthLedger } from '../../core/ledger/ledger-row';
+import type { AuditEntry } from '../../core/audit/audit-entry';
+import { auditJsonLines } from '../../core/audit/audit-export';
 import { logEvent } from '../log';
 import type { CuratedWriter, ObjectStore } from '../../core/ports';
 import { ParquetUnavailableError, ipcStreamToParquet } from './parquet';
@@ -18,6 +20,13 @@ export class CuratedStore implements CuratedWriter {
     readonly store: ObjectStore,
     readonly bucket: string,
   ) {}
+
+  /** The month's audit trail as JSON Lines (core/audit/audit-export.ts). */
+  async writeAudit(month: string, entries: AuditEntry[]): Promise<string> {
+    const key = objectKeys.curatedAudit(month);
+    await this.store.put(this.bucket, key, new TextEncoder().encode(auditJsonLines(entries)), 'application/x-ndjson; charset=utf-8');
+    return key;
+  }
 
   /** One accepted upload: `uploads/month=…/unit=…/{uploadId}.parquet` and `.arrow`. */
   async writeUpload(month: string, unit: string, uploadId: string, rows: LedgerRow[]): Promise<string[]> {

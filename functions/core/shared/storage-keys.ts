@@ -13,6 +13,7 @@
  *                                                      table `ledger` reads this prefix (infra/analytics.ts)
  *            ledger-arrow/month=…/ledger.arrow         the same rows as Arrow IPC, apart so the table never
  *                                                      meets a file that is not Parquet
+ *            audit/month=…/audit.jsonl                 the month's audit trail as published (JSON Lines)
  *   reports  reports/{YYYY-MM}/rates.json               the month's computed results (the draft, or
  *                                                      the latest published version once published)
  *            reports/{YYYY-MM}/bulletin-{YYYY-MM}[-{city}].pdf (+ .html)
@@ -57,6 +58,8 @@ export const PREFIX = {
   curatedArrow: 'ledger-arrow/',
   /** Each accepted upload's columnar copy in the curated bucket. */
   curatedUploads: 'uploads/',
+  /** The months' audit trails, exported with the curated data at each publish. */
+  curatedAudit: 'audit/',
 } as const;
 
 /** The edition key of the province bulletin (city editions use the city-level code). */
@@ -117,6 +120,8 @@ export const objectKeys = {
     parquet: `${PREFIX.curated}month=${month}/ledger.parquet`,
     arrow: `${PREFIX.curatedArrow}month=${month}/ledger.arrow`,
   }),
+  /** The month's audit trail (curated bucket), rewritten whole at each publish and republish. */
+  curatedAudit: (month: string) => `${PREFIX.curatedAudit}month=${month}/audit.jsonl`,
 };
 
 export const tableKeys = {
