@@ -3,6 +3,7 @@ import { Construct } from 'constructs';
 import { ENV } from '../functions/adapters/env';
 import type { Config } from '../functions/core/shared/config';
 import { Analytics } from './analytics';
+import { ConfigAudit } from './config-audit';
 import { PortalApi } from './api';
 import { DownloadLinks } from './download-links';
 import { PipelineFunctions } from './functions';
@@ -41,6 +42,8 @@ export class ThreeBatchesStack extends Stack {
   readonly monitoring: Monitoring;
   readonly portal: PortalApi;
   readonly downloadLinks: DownloadLinks;
+  /** The configuration on the audit trail at each deploy that changes it. */
+  readonly configAudit: ConfigAudit;
 
   constructor(scope: Construct, id: string, props: ThreeBatchesStackProps) {
     super(scope, id, {
@@ -106,6 +109,8 @@ export class ThreeBatchesStack extends Stack {
         Portal: this.portal.handler,
       },
     });
+
+    this.configAudit = new ConfigAudit(this, 'ConfigAudit', { projectRoot, config, table: this.storage.table });
 
     new Analytics(this, 'Analytics', { curated: this.storage.curated, accessLogs: this.storage.accessLogs });
 

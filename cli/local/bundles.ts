@@ -23,7 +23,7 @@ import { deployedStackName, loadPipelineConfig, REPO_ROOT, resolveSettings } fro
 import { ThreeBatchesStack } from '../../infra/stack';
 import type { EmbeddedServers } from './servers';
 
-export const BUNDLES = ['ingest', 'compute', 'report', 'api'] as const;
+export const BUNDLES = ['ingest', 'compute', 'report', 'api', 'deploy'] as const;
 export type BundleName = (typeof BUNDLES)[number];
 
 /** Where Lambda unpacks a function's code (`LAMBDA_*_DIR` in the environment point below it). */
@@ -52,6 +52,7 @@ export function stackForBundles(projectRoot: string = REPO_ROOT): BundleStack {
     compute: stack.functions.compute,
     report: stack.functions.report,
     api: stack.portal.handler,
+    deploy: stack.configAudit.handler,
   };
   return { stack, functions, context, dispose: () => rmSync(outdir, { recursive: true, force: true }) };
 }

@@ -1,6 +1,7 @@
-import { createHash, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { logEvent } from '../adapters/log';
 import type { AuditEntry } from '../core/audit/audit-entry';
+import { configAuditEntry, lastConfigRecord } from '../core/audit/config-audit';
 import type { RatesDoc } from '../core/metrics/rates-types';
 import { correctionNote } from '../core/month/corrections';
 import {
@@ -121,12 +122,11 @@ export function createLifecycle(given: LifecycleDeps) {
     }
   }
 
-  /** A `config` record in the global trail whenever the configuration a publish ran with changed. */
+  /** A `config` record in the global trail when the configuration a publish ran with is not the last recorded (a deploy records it first in AWS). */
   async function auditConfig(actor: Actor): Promise<void> {
-    const checksum = createHash('sha256').update(JSON.stringify(deps.config)).digest('hex');
-    const last = (await deps.months.listAudit(null)).filter((e) => e.action === 'config').pop();
-    if (last?.checksum === checksum) return;
-    await audit({ month: null, actor, action: 'config', checksum, detail: last ? '发布时所用配置与上次不同' : '首次记录发布所用配置' });
+    const lastRecorded = lastConfigRecord(await deps.months.listAudit(null))?.checksum ?? null;
+    const entry = configAuditEntry({ config: deps.config as unknown as Record<string, unknown>, lastRecorded, actor, at: deps.now(), source: 'publish' });
+    if (entry) await deps.months.append(entry);
   }
 
   async function publish(state: MonthState, action: 'publish' | 'republish', actor: Actor, runId: string, force: boolean): Promise<LifecycleResult> {

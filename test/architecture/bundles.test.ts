@@ -35,6 +35,7 @@ const BUNDLES: Record<string, { entry: string; external: string[] }> = {
   compute: { entry: 'functions/compute/handler.ts', external: [] },
   report: { entry: 'functions/report/handler.ts', external: [CHROMIUM_PACKAGE] },
   api: { entry: 'functions/api/handler.ts', external: [] },
+  deploy: { entry: 'functions/deploy/handler.ts', external: [] },
   // Beside the ingest bundle (bundling.ts arrowWorkerCommands).
   'arrow-worker': { entry: 'functions/formats/readers/arrow-worker.ts', external: [] },
 };

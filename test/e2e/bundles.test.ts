@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -10,6 +11,7 @@ import { isUploadRecord, type S3rverRecord, sqsNotification } from '../../cli/lo
 import { type EmbeddedServers, startEmbedded } from '../../cli/local/servers';
 import { makeDocClient, makeS3Client } from '../../functions/adapters/aws/clients';
 import { LedgerRepository } from '../../functions/adapters/aws/ledger-repo';
+import { MonthRepository } from '../../functions/adapters/aws/month-repo';
 import { TokenRepository } from '../../functions/adapters/aws/token-repo';
 import type { HttpApiResult } from '../../functions/api/http';
 import type { ComputeResult } from '../../functions/compute/compute-rates';
@@ -20,12 +22,12 @@ import { REPO_ROOT } from '../../infra/settings';
 import { pdfPages } from '../helpers/pdf-text';
 
 /**
- * The four Lambda bundles, built as the stack builds them (esbuildOptions of each function's own
+ * The five Lambda bundles, built as the stack builds them (esbuildOptions of each function's own
  * `bundling`, then its after-bundling hooks: test/infra/stack.test.ts proves the build is the
  * CDK's, byte for byte), each run in a `node` of its own with the environment the stack gives it,
  * against the embedded S3 and DynamoDB, on the sample month: ingest gets the SQS messages of the
  * month's 155 uploads, compute `{month}`, report `{month, city: "province"}` with the outbox as
- * mail transport, the portal API Gateway events.
+ * mail transport, the portal API Gateway events, the deploy-time config audit CloudFormation's events.
  *
  * The report bundle leaves @sparticuz/chromium out (in Lambda it is the Chromium layer's, under
  * /opt/nodejs/node_modules): here it resolves from the layer as the stack stages it
@@ -186,6 +188,26 @@ describe('the bundles the functions run', () => {
     expect(template.statusCode).toBe(200);
     expect(template.isBase64Encoded).toBe(true);
     expect(Buffer.from(template.body, 'base64').subarray(0, 2).toString('latin1')).toBe('PK');
+  });
+
+  it('deploy: CloudFormation’s create and update of the configuration append config records to the global trail', async () => {
+    // The custom resource carries the configuration exactly as the functions get it (test/infra/stack.test.ts).
+    const config = env.compute.TB_CONFIG;
+    expect(env.deploy.TB_CONFIG).toBeUndefined();
+    const created = succeeded<{ PhysicalResourceId: string; Data: { Recorded: string; Checksum: string } }>(
+      await invoke('deploy', { RequestType: 'Create', ResourceProperties: { ServiceToken: 'arn:aws:lambda:local', Config: config } }),
+    );
+    expect(created.Data.Recorded).toBe('true');
+    const changed = JSON.stringify({ ...JSON.parse(config), portalUrl: 'https://portal.example.gov.cn/' });
+    const updated = succeeded<{ PhysicalResourceId: string; Data: { Recorded: string } }>(
+      await invoke('deploy', { RequestType: 'Update', PhysicalResourceId: created.PhysicalResourceId, ResourceProperties: { Config: changed }, OldResourceProperties: { Config: config } }),
+    );
+    expect(updated).toMatchObject({ PhysicalResourceId: created.PhysicalResourceId, Data: { Recorded: 'true' } });
+    const trail = (await new MonthRepository(doc, servers.table).listAudit(null)).filter((e) => e.action === 'config');
+    expect(trail.map((e) => [e.actor.id, e.checksum, e.detail])).toEqual([
+      ['cdk deploy', created.Data.Checksum, '部署：首次记录配置'],
+      ['cdk deploy', createHash('sha256').update(changed).digest('hex'), '部署：配置变更 portalUrl'],
+    ]);
   });
 
   it('maps a failure’s stack trace through the source map to the TypeScript sources', async () => {

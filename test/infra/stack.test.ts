@@ -380,7 +380,7 @@ describe('functions', () => {
       // `sources` are relative to the bundle's folder: compare where they point
       return { mappings: m.mappings, names: m.names, sources: (m.sources as string[]).map((s) => path.resolve(dir, s)) };
     };
-    for (const fn of [stack.functions.ingest, stack.functions.compute, stack.functions.report, stack.portal.handler]) {
+    for (const fn of [stack.functions.ingest, stack.functions.compute, stack.functions.report, stack.portal.handler, stack.configAudit.handler]) {
       const outputDir = mkdtempSync(path.join(os.tmpdir(), 'tb-esbuild-'));
       try {
         const { options, projectRoot, entry } = fn.bundle;
@@ -577,6 +577,46 @@ describe('alarms and outputs', () => {
     template.hasOutput('CuratedBucketName', { Value: { Ref: logicalIdOf(stack.storage.curated) } });
     template.hasOutput('ReportsBucketName', { Value: { Ref: logicalIdOf(stack.storage.reports) } });
     template.hasOutput('TableName', { Value: { Ref: logicalIdOf(stack.storage.table) } });
+  });
+});
+
+describe('the configuration on the audit trail at deploy', () => {
+  const custom = () => ofType('Custom::ConfigAudit');
+
+  it('is one custom resource carrying the configuration exactly as the functions get it', () => {
+    expect(custom()).toHaveLength(1);
+    const [, r] = custom()[0];
+    const configEnv = resources[logicalIdOf(stack.functions.compute)]!.Properties!.Environment.Variables[ENV.config];
+    // The same JSON: a change to it is a property change, so CloudFormation updates the resource.
+    expect(r.Properties!.Config).toBe(configEnv);
+    // Through the CDK Provider framework, whose function invokes our handler.
+    expect(r.Properties!.ServiceToken).toEqual(getAtt(logicalIdOf(stack.configAudit.provider.node.findChild('framework-onEvent') as never)));
+    const framework = resources[logicalIdOf(stack.configAudit.provider.node.findChild('framework-onEvent') as never)]!;
+    expect(framework.Properties!.Environment.Variables.USER_ON_EVENT_FUNCTION_ARN).toEqual(getAtt(logicalIdOf(stack.configAudit.handler)));
+  });
+
+  it('lets the handler read and append only the global audit partition', () => {
+    const statements = roleStatements(fnRoleId(stack.configAudit.handler)).filter((s) => actions(s).some((a) => a.startsWith('dynamodb:')));
+    expect(statements).toEqual([
+      {
+        Sid: 'AppendGlobalAudit',
+        Effect: 'Allow',
+        Action: ['dynamodb:PutItem', 'dynamodb:Query'],
+        Resource: getAtt(logicalIdOf(stack.storage.table)),
+        Condition: { 'ForAllValues:StringEquals': { 'dynamodb:LeadingKeys': ['AUDIT#global'] } },
+      },
+    ]);
+    expect(roleStatements(fnRoleId(stack.configAudit.handler)).some((s) => actions(s).some((a) => a.startsWith('s3:')))).toBe(false);
+  });
+
+  it('gives the handler and the framework their own roles, without AWS managed policies', () => {
+    const frameworkRole = logicalIdOf(stack.configAudit.node.findChild('ProviderRole') as never);
+    for (const role of [fnRoleId(stack.configAudit.handler), frameworkRole]) expect(resources[role]!.Properties!.ManagedPolicyArns).toBeUndefined();
+    const invoke = roleStatements(frameworkRole).find((s) => actions(s).includes('lambda:InvokeFunction'))!;
+    expect(resourcesOf(invoke)).toContainEqual(getAtt(logicalIdOf(stack.configAudit.handler)));
+    const handler = resources[logicalIdOf(stack.configAudit.handler)]!;
+    expect(handler.Properties!.Runtime).toBe('nodejs22.x');
+    expect(handler.Properties!.Environment.Variables[ENV.table]).toEqual({ Ref: logicalIdOf(stack.storage.table) });
   });
 });
 

@@ -21,6 +21,8 @@ export const SERVICE = {
   compute: 'compute',
   report: 'report',
   api: 'api',
+  /** The deploy-time custom resource (the configuration on the audit trail); it emits no metric of its own. */
+  deploy: 'deploy',
 } as const;
 export type Service = (typeof SERVICE)[keyof typeof SERVICE];
 
