@@ -1,7 +1,7 @@
 import { join, resolve } from 'node:path';
 import { userInfo } from 'node:os';
 import type { AuditEntry } from '../../functions/core/audit/audit-entry';
-import { AUDIT_LABEL } from '../../functions/core/audit/audit-entry';
+import { ACTOR_KIND_LABEL, AUDIT_LABEL } from '../../functions/core/audit/audit-entry';
 import { formatShanghaiDateTime } from '../../functions/core/bulletin/format';
 import { type Actor, MONTH_STATUS_LABEL, type MonthAction } from '../../functions/core/month/month-state';
 import type { Config } from '../../functions/core/shared/config';
@@ -62,7 +62,7 @@ export async function runMonthAction(o: {
 /** One line of `tb audit`: time (Asia/Shanghai), what, who, which unit and upload, detail, checksum. */
 export function auditLine(e: AuditEntry): string {
   const unit = e.unitCode ? `${e.unitCode} ${division(e.unitCode)?.name ?? ''}`.trim() : '';
-  const who = `${{ token: '令牌', operator: '操作员', schedule: '定时任务', pipeline: '流水线' }[e.actor.kind]} ${e.actor.id}`;
+  const who = `${ACTOR_KIND_LABEL[e.actor.kind]} ${e.actor.id}`;
   return [
     formatShanghaiDateTime(new Date(e.at)),
     AUDIT_LABEL[e.action] + (e.version ? ` 第${e.version}版` : ''),

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { AuditLog, MonthActions, MonthLedgerStore, MonthStateStore, ReceiptsView, ReviewStore, TokenLookup, UploadBucket, WebAssets } from '../core/ports';
 import type { Config } from '../core/shared/config';
 import { DEFAULT_CONFIG } from '../core/shared/config';
+import { auditView } from '../core/portal/audit-view';
 import { monthActionOf, monthPanel } from '../core/portal/month-panel';
 import { REVIEW_BODY_MAX_BYTES, authorizeReview, mayReviewUnit, parseReviewRequest, reviewRecord, reviewableUnits } from '../core/review/review-request';
 import { currentReview, reviewRows, reviewUnits, reviewView } from '../core/review/review-view';
@@ -38,6 +39,8 @@ import { objectKeys } from '../core/shared/storage-keys';
  *   GET  /month?month=     province token: the month's control panel (state, deadline, per city)
  *   POST /month            province token: {month, action: lock|publish|republish} through the
  *                          MonthActions port (503 when this server has none)
+ *   GET  /audit?month=[&unit=]  province token: the month's audit trail (with a unit: the records
+ *                          naming it), oldest first (503 when this server has no month store)
  *   GET  /download?key&exp&sig  a bulletin link from a mail (HMAC-signed, no token): 302 to a
  *                          presigned S3 URL made now, with this function's current credentials
  *
@@ -55,7 +58,7 @@ export interface PortalDeps {
   newUploadId?: () => string;
   /** Bulletin download links (AWS): the signing secret and a short-lived presigner for reports. */
   downloads?: { secret: () => Promise<string>; presign: (key: string) => Promise<string> };
-  /** The month's state, the city's reviews and the audit trail (city review, the control panel); none: those routes answer 503. */
+  /** The month's state, the city's reviews and the audit trail (city review, the control panel, GET /audit); none: those routes answer 503. */
   months?: Pick<MonthStateStore, 'getMonthState'> & ReviewStore & AuditLog;
   /** An upload's rows (the reviewer's list for 不予认定, and the check of its codes). */
   ledger?: Pick<MonthLedgerStore, 'readAt'>;
@@ -302,6 +305,15 @@ export function createPortal(deps: PortalDeps) {
     return json(200, monthPanel({ state, status, pointers, reviews, requiredBeforeLock: (deps.review ?? DEFAULT_CONFIG.review).requiredBeforeLock, now: deps.now() }));
   }
 
+  async function audit(event: HttpApiEvent, p: Principal): Promise<HttpApiResult> {
+    if (p.role !== 'province') throw new ApiError(403, 'province-only', '只有省级令牌可以查看审计记录');
+    const unitCode = event.queryStringParameters?.unit || null;
+    if (unitCode !== null && !isReportingUnit(unitCode)) throw new ApiError(400, 'bad-unit', '单位代码不是河南省的报送单位');
+    const months = monthStore();
+    const month = monthParam(event);
+    return json(200, auditView(month, await months.listAudit(month), unitCode));
+  }
+
   async function monthAction(event: HttpApiEvent, p: Principal): Promise<HttpApiResult> {
     if (p.role !== 'province') throw new ApiError(403, 'province-only', '只有省级令牌可以锁定、发布或更正发布');
     const body = jsonBody(event);
@@ -338,6 +350,7 @@ export function createPortal(deps: PortalDeps) {
     if (path === '/uploads') return method === 'POST' ? createUpload(event, principal) : listUploads(event, principal);
     if (path === '/review') return method === 'POST' ? postReview(event, principal) : listReview(event, principal);
     if (path === '/month') return method === 'POST' ? monthAction(event, principal) : panel(event, principal);
+    if (path === '/audit') return audit(event, principal);
     return status(event, principal);
   }
 

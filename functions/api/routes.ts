@@ -12,6 +12,7 @@ export const PORTAL_ROUTES = {
   '/status': ['GET'],
   '/review': ['GET', 'POST'],
   '/month': ['GET', 'POST'],
+  '/audit': ['GET'],
   '/download': ['GET'],
 } as const satisfies Record<string, readonly ('GET' | 'POST')[]>;
 

@@ -13,11 +13,14 @@ import { ledgerTable, xlsx } from '../helpers/files';
  * The city reviewer's page and the province's control panel in a real browser (headless Chromium,
  * as test/e2e/portal.test.ts), on `tb serve` in-process: 漯河's office opens 源汇区's upload,
  * marks a project 不予认定 and approves; the project's name (markup in the clerk's file) is shown
- * as text; the province declines, then confirms the lock and sees the month locked.
+ * as text; the province declines, then confirms the lock and sees the month locked, and reads
+ * 源汇区's audit trail (「记录」) and the month's.
  */
 setLogSink(() => {});
 
 const NOW = new Date('2026-11-02T02:00:00Z');
+/** The server's clock: the upload at NOW, the review an hour later, the lock two (one instant for all would order the trail by seq alone). */
+let clock = NOW;
 const HOSTILE = '<img src=x onerror="window.__xss=1">产业园';
 let serve: Serve;
 let browser: Browser;
@@ -42,13 +45,14 @@ beforeAll(async () => {
     dataDir: mkdtempSync(join(tmpdir(), 'tb-e2e-review-')),
     fresh: true,
     port: 0,
-    now: () => NOW,
+    now: () => clock,
     demoUnit: '411102',
     outbox: mkdtempSync(join(tmpdir(), 'tb-e2e-review-outbox-')),
     send: false,
   });
   serve.pipeline.uploadedAt = NOW;
   await uploadAsUnit(serve.tokens!.unit);
+  clock = new Date(NOW.getTime() + 3600_000);
   browser = await puppeteer.launch({ executablePath: await chromium.executablePath(), args: chromium.args, headless: 'shell', defaultViewport: { width: 1200, height: 900 } });
   page = await browser.newPage();
   page.setDefaultTimeout(270_000);
@@ -105,6 +109,10 @@ describe('the city reviewer’s page', () => {
 });
 
 describe('the province control panel', () => {
+  beforeAll(() => {
+    clock = new Date(NOW.getTime() + 2 * 3600_000);
+  });
+
   it('asks before locking, and shows the month locked once confirmed', async () => {
     await page.click('#logout');
     await signIn(serve.tokens!.province);
@@ -130,5 +138,29 @@ describe('the province control panel', () => {
     expect(await textOf('#m-message')).toContain('已锁定');
     expect(await page.$eval('#m-lock', (b) => (b as HTMLButtonElement).disabled)).toBe(true);
     expect((await serve.pipeline.months.getMonthState('2026-10')).status).toBe('locked');
+  });
+
+  it('shows a unit’s audit trail from its 「记录」, and the whole month’s', async () => {
+    const [receipt] = await serve.pipeline.repo.listReceipts('2026-10', '411102');
+    const sha = receipt.file.sha256;
+    await page.click('#p-table tbody tr[data-unit="411102"] button.audit-open');
+    await page.waitForFunction(() => document.querySelectorAll('#p-audit-table tbody tr').length === 4);
+    expect(await textOf('#p-audit-title')).toBe('漯河市 源汇区（411102）2026-10 审计记录');
+    const rows = await page.$$eval('#p-audit-table tbody tr', (trs) => trs.map((tr) => Array.from(tr.querySelectorAll('td'), (td) => td.textContent ?? '')));
+    expect(rows.map((r) => r[1])).toEqual(['上传', '回执', '审核通过', '不予认定']);
+    expect(rows.map((r) => r[2].split(' ')[0])).toEqual(['流水线', '流水线', '令牌', '令牌']);
+    expect(rows[2][0]).toBe('2026-11-02 11:00:00'); // the review, at the server's clock, in Beijing time
+    expect(rows[3][4]).toContain('缺少立项批复');
+    expect(rows.every((r) => r[3] === '源汇区（411102）' && r[6] === sha.slice(0, 12))).toBe(true);
+    expect(await page.$eval('#p-audit-table tbody tr code.checksum', (c) => c.getAttribute('title'))).toBe(`SHA-256：${sha}`);
+    // The row's own click (its uploads) did not open as well.
+    expect(await page.$eval('#p-detail', (d) => (d as HTMLElement).hidden)).toBe(true);
+
+    await page.click('#p-audit-all');
+    await page.waitForFunction(() => document.querySelector('#p-audit-title')?.textContent?.startsWith('全省'));
+    await page.waitForFunction(() => document.querySelectorAll('#p-audit-table tbody tr').length === 5);
+    const all = await page.$$eval('#p-audit-table tbody tr', (trs) => trs.map((tr) => Array.from(tr.querySelectorAll('td'), (td) => td.textContent ?? '')));
+    expect(all.map((r) => r[1])).toEqual(['上传', '回执', '审核通过', '不予认定', '锁定']);
+    expect(all[4]).toEqual(['2026-11-02 12:00:00', '锁定', expect.stringMatching(/^令牌 \S+$/), '—', expect.any(String), '—', '—']);
   });
 });

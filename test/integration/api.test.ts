@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -7,6 +8,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Serve, startServe } from '../../cli/commands/serve-run';
 import { setLogSink } from '../../functions/adapters/log';
 import { TokenRepository } from '../../functions/adapters/aws/token-repo';
+import { S3UploadBucket } from '../../functions/adapters/aws/upload-bucket';
+import { createPortal } from '../../functions/api/portal';
+import { uploadSettings } from '../../functions/core/portal/upload-request';
 import { parseConfig } from '../../functions/core/shared/config';
 import { downloadUrl } from '../../functions/core/portal/download-link';
 import { ledgerTable, xlsx } from '../helpers/files';
@@ -251,6 +255,57 @@ describe('province status', () => {
     expect(res.json.unreported).toHaveLength(res.json.counts.missing);
     // default month = the reporting month
     expect((await call('GET', '/status', province)).json.month).toBe('2026-10');
+  });
+});
+
+describe('the audit trail (GET /audit)', () => {
+  it('gives the province one unit’s records: the upload and its receipt, with the file’s checksum', async () => {
+    const linying = await tokens.issue({ role: 'unit', unitCode: '411122', now: NOW });
+    const bytes = await xlsx(ledgerTable('411122', 4));
+    const sha = createHash('sha256').update(bytes).digest('hex');
+    const up = await uploadAs(linying.token, '临颍县.xlsx', bytes);
+    // The trail names the upload as its receipt does (the ingest's id of the S3 object).
+    const [receipt] = await serve.pipeline.repo.listReceipts('2026-10', '411122');
+    expect(receipt.file.key).toBe(up.key);
+    const res = await call('GET', '/audit?month=2026-10&unit=411122', province);
+    expect(res.status).toBe(200);
+    expect(res.json.unit).toEqual({ code: '411122', name: '临颍县', cityName: '漯河市' });
+    expect(res.json.entries.map((e: Json) => [e.action, e.label, e.actor.text, e.uploadId, e.checksum, e.checksumShort])).toEqual([
+      ['upload', '上传', '流水线 ingest', receipt.uploadId, sha, sha.slice(0, 12)],
+      ['receipt', '回执', '流水线 ingest', receipt.uploadId, sha, sha.slice(0, 12)],
+    ]);
+    expect(res.json.entries[1].detail).toContain('已接收');
+    expect(res.json.entries[0].time).toMatch(/^2026-\d\d-\d\d \d\d:\d\d:\d\d$/);
+
+    // Without a unit: the month's whole trail, oldest first, other units' records in it.
+    const all = await call('GET', '/audit?month=2026-10', province);
+    expect(all.json.unit).toBeNull();
+    expect(all.json.entries.map((e: Json) => e.unit?.code)).toEqual(expect.arrayContaining(['411102', '411103', '411121', '411122']));
+    const ats = all.json.entries.map((e: Json) => Date.parse(e.at));
+    expect(ats).toEqual([...ats].sort((a, b) => a - b));
+  });
+
+  it('is the province’s only, and refuses a code that is no reporting unit and a future month', async () => {
+    const city = await tokens.issue({ role: 'city', cityCode: '411100', now: NOW });
+    for (const t of [city.token, unitA]) {
+      expect(await call('GET', '/audit?month=2026-10&unit=411102', t)).toMatchObject({ status: 403, json: { error: { code: 'province-only', message: '只有省级令牌可以查看审计记录' } } });
+    }
+    expect(await call('GET', '/audit?month=2026-10&unit=410100', province)).toMatchObject({ status: 400, json: { error: { code: 'bad-unit', message: '单位代码不是河南省的报送单位' } } });
+    expect(await call('GET', '/audit?month=2027-01', province)).toMatchObject({ status: 400, json: { error: { code: 'future-month' } } });
+  });
+
+  it('answers 503 where the portal has no month store', async () => {
+    const bare = createPortal({
+      tokens,
+      uploads: new S3UploadBucket(serve.pipeline.s3, serve.pipeline.servers.buckets.raw),
+      repo: serve.pipeline.repo,
+      assets: new Map(),
+      settings: uploadSettings(parseConfig({})),
+      now: () => NOW,
+    });
+    const res = await bare({ rawPath: '/audit', headers: { authorization: `Bearer ${province}` }, queryStringParameters: { month: '2026-10' }, requestContext: { http: { method: 'GET' } } });
+    expect(res.statusCode).toBe(503);
+    expect(JSON.parse(res.body).error.code).toBe('no-month-store');
   });
 });
 

@@ -2,6 +2,7 @@
 import type { ReportingState, ReportingStatus, UnitReporting } from '../../core/portal/reporting-status';
 import { type Me, type UploadList, api } from './api-client';
 import { formatRate } from '../../core/bulletin/format';
+import { initAuditPanel, showAudit } from './audit-panel';
 import { $, REPORT_STATE, TIMELINESS_BADGE, UPLOAD_STATE, badge, fillMonths, h, notice, receiptView, show, when } from './dom';
 
 let status: ReportingStatus | null = null;
@@ -14,12 +15,14 @@ export function initProvinceView(m: Me): void {
   for (const id of ['p-city', 'p-state']) $(id).addEventListener('change', renderStatus);
   $('p-search').addEventListener('input', renderStatus);
   $('p-detail-close').addEventListener('click', () => show('p-detail', false));
+  initAuditPanel();
   void loadStatus();
 }
 
 async function loadStatus(): Promise<void> {
   const month = ($('p-month') as HTMLSelectElement).value;
   show('p-detail', false);
+  show('p-audit', false);
   try {
     status = await api<ReportingStatus>('GET', `/status?month=${encodeURIComponent(month)}`);
   } catch (e) {
@@ -68,6 +71,11 @@ function renderStatus(): void {
     !state || (state === 'unreported' ? u.state !== 'accepted' : state === 'on-time' || state === 'late' ? u.timeliness === state : u.state === state);
   const match = (u: UnitReporting) => byState(u) && (!q || u.name.includes(q) || u.code.includes(q));
   const rows = inCity.filter(match).map((u) => {
+    const trail = h('button', { type: 'button', class: 'link audit-open' }, '记录');
+    trail.addEventListener('click', (ev) => {
+      ev.stopPropagation(); // the row's own click opens the uploads
+      void showAudit(u.code, `${u.cityName} ${u.name}（${u.code}）`);
+    });
     const row = h(
       'tr',
       { class: `state-${u.state}${u.uploads ? ' clickable' : ''}`, 'data-unit': u.code },
@@ -84,6 +92,7 @@ function renderStatus(): void {
       h('td', { class: 'num' }, u.projects === null ? '—' : String(u.projects)),
       h('td', { class: 'nowrap' }, when(u.lastUploadAt)),
       h('td', {}, u.lastSummary ?? ''),
+      h('td', { class: 'nowrap' }, trail),
     );
     if (u.uploads) row.addEventListener('click', () => void showUnit(u));
     return row;

@@ -54,4 +54,12 @@ export const AUDIT_LABEL: Record<AuditAction, string> = {
   config: '配置变更',
 };
 
+/** Who acted, as `tb audit` and the portal name it. */
+export const ACTOR_KIND_LABEL: Record<Actor['kind'], string> = {
+  token: '令牌',
+  operator: '操作员',
+  schedule: '定时任务',
+  pipeline: '流水线',
+};
+
 export const AUDIT_DETAIL_MAX = 500;

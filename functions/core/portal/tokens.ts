@@ -58,6 +58,11 @@ export function formatToken(role: TokenRole, code: string | null, secret: Uint8A
   return `tb_u_${unitCode}_${body}`;
 }
 
+/** `text` with anything shaped like a token secret blanked (a token must never be shown back). */
+export function redactTokens(text: string): string {
+  return text.replace(new RegExp(`tb_(?:[uc]_\\d{6}|p)_${SECRET_RE}`, 'g'), 'tb_…（已隐去）');
+}
+
 /** Cheap shape check before any lookup (also bounds what reaches the hash and the logs). */
 export function isWellFormedToken(token: string): boolean {
   return token.length <= 80 && TOKEN_RE.test(token);

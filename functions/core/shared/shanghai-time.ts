@@ -25,6 +25,11 @@ export function shanghaiDate(instant: Date): string {
   return new Date(instant.getTime() + OFFSET_MS).toISOString().slice(0, 10);
 }
 
+/** An instant as Shanghai wall-clock time to the second, `YYYY-MM-DD HH:MM:SS` (the audit trail's). */
+export function shanghaiTimestamp(instant: Date): string {
+  return new Date(instant.getTime() + OFFSET_MS).toISOString().slice(0, 19).replace('T', ' ');
+}
+
 /** The instant a Shanghai calendar day begins (month 1–12; day may run past the month's end). */
 export function shanghaiMidnight(year: number, month: number, day: number): Date {
   return new Date(Date.UTC(year, month - 1, day) - OFFSET_MS);
