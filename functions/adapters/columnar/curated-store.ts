@@ -1,4 +1,4 @@
-import { type ColumnarRow, ledgerIpc, monthRows } from '../../formats/columnar-schema';
+import { type ColumnarRow, ledgerIpc, ledgerTable, monthRows } from '../../formats/columnar-schema';
 import type { LedgerRow, MonthLedger } from '../../core/ledger/ledger-row';
 import type { AuditEntry } from '../../core/audit/audit-entry';
 import { auditJsonLines } from '../../core/audit/audit-export';
@@ -39,11 +39,12 @@ export class CuratedStore implements CuratedWriter {
   }
 
   private async write(keys: { parquet: string; arrow: string }, rows: ColumnarRow[]): Promise<string[]> {
-    // Arrow IPC needs no native code: it is always written.
-    await this.store.put(this.bucket, keys.arrow, ledgerIpc(rows, 'file'), ARROW_CONTENT_TYPE);
+    // One table for both encodings. Arrow IPC needs no native code: it is always written.
+    const table = ledgerTable(rows);
+    await this.store.put(this.bucket, keys.arrow, ledgerIpc(table, 'file'), ARROW_CONTENT_TYPE);
     let parquet: Uint8Array;
     try {
-      parquet = ipcStreamToParquet(ledgerIpc(rows, 'stream'));
+      parquet = ipcStreamToParquet(ledgerIpc(table, 'stream'));
     } catch (e) {
       // A deployment without the .wasm file must not stop ingest or the bulletin: say so loudly.
       if (!(e instanceof ParquetUnavailableError)) throw e;
