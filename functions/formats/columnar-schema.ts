@@ -99,7 +99,7 @@ function validity(n: number, present: (i: number) => boolean): { nullCount: numb
  * Each column's value of a row, read by name: one property access a column that stays
  * monomorphic (a `row[key]` with the key varying is a slow generic lookup, 200k rows × 20 times).
  */
-const COLUMN: { [K in keyof ColumnarRow]: (r: ColumnarRow) => ColumnarRow[K] } = {
+const COLUMN: { [K in keyof LedgerRow]: (r: LedgerRow) => LedgerRow[K] } = {
   unitCode: (r) => r.unitCode,
   projectCode: (r) => r.projectCode,
   projectName: (r) => r.projectName,
@@ -119,7 +119,6 @@ const COLUMN: { [K in keyof ColumnarRow]: (r: ColumnarRow) => ColumnarRow[K] } =
   problems: (r) => r.problems,
   leader: (r) => r.leader,
   sourceRow: (r) => r.sourceRow,
-  uploadId: (r) => r.uploadId,
 };
 
 /**
@@ -128,9 +127,10 @@ const COLUMN: { [K in keyof ColumnarRow]: (r: ColumnarRow) => ColumnarRow[K] } =
  * builder calls and TextEncoder allocations, which made the month's copy the slowest part of
  * compute (issue 13: ~2/3 of a 50k-row compute).
  */
-function columnData(f: Field, rows: readonly ColumnarRow[]): Data {
+function columnData(f: Field, rows: readonly LedgerRow[], uploadIdOf: (i: number) => string): Data {
   const n = rows.length;
-  const values: unknown[] = rows.map(COLUMN[f.name as keyof ColumnarRow] as (r: ColumnarRow) => unknown);
+  const values: unknown[] =
+    f.name === 'uploadId' ? Array.from({ length: n }, (_, i) => uploadIdOf(i)) : rows.map(COLUMN[f.name as keyof LedgerRow] as (r: LedgerRow) => unknown);
   const value = (i: number) => values[i] ?? null;
   const { nullCount, nullBitmap } = validity(n, (i) => value(i) !== null);
   const type = f.type;
@@ -171,22 +171,36 @@ function columnData(f: Field, rows: readonly ColumnarRow[]): Data {
   throw new Error(`columnar schema: no encoder for ${f.name} (${String(type)})`);
 }
 
-/** The rows as one Arrow table with LEDGER_SCHEMA (nullability and metadata included). */
-export function ledgerTable(rows: readonly ColumnarRow[]): Table {
-  const children = LEDGER_SCHEMA.fields.map((f) => columnData(f, rows));
+/**
+ * Rows as one Arrow table with LEDGER_SCHEMA (nullability and metadata included), the upload id
+ * of row i being `uploadIdOf(i)`: read from the rows as they are (copying 200k row objects to add
+ * the id took as long as the encoding).
+ */
+function rowsTable(rows: readonly LedgerRow[], uploadIdOf: (i: number) => string): Table {
+  const children = LEDGER_SCHEMA.fields.map((f) => columnData(f, rows, uploadIdOf));
   const struct = makeData({ type: new Struct(LEDGER_SCHEMA.fields), length: rows.length, nullCount: 0, children });
   return new Table(LEDGER_SCHEMA, [new RecordBatch(LEDGER_SCHEMA, struct)]);
+}
+
+/** The rows as one Arrow table with LEDGER_SCHEMA. */
+export function ledgerTable(rows: readonly ColumnarRow[]): Table {
+  return rowsTable(rows, (i) => rows[i].uploadId);
+}
+
+/** One upload's rows, all with its id. */
+export function uploadTable(rows: readonly LedgerRow[], uploadId: string): Table {
+  return rowsTable(rows, () => uploadId);
+}
+
+/** A month's current ledger: units in code order, each unit's rows in sheet order, each with its unit's upload id. */
+export function monthTable(ledger: MonthLedger, uploadIdOf: (unit: string) => string): Table {
+  const units = Object.keys(ledger).sort();
+  const rows = units.flatMap((u) => ledger[u]);
+  const ids = units.flatMap((u) => new Array<string>(ledger[u].length).fill(uploadIdOf(u)));
+  return rowsTable(rows, (i) => ids[i]);
 }
 
 /** Arrow IPC bytes: 'file' for .arrow/.feather on disk, 'stream' to hand to the Parquet writer. */
 export function ledgerIpc(rows: readonly ColumnarRow[] | Table, format: 'file' | 'stream' = 'file'): Uint8Array {
   return tableToIPC(rows instanceof Table ? rows : ledgerTable(rows), format);
 }
-
-/** A month's current ledger as columnar rows, units in code order, each unit's rows in sheet order. */
-export function monthRows(ledger: MonthLedger, uploadIdOf: (unit: string) => string): ColumnarRow[] {
-  return Object.keys(ledger)
-    .sort()
-    .flatMap((unit) => ledger[unit].map((r) => ({ ...r, uploadId: uploadIdOf(unit) })));
-}
-
