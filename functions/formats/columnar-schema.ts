@@ -96,8 +96,9 @@ function validity(n: number, present: (i: number) => boolean): { nullCount: numb
 }
 
 /**
- * Each column's value of a row, read by name: one property access a column that stays
- * monomorphic (a `row[key]` with the key varying is a slow generic lookup, 200k rows × 20 times).
+ * Each column's value of a row, read by name: every column its own property access, each one
+ * site seeing one kind of object (a `row[key]` with the key varying is a slow generic lookup,
+ * 200k rows × 20 times).
  */
 const COLUMN: { [K in keyof LedgerRow]: (r: LedgerRow) => LedgerRow[K] } = {
   unitCode: (r) => r.unitCode,
