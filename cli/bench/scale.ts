@@ -5,7 +5,14 @@
  * compute on it.
  *
  *   scale.ingest_s, scale.rows_per_s   the whole month's ingest (parse, check, store)
- *   scale.compute_s                    compute of the month (reads every snapshot, writes rates)
+ *   scale.compute_s                    compute of the month (reads every snapshot, writes rates and the
+ *                                      month's curated Arrow + Parquet copy)
+ *   scale.duckdb_s                     DuckDB (`tb query`'s setup) computing the same per-unit counts and
+ *                                      sums (duckdb-counts.ts) from that month's Parquet, copied out as
+ *                                      `tb run` does (out/curated/ledger/month=…/ledger.parquet); checked
+ *                                      against rates.json
+ *   scale.compute_vs_duckdb            compute_s ÷ duckdb_s (issue 13's target: ≤ 2x)
+ *   scale.pipeline_peak_rss_mb         peak RSS of ingest + compute (what `tb run` adds to it is the report)
  *   scale.snapshot_items               table items the month's snapshots take
  *   scale.write.chunks_vs_row_items    writing the month's rows as chunks ÷ as one item per row
  *                                      (the layout before issue 13), same rows, same table, same run
@@ -17,6 +24,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { LocalPipeline } from '../local/runtime';
+import { copyCuratedMonth, curatedOutDir } from '../local/curated-out';
+import { openLedger } from '../local/duckdb-ledger';
+import { unitCounts } from './duckdb-counts';
+import type { RatesDoc } from '../../functions/core/metrics/rates-types';
 import { batchWrite } from '../../functions/adapters/aws/batch-write';
 import { setLogSink } from '../../functions/adapters/log';
 import { parseConfig } from '../../functions/core/shared/config';
@@ -82,8 +93,27 @@ export async function run(): Promise<void> {
     line('scale.rows_per_s', `${Math.round(ROWS / ingestS)} rows/s`);
 
     t = process.hrtime.bigint();
-    await p.compute({ month: MONTH });
-    line('scale.compute_s', `${seconds(t).toFixed(1)} s`);
+    const computed = await p.compute({ month: MONTH });
+    const computeS = seconds(t);
+    line('scale.compute_s', `${computeS.toFixed(1)} s`);
+    line('scale.pipeline_peak_rss_mb', `${Math.round(process.resourceUsage().maxRSS / 1024)} MB`);
+
+    // DuckDB over the same month's Parquet, as `tb query` opens out/curated/.
+    await copyCuratedMonth(p.store, p.servers.buckets.curated, MONTH, dataDir);
+    t = process.hrtime.bigint();
+    const db = await openLedger(curatedOutDir(dataDir));
+    const duck = await unitCounts(db, MONTH).finally(() => db.close());
+    const duckS = seconds(t);
+    const doc = await p.store.getJson<RatesDoc>(p.servers.buckets.reports, computed.ratesKey!);
+    const ours = new Map(doc.units.filter((u) => u.level === 'county' && u.reported).map((u) => [u.code, u]));
+    const same = (a: number, b: number) => Math.abs(a - b) <= 1e-6 * Math.max(1, Math.abs(b));
+    const differ = duck.filter((d) => {
+      const u = ours.get(d.unitCode);
+      return !u || JSON.stringify(u.counts) !== JSON.stringify({ ...u.counts, ...d.counts }) || !(['total', 'annualPlan', 'ytdCompleted'] as const).every((k) => same(d.investment[k], u.investment[k]));
+    });
+    if (duck.length !== ours.size || differ.length) throw new Error(`scale: DuckDB's counts differ from rates.json for ${differ.map((d) => d.unitCode).join(', ') || `${duck.length} of ${ours.size} units`}`);
+    line('scale.duckdb_s', `${duckS.toFixed(2)} s`);
+    line('scale.compute_vs_duckdb', `${(computeS / duckS).toFixed(1)}x`);
 
     const pointers = await p.repo.getPointers(MONTH);
     let items = 0;

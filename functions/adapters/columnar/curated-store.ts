@@ -1,4 +1,5 @@
-import { type ColumnarRow, ledgerIpc, monthRows } from '../../formats/columnar-schema';
+import { ledgerIpc, monthTable, uploadTable } from '../../formats/columnar-schema';
+import type { Table } from 'apache-arrow';
 import type { LedgerRow, MonthLedger } from '../../core/ledger/ledger-row';
 import type { AuditEntry } from '../../core/audit/audit-entry';
 import { auditJsonLines } from '../../core/audit/audit-export';
@@ -30,20 +31,20 @@ export class CuratedStore implements CuratedWriter {
 
   /** One accepted upload: `uploads/month=…/unit=…/{uploadId}.parquet` and `.arrow`. */
   async writeUpload(month: string, unit: string, uploadId: string, rows: LedgerRow[]): Promise<string[]> {
-    return this.write(objectKeys.curatedUpload(month, unit, uploadId), rows.map((r) => ({ ...r, uploadId })));
+    return this.write(objectKeys.curatedUpload(month, unit, uploadId), uploadTable(rows, uploadId));
   }
 
   /** A month's current ledger: `ledger/month=…/ledger.parquet` and `ledger-arrow/month=…/ledger.arrow` (replaced each compute). */
   async writeMonth(month: string, ledger: MonthLedger, uploadIdOf: (unit: string) => string): Promise<string[]> {
-    return this.write(objectKeys.curatedMonth(month), monthRows(ledger, uploadIdOf));
+    return this.write(objectKeys.curatedMonth(month), monthTable(ledger, uploadIdOf));
   }
 
-  private async write(keys: { parquet: string; arrow: string }, rows: ColumnarRow[]): Promise<string[]> {
-    // Arrow IPC needs no native code: it is always written.
-    await this.store.put(this.bucket, keys.arrow, ledgerIpc(rows, 'file'), ARROW_CONTENT_TYPE);
+  private async write(keys: { parquet: string; arrow: string }, table: Table): Promise<string[]> {
+    // One table for both encodings. Arrow IPC needs no native code: it is always written.
+    await this.store.put(this.bucket, keys.arrow, ledgerIpc(table, 'file'), ARROW_CONTENT_TYPE);
     let parquet: Uint8Array;
     try {
-      parquet = ipcStreamToParquet(ledgerIpc(rows, 'stream'));
+      parquet = ipcStreamToParquet(ledgerIpc(table, 'stream'));
     } catch (e) {
       // A deployment without the .wasm file must not stop ingest or the bulletin: say so loudly.
       if (!(e instanceof ParquetUnavailableError)) throw e;

@@ -32,7 +32,7 @@
  *   pk = AUDIT#{YYYY-MM} | AUDIT#global
  *     sk = {ISO time}#{random}             one append-only audit record
  *   pk = LEDGER#{YYYY-MM}#{unit}#{uploadId}
- *     sk = CHUNK#{nnnn}                    gzip JSON of a run of the upload's normalized rows (a snapshot)
+ *     sk = CHUNK#{nnnn}                    gzip JSON of a run of the upload's normalized rows, by column (a snapshot)
  *     sk = ROW#{projectCode}               one row, as snapshots were written before chunks (read only)
  *   pk = TOKEN#{sha256 of the token}
  *     sk = TOKEN                           a portal token: unit/role, expiry, revocation (never the token)

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { gunzipSync, gzipSync } from 'node:zlib';
 import { marshall } from '@aws-sdk/util-dynamodb';
 import { describe, expect, it } from 'vitest';
 import { CHUNK_MAX_BYTES, decodeChunk, encodeChunks } from '../../../functions/adapters/aws/snapshot-chunks';
@@ -66,5 +67,23 @@ describe('snapshot chunks', () => {
     const [c] = encodeChunks(rows(10));
     expect(() => decodeChunk(c.data, 11)).toThrow(/快照块损坏/);
     expect(() => decodeChunk(new Uint8Array([1, 2, 3]))).toThrow();
+    // A column shorter than the others, or missing.
+    const chunk = JSON.parse(gunzipSync(c.data).toString('utf8')) as { columns: Record<string, unknown[]> };
+    chunk.columns.status.pop();
+    expect(() => decodeChunk(gzipSync(JSON.stringify(chunk)), 10)).toThrow(/快照块损坏.*status/);
+    delete (chunk.columns as Partial<typeof chunk.columns>).status;
+    expect(() => decodeChunk(gzipSync(JSON.stringify(chunk)), 10)).toThrow(/快照块损坏.*status/);
+    expect(() => decodeChunk(gzipSync('null'))).toThrow(/快照块损坏/);
+  });
+
+  it('holds the rows by column (the field names once), and still reads chunks written as an array of rows', () => {
+    const input = rows(50, (i) => `第 ${i} 行`);
+    const [c] = encodeChunks(input);
+    const chunk = JSON.parse(gunzipSync(c.data).toString('utf8')) as { v: number; columns: Record<string, unknown[]> };
+    expect(chunk.v).toBe(2);
+    expect(chunk.columns.progress).toEqual(input.map((r) => r.progress));
+    const before = gzipSync(JSON.stringify(input));
+    expect(decodeChunk(before, 50)).toEqual(input);
+    expect(() => decodeChunk(before, 51)).toThrow(/快照块损坏/);
   });
 });

@@ -1,7 +1,7 @@
-import { Field, Int64, Schema, Table, TimestampMillisecond, Utf8, DateMillisecond, tableFromIPC, tableToIPC, vectorFromArray, Dictionary, Int32, RecordBatch, makeData, Struct } from 'apache-arrow';
+import { DateDay, Field, Int64, Schema, Table, TimestampMillisecond, Utf8, DateMillisecond, tableFromIPC, tableToIPC, vectorFromArray, Dictionary, Int32, RecordBatch, makeData, Struct } from 'apache-arrow';
 import { describe, expect, it } from 'vitest';
 import { parquetToIpcStream, ipcStreamToParquet } from '../../../functions/adapters/columnar/parquet';
-import { LEDGER_SCHEMA, ledgerIpc, ledgerTable } from '../../../functions/formats/columnar-schema';
+import { type ColumnarRow, LEDGER_SCHEMA, ledgerIpc, ledgerTable, monthTable, uploadTable } from '../../../functions/formats/columnar-schema';
 import { parseLedger } from '../../../functions/core/ingest/parse-ledger';
 import { UnreadableFileError } from '../../../functions/formats/readers';
 import { readArrow } from '../../../functions/formats/readers/arrow';
@@ -35,6 +35,37 @@ describe('columnar copy: declared schema, Arrow IPC and Parquet', () => {
     expect(back.get(1)!.toJSON()).toMatchObject({ monthCompleted: null, industry: '装备制造', signedDate: null });
     // An empty month still has the schema.
     expect(tableFromIPC(parquetToIpcStream(ipcStreamToParquet(ledgerIpc([], 'stream')))).schema.fields).toHaveLength(LEDGER_SCHEMA.fields.length);
+  });
+
+  it('writes the bytes apache-arrow\'s own builder (vectorFromArray) gives for the same rows', () => {
+    // The encoder fills typed arrays itself for speed (issue 13); the builder is the reference.
+    const viaBuilder = (rs: ColumnarRow[]) => {
+      const columns = LEDGER_SCHEMA.fields.map((f) => {
+        const key = f.name as keyof ColumnarRow;
+        const values = rs.map((r) => (f.type instanceof DateDay && r[key] !== null ? new Date(`${r[key] as string}T00:00:00Z`) : (r[key] ?? null)));
+        return vectorFromArray(values as never[], f.type);
+      });
+      const loose = new Table(Object.fromEntries(LEDGER_SCHEMA.fields.map((f, i) => [f.name, columns[i]])));
+      return tableToIPC(new Table(LEDGER_SCHEMA, loose.batches.map((b) => new RecordBatch(LEDGER_SCHEMA, b.data))), 'file');
+    };
+    const varied = Array.from({ length: 300 }, (_, i) =>
+      makeRow({
+        unitCode: i % 2 ? '411102' : '410122',
+        phase: i % 17,
+        monthCompleted: i % 3 ? i / 7 : null,
+        industry: i % 5 ? null : `产业${i}`,
+        signedDate: i % 4 ? `2026-0${1 + (i % 9)}-1${i % 10}` : null,
+        progress: i % 6 ? '混合 text 𠮷 "quoted", \u0001' + 'x'.repeat(i) : null,
+        leader: i === 7 ? 'lone \uD800 surrogate' : '',
+        totalInvestment: i === 9 ? -0 : 1234.5678 * i,
+      }),
+    ).map((r, i) => ({ ...r, uploadId: `u${i % 3}` }));
+    for (const rs of [[], rows, varied]) expect(Buffer.from(ledgerIpc(rs, 'file')).equals(Buffer.from(viaBuilder(rs)))).toBe(true);
+    // A month (units in code order, each unit's rows with its upload id) and an upload, the same way.
+    const byUnit = { '411102': varied.filter((r) => r.unitCode === '411102'), '410122': varied.filter((r) => r.unitCode === '410122') };
+    const inOrder = [...byUnit['410122'], ...byUnit['411102']].map((r) => ({ ...r, uploadId: `id-${r.unitCode}` }));
+    expect(Buffer.from(ledgerIpc(monthTable(byUnit, (u) => `id-${u}`))).equals(Buffer.from(viaBuilder(inOrder)))).toBe(true);
+    expect(Buffer.from(ledgerIpc(uploadTable(byUnit['411102'], 'x'), 'stream')).equals(Buffer.from(ledgerIpc(byUnit['411102'].map((r) => ({ ...r, uploadId: 'x' })), 'stream')))).toBe(true);
   });
 
   it('keys are Hive-style partitions by month (and unit for uploads)', () => {
