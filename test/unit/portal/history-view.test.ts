@@ -11,7 +11,7 @@ const province: Principal = { role: 'province', tokenId: 'p', expiresAt: null };
 const NOW = new Date('2026-12-03T04:00:00Z');
 
 const r = (signingLanding: number | null, start: number | null, investmentCompletion: number | null): TrendRates => ({ signingLanding, start, investmentCompletion });
-const codes = (x: ReturnType<typeof historyScope>) => (x.ok ? x.units.map((u) => `${u.level}/${u.code}`) : x);
+const codes = (x: ReturnType<typeof historyScope>): string[] => (x.ok ? x.units.map((u) => `${u.level}/${u.code}`) : [JSON.stringify(x)]);
 
 describe('historyMonths', () => {
   it('runs January … the reporting month this year, all twelve months of an earlier year', () => {
