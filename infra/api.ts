@@ -25,7 +25,9 @@ import type { Storage } from './storage';
  *
  * Least privilege: the function may sign uploads (s3:PutObject) only under `incoming/`, list only
  * under `incoming/`, and read the table (tokens, receipts, pointers, snapshots, reviews, the
- * month's state). It reads no object at all (receipts come from the table). It writes only items
+ * month's state), and read objects only under the reports bucket's `reports/` (each month's
+ * rates.json for 本年各月, the bulletin PDFs it presigns for mailed links; receipts come from the
+ * table), listing that bucket so a month never computed answers 404, not 403. It writes only items
  * of the month partitions and the audit trail (PutItem with `dynamodb:LeadingKeys` MONTH#… and
  * AUDIT#…: a city's review, its audit record, the review mail's send-log claim) — never a token
  * (tokens are issued with `tb tokens`), a snapshot or a pointer. With the compute function given,
@@ -65,7 +67,7 @@ export interface PortalApiProps {
   projectRoot: string;
   /** The validated pipeline configuration, handed to the function as `ENV.config`. Required. */
   config: Config;
-  /** The raw bucket (uploads land under `incoming/`) and the table (tokens, receipts). Required. */
+  /** The raw bucket (uploads land under `incoming/`), the reports bucket (rates.json, PDFs: read) and the table (tokens, receipts). Required. */
   storage: Storage;
   /** The compute function the control panel invokes (asynchronously); none: POST /month answers 503. */
   compute?: IFunction;
@@ -84,7 +86,7 @@ export class PortalApi extends Construct {
   constructor(scope: Construct, id: string, props: PortalApiProps) {
     super(scope, id);
     const { projectRoot, config, storage, compute, mail } = props;
-    const { raw, table } = storage;
+    const { raw, table, reports } = storage;
     const portalOrigin = portalOriginFrom(this);
 
     // ---- the function (with HandlerLogs and HandlerRole beside it, as deployed) ----
@@ -99,6 +101,7 @@ export class PortalApi extends Construct {
       environment: {
         [ENV.table]: table.tableName,
         [ENV.rawBucket]: raw.bucketName,
+        [ENV.reportsBucket]: reports.bucketName,
         [ENV.config]: JSON.stringify(config),
         [ENV.webDir]: LAMBDA_WEB_DIR,
         [ENV.templatesDir]: LAMBDA_TEMPLATES_DIR,
@@ -113,6 +116,11 @@ export class PortalApi extends Construct {
     // A presigned POST is authorized as the signer's s3:PutObject on the key: only under incoming/.
     this.handler.allow('SignUploads', ['s3:PutObject'], [objectsArn(raw, PREFIX.incoming)]);
     this.handler.allow('ListUploads', ['s3:ListBucket'], [raw.bucketArn], { StringLike: { 's3:prefix': [`${PREFIX.incoming}*`] } });
+    // The months' rates.json (GET /history) and the bulletin PDFs presigned for mailed links: reports/ only.
+    this.handler.allow('ReadReports', ['s3:GetObject'], [objectsArn(reports, PREFIX.reports)]);
+    // Without ListBucket a GET of a month never computed answers 403, not 404 (NoSuchKey): the
+    // history would fail instead of showing 未计算. A prefix condition is not evaluated for that GET.
+    this.handler.allow('ListReports', ['s3:ListBucket'], [reports.bucketArn]);
     this.handler.allow('ReadTokensAndReceipts', ['dynamodb:GetItem', 'dynamodb:Query'], [table.tableArn]);
     // Reviews, their audit records and the review mail's send log: items of MONTH#… and AUDIT#… only.
     this.handler.allow('WriteReviewsAndAudit', ['dynamodb:PutItem'], [table.tableArn], {
@@ -173,11 +181,16 @@ export class PortalApi extends Construct {
       maxAge: 3600,
     });
 
-    this.acknowledgeNag(raw);
+    this.acknowledgeNag(raw, reports);
   }
 
   /** cdk-nag findings on the portal, each acknowledged with its reason (as infra/nag.ts does for the pipeline). */
-  private acknowledgeNag(raw: Storage['raw']): void {
+  private acknowledgeNag(raw: Storage['raw'], reports: Storage['reports']): void {
+    ack(
+      this.handler.executionRole,
+      objectWildcard(reports, PREFIX.reports),
+      `Read only, under the reports bucket's ${PREFIX.reports} prefix: one rates.json per month (本年各月) and the bulletin PDFs presigned for mailed links; keys are per month and cannot be listed in a policy.`,
+    );
     ack(
       this.handler.executionRole,
       objectWildcard(raw, PREFIX.incoming),

@@ -1,20 +1,16 @@
-import type { IBucket } from 'aws-cdk-lib/aws-s3';
 import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import { ENV } from '../functions/adapters/env';
-import { PREFIX } from '../functions/core/shared/storage-keys';
 import type { PipelineFunction } from './pipeline-function';
-import { objectsArn, stagePolicy } from './resources';
+import { stagePolicy } from './resources';
 
 export interface DownloadLinksProps {
   /** The function that signs the links it mails (gets the secret and `ENV.portalUrl`). Required. */
   report: PipelineFunction;
-  /** The function that checks the links and presigns the PDFs (gets the secret and `ENV.reportsBucket`). Required. */
+  /** The function that checks the links and presigns the PDFs (gets the secret; it reads `reports/` already: infra/api.ts). Required. */
   portal: PipelineFunction;
   /** The portal's address, which the links point at. Required. */
   portalUrl: string;
-  /** The bucket of the bulletin PDFs (the portal may read its `reports/` objects). Required. */
-  reports: IBucket;
 }
 
 /**
@@ -38,8 +34,5 @@ export class DownloadLinks extends Construct {
       fn.addEnvironment(ENV.linkSecretArn, this.secret.secretArn);
     }
     props.report.addEnvironment(ENV.portalUrl, props.portalUrl);
-    props.portal.addEnvironment(ENV.reportsBucket, props.reports.bucketName);
-    // The portal reads bulletin PDFs only (to presign them), nothing else of the reports bucket.
-    props.portal.allow('PresignBulletins', ['s3:GetObject'], [objectsArn(props.reports, PREFIX.reports)]);
   }
 }

@@ -45,7 +45,6 @@ export function applyNagSuppressions(stack: NaggedStack): void {
   ack(functions.report.executionRole, objectWildcard(reports, ''), prefixReason('the reports bucket, which holds only bulletin outputs'));
 
   // --- bulletin download links (infra/download-links.ts) ---
-  ack(stack.portal.handler.executionRole, objectWildcard(reports, PREFIX.reports), prefixReason(`the reports bucket's ${PREFIX.reports} prefix (read only, to presign bulletin PDFs for signed mail links)`));
   ack(
     stack.downloadLinks.secret,
     'AwsSolutions-SMG4',

@@ -91,7 +91,6 @@ export class ThreeBatchesStack extends Stack {
       report: this.functions.report,
       portal: this.portal.handler,
       portalUrl: this.portal.url,
-      reports: this.storage.reports,
     });
     this.monitoring = new Monitoring(this, 'Monitoring', {
       alarmEmail: settings.alarmEmail,

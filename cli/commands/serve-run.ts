@@ -97,6 +97,7 @@ export async function startServe(opts: ServeOptions): Promise<Serve> {
       monthActions: localMonthActions(pipeline, reporting, { send: opts.send ?? true }),
       reviewNotice: createReviewNotice({ sendLog: pipeline.repo, config: opts.config, composeMime: buildMimeMessage, mailer, template: reviewMailTemplate, now }),
       review: opts.config.review,
+      reports: { store: pipeline.store, bucket: pipeline.servers.buckets.reports },
       ...(opts.linkSecret
         ? {
             downloads: {

@@ -8,6 +8,7 @@ import { LedgerRepository } from '../adapters/aws/ledger-repo';
 import { s3Presigner } from '../adapters/aws/presign';
 import { TokenRepository } from '../adapters/aws/token-repo';
 import { S3UploadBucket } from '../adapters/aws/upload-bucket';
+import { S3ObjectStore } from '../adapters/aws/object-store';
 import { configFromEnv, readEnv } from '../adapters/env';
 import { lambdaHandler } from '../adapters/lambda';
 import { LAMBDA_WEB_DIR, loadWebAssets } from '../adapters/web-assets';
@@ -44,6 +45,8 @@ export const handler = lambdaHandler(async (event: HttpApiEvent): Promise<HttpAp
       settings: uploadSettings(config),
       deadline: config.deadline,
       now,
+      // 本年各月 (GET /history): each month's rates.json, one GET a month (s3:GetObject on reports/).
+      ...(reportsBucket ? { reports: { store: new S3ObjectStore(s3), bucket: reportsBucket } } : {}),
       // Signed bulletin links from mails: presigned here, at click time, for 5 minutes.
       ...(linkSecretArn && reportsBucket
         ? {

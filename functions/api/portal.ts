@@ -3,6 +3,8 @@ import type { AuditLog, MonthActions, MonthLedgerStore, MonthStateStore, Receipt
 import type { Config } from '../core/shared/config';
 import { DEFAULT_CONFIG } from '../core/shared/config';
 import { auditView } from '../core/portal/audit-view';
+import { historyMonths, historyScope, historyView } from '../core/portal/history-view';
+import { type RatesReader, monthPoints } from '../core/bulletin/trend-history';
 import { monthActionOf, monthPanel } from '../core/portal/month-panel';
 import { REVIEW_BODY_MAX_BYTES, authorizeReview, mayReviewUnit, parseReviewRequest, reviewRecord, reviewableUnits } from '../core/review/review-request';
 import { currentReview, reviewRows, reviewUnits, reviewView } from '../core/review/review-view';
@@ -41,6 +43,9 @@ import { objectKeys } from '../core/shared/storage-keys';
  *                          MonthActions port (503 when this server has none)
  *   GET  /audit?month=[&unit=]  province token: the month's audit trail (with a unit: the records
  *                          naming it), oldest first (503 when this server has no month store)
+ *   GET  /history?year=[&unit=]  the months of the year (报送, the three headline rates, their
+ *                          ranks) for the token's units: one rates.json read per month, no ledger
+ *                          row (503 when this server has no reports bucket)
  *   GET  /download?key&exp&sig  a bulletin link from a mail (HMAC-signed, no token): 302 to a
  *                          presigned S3 URL made now, with this function's current credentials
  *
@@ -66,6 +71,8 @@ export interface PortalDeps {
   monthActions?: MonthActions;
   /** Mails the county its review (config `contacts`); none: the portal alone tells it. */
   reviewNotice?: ReviewNotice;
+  /** The reports bucket's month documents (rates.json), read for GET /history; none: it answers 503. */
+  reports?: { store: RatesReader; bucket: string };
   /** Config `review` (requiredBeforeLock for the panel). */
   review?: Config['review'];
 }
@@ -314,6 +321,23 @@ export function createPortal(deps: PortalDeps) {
     return json(200, auditView(month, await months.listAudit(month), unitCode));
   }
 
+  async function history(event: HttpApiEvent, p: Principal): Promise<HttpApiResult> {
+    const q = event.queryStringParameters ?? {};
+    // Who and which units first: nothing is read for a refused request.
+    const scope = historyScope(p, q.unit || undefined);
+    if (!scope.ok) throw new ApiError(scope.status, scope.code, scope.message);
+    const months = historyMonths(q.year, deps.now());
+    if (!months.ok) throw new ApiError(months.status, months.code, months.message);
+    if (!deps.reports) throw new ApiError(503, 'no-reports-store', '本服务未接通月度计算结果（rates.json），暂不能查看本年各月情况，请联系省专班');
+    const { store, bucket } = deps.reports;
+    // A month computed but unreadable fails the request: shown as 未计算 it would be a wrong answer.
+    const points = await monthPoints(store, bucket, months.months, (month, error) => {
+      logEvent('history rates unreadable', { month, error }, 'error');
+      throw new ApiError(502, 'rates-unreadable', `${monthLabel(month)}的计算结果（rates.json）暂时无法读取，请稍后重试；如持续出现请联系省专班`);
+    });
+    return json(200, historyView(months.year, months.months, points, scope.units));
+  }
+
   async function monthAction(event: HttpApiEvent, p: Principal): Promise<HttpApiResult> {
     if (p.role !== 'province') throw new ApiError(403, 'province-only', '只有省级令牌可以锁定、发布或更正发布');
     const body = jsonBody(event);
@@ -351,6 +375,7 @@ export function createPortal(deps: PortalDeps) {
     if (path === '/review') return method === 'POST' ? postReview(event, principal) : listReview(event, principal);
     if (path === '/month') return method === 'POST' ? monthAction(event, principal) : panel(event, principal);
     if (path === '/audit') return audit(event, principal);
+    if (path === '/history') return history(event, principal);
     return status(event, principal);
   }
 

@@ -13,6 +13,7 @@ export const PORTAL_ROUTES = {
   '/review': ['GET', 'POST'],
   '/month': ['GET', 'POST'],
   '/audit': ['GET'],
+  '/history': ['GET'],
   '/download': ['GET'],
 } as const satisfies Record<string, readonly ('GET' | 'POST')[]>;
 

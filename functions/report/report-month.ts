@@ -12,7 +12,7 @@ import { shanghaiDate } from '../core/shared/shanghai-time';
 import { editionCodes, objectKeys } from '../core/shared/storage-keys';
 import { deliverEditions } from './deliver';
 import { earlierMonthsOfYear, monthPoint, type MonthPoint } from '../core/bulletin/trend-data';
-import { mapLimit } from '../core/shared/concurrency';
+import { latestRates, monthPoints } from '../core/bulletin/trend-history';
 import { renderEditions } from './render-editions';
 
 export interface ReportDeps {
@@ -157,21 +157,17 @@ function countReported(month: string, pdfs: number, mails: SentMail[], sending: 
  * January … M−2 of the year as trend points (M−1 comes from `previous`), a few reads at a time;
  * each month's document is dropped as soon as its point is taken.
  */
-async function loadHistory(deps: ReportDeps, month: string): Promise<(MonthPoint | null)[]> {
-  const months = earlierMonthsOfYear(month).slice(0, -1);
-  return mapLimit(months, 4, async (m) => {
-    const doc = await loadRates(deps, m);
-    return doc ? monthPoint(doc) : null;
-  });
+function loadHistory(deps: ReportDeps, month: string): Promise<(MonthPoint | null)[]> {
+  return monthPoints(deps.store, deps.reportsBucket, earlierMonthsOfYear(month).slice(0, -1), unreadable);
 }
 
-/** A month's latest rates.json (last month's: rank moves; earlier ones: the trend); null if never computed or unreadable. */
-async function loadRates(deps: ReportDeps, month: string): Promise<RatesDoc | null> {
-  try {
-    return await deps.store.getJson<RatesDoc>(deps.reportsBucket, objectKeys.rates(month));
-  } catch (err) {
-    const name = (err as Error).name;
-    if (name !== 'NoSuchKey' && name !== 'NotFound') logEvent('earlier-rates-unreadable', { month, error: err as Error }, 'error');
-    return null;
-  }
+/** A month's latest rates.json (last month's: rank moves); null if never computed or unreadable. */
+function loadRates(deps: ReportDeps, month: string): Promise<RatesDoc | null> {
+  return latestRates(deps.store, deps.reportsBucket, month, unreadable);
+}
+
+/** An earlier month that cannot be read is a gap in the trend (and no rank moves), logged: the bulletin still goes out. */
+function unreadable(month: string, error: Error): null {
+  logEvent('earlier-rates-unreadable', { month, error }, 'error');
+  return null;
 }

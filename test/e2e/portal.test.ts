@@ -7,6 +7,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Serve, startServe } from '../../cli/commands/serve-run';
 import { setLogSink } from '../../functions/adapters/log';
 import { parseConfig } from '../../functions/core/shared/config';
+import { formatRate } from '../../functions/core/bulletin/format';
+import type { RatesDoc } from '../../functions/core/metrics/rates-types';
+import { objectKeys } from '../../functions/core/shared/storage-keys';
 import { ledgerTable, xlsx } from '../helpers/files';
 
 /**
@@ -69,6 +72,9 @@ describe('the upload portal in a browser', () => {
     expect(await textOf('#who-name')).toBe('漯河市 源汇区（411102）');
     expect(await page.$eval('#month', (s) => (s as HTMLSelectElement).value)).toBe('2026-10');
     expect(await page.$eval('#template-link', (a) => (a as HTMLAnchorElement).getAttribute('href'))).toBe('/template.xlsx?month=2026-10&unit=411102');
+    // 本年各月: January … October, none computed yet — 未计算, not a 0.
+    await page.waitForFunction(() => document.querySelectorAll('#history-panel tbody tr').length === 10);
+    expect(await page.$$eval('#history-panel tbody tr', (trs) => [...new Set(trs.map((tr) => tr.lastElementChild?.textContent))])).toEqual(['未计算']);
     // reload: no second sign-in
     await page.reload({ waitUntil: 'domcontentloaded' });
     await page.waitForSelector('#unit-view:not([hidden])');
@@ -131,5 +137,22 @@ describe('the upload portal in a browser', () => {
     await page.click('#p-table tbody tr[data-unit="411102"]');
     await page.waitForSelector('#p-detail .upload');
     expect(await textOf('#p-detail')).toContain('第 3 行“总投资”');
+  });
+
+  it('shows the province 本年各月 once October is computed: its rates as rates.json has them, 漯河 ranked among the 19', async () => {
+    await serve.pipeline.compute({ month: '2026-10' });
+    const doc = await serve.pipeline.store.getJson<RatesDoc>(serve.pipeline.servers.buckets.reports, objectKeys.rates('2026-10'));
+    const province = doc.units.find((u) => u.level === 'province')!;
+    const luohe = doc.units.find((u) => u.level === 'city' && u.code === '411100')!;
+    await page.reload({ waitUntil: 'domcontentloaded' });
+    await page.waitForSelector('#history-panel tbody tr[data-month="2026-10"][data-reported="yes"]');
+    const cells = (month: string) => page.$eval(`#history-panel tbody tr[data-month="${month}"]`, (tr) => Array.from(tr.querySelectorAll('td'), (td) => td.textContent));
+    expect(await cells('2026-10')).toEqual(['2026年10月', '草稿（未发布）', '有报送', formatRate(province.rates.signingLanding), '—', formatRate(province.rates.start), '—', formatRate(province.rates.investmentCompletion), '—']);
+    expect(await cells('2026-09')).toEqual(['2026年9月', '未计算', '未计算']);
+    await page.select('#history-panel select.history-unit', '411100');
+    expect((await cells('2026-10')).slice(3)).toEqual(['signingLanding', 'start', 'investmentCompletion'].flatMap((k) => [formatRate(luohe.rates[k as 'start']), `第${luohe.rank[k as 'start']}名`]));
+    // 郑州 sent nothing in October: 未报送 across the rates.
+    await page.select('#history-panel select.history-unit', '410100');
+    expect(await cells('2026-10')).toEqual(['2026年10月', '草稿（未发布）', '未报送']);
   });
 });

@@ -135,6 +135,7 @@ describe('the function', () => {
       'POWERTOOLS_METRICS_NAMESPACE',
       'POWERTOOLS_SERVICE_NAME',
       'RAW_BUCKET',
+      'REPORTS_BUCKET',
       'TABLE_NAME',
       'TB_CONFIG',
       'TB_TEMPLATES_DIR',
@@ -145,12 +146,15 @@ describe('the function', () => {
     expect(fn.Properties!.Environment.Variables.COMPUTE_FUNCTION_NAME).toBe('tb-compute');
   });
 
-  it('may presign only under incoming/, list only incoming/, read the table, write month and audit items, invoke compute; nothing else', () => {
+  it('may presign only under incoming/, list only incoming/, read reports/ (and list that bucket), read the table, write month and audit items, invoke compute; nothing else', () => {
     const st = roleStatements().filter((x) => !actions(x).some((a) => a.startsWith('logs:') || a.startsWith('xray:')));
     const rawArn = arn(idOf(s.storage.raw));
+    const reportsArn = arn(idOf(s.storage.reports));
     expect(st.map((x) => ({ sid: x.Sid, actions: [...actions(x)].sort(), resources: resourcesOf(x), condition: x.Condition }))).toEqual([
       { sid: 'SignUploads', actions: ['s3:PutObject'], resources: [{ 'Fn::Join': ['', [rawArn, `/${PREFIX.incoming}*`]] }], condition: undefined },
       { sid: 'ListUploads', actions: ['s3:ListBucket'], resources: [rawArn], condition: { StringLike: { 's3:prefix': [`${PREFIX.incoming}*`] } } },
+      { sid: 'ReadReports', actions: ['s3:GetObject'], resources: [{ 'Fn::Join': ['', [reportsArn, `/${PREFIX.reports}*`]] }], condition: undefined },
+      { sid: 'ListReports', actions: ['s3:ListBucket'], resources: [reportsArn], condition: undefined },
       { sid: 'ReadTokensAndReceipts', actions: ['dynamodb:GetItem', 'dynamodb:Query'], resources: [arn(idOf(s.storage.table))], condition: undefined },
       {
         sid: 'WriteReviewsAndAudit',
@@ -161,7 +165,9 @@ describe('the function', () => {
       { sid: 'InvokeCompute', actions: ['lambda:InvokeFunction'], resources: [COMPUTE_ARN], condition: undefined },
     ]);
     const all = roleStatements().flatMap(actions);
-    expect(all).not.toContain('s3:GetObject'); // receipts come from the table
+    // Objects read: reports/ only (receipts come from the table); nothing written but presigned uploads.
+    expect(st.filter((x) => actions(x).includes('s3:GetObject')).map((x) => x.Sid)).toEqual(['ReadReports']);
+    expect(all.filter((a) => a.startsWith('s3:')).sort()).toEqual(['s3:GetObject', 's3:ListBucket', 's3:ListBucket', 's3:PutObject']);
     // Writes: single items of the month and audit partitions only (no token, snapshot or pointer).
     expect(all.filter((a) => /^dynamodb:(Put|Update|Delete|BatchWrite)/.test(a))).toEqual(['dynamodb:PutItem']);
     expect(s.resources[idOf(s.portal.handler.role as never)]!.Properties!.ManagedPolicyArns).toBeUndefined();

@@ -266,7 +266,7 @@ describe('functions', () => {
     });
   });
 
-  it('signs bulletin links with a generated secret that only report and portal read; the portal presigns reports/ PDFs', () => {
+  it('signs bulletin links with a generated secret that only report and portal read; the portal reads reports/ (PDFs to presign, rates.json for 本年各月)', () => {
     const secretId = logicalIdOf(stack.downloadLinks.secret);
     expect(resources[secretId]!.Properties!.GenerateSecretString).toMatchObject({ PasswordLength: 48, ExcludePunctuation: true });
     const env = (fn: object) => resources[logicalIdOf(fn as never)]!.Properties!.Environment.Variables;
@@ -437,6 +437,15 @@ describe('least privilege', () => {
     expect(writes).toEqual([
       { actions: ['s3:GetObject', 's3:PutObject'], resources: [objectArn(stack.storage.reports, PREFIX.reports)] },
       { actions: ['s3:PutObject'], resources: [objectArn(stack.storage.curated, PREFIX.curatedAudit), objectArn(stack.storage.curated, PREFIX.curatedArrow), objectArn(stack.storage.curated, PREFIX.curated)] },
+    ]);
+  });
+
+  it('portal: signs uploads under raw incoming/, reads only reports/ of the reports bucket (and lists it: a missing month is 404)', () => {
+    expect(s3Grants(stack.portal.handler)).toEqual([
+      { actions: ['s3:PutObject'], resources: [objectArn(stack.storage.raw, PREFIX.incoming)] },
+      { actions: ['s3:ListBucket'], resources: [getAtt(logicalIdOf(stack.storage.raw))] },
+      { actions: ['s3:GetObject'], resources: [objectArn(stack.storage.reports, PREFIX.reports)] },
+      { actions: ['s3:ListBucket'], resources: [getAtt(logicalIdOf(stack.storage.reports))] },
     ]);
   });
 

@@ -3,6 +3,7 @@ import type { ReportingState, ReportingStatus, UnitReporting } from '../../core/
 import { type Me, type UploadList, api } from './api-client';
 import { formatRate } from '../../core/bulletin/format';
 import { initAuditPanel, showAudit } from './audit-panel';
+import { historyPanel } from './history-panel';
 import { $, REPORT_STATE, TIMELINESS_BADGE, UPLOAD_STATE, badge, fillMonths, h, notice, receiptView, show, when } from './dom';
 
 let status: ReportingStatus | null = null;
@@ -16,6 +17,7 @@ export function initProvinceView(m: Me): void {
   $('p-search').addEventListener('input', renderStatus);
   $('p-detail-close').addEventListener('click', () => show('p-detail', false));
   initAuditPanel();
+  $('province-view').append(historyPanel(m.defaultMonth));
   void loadStatus();
 }
 

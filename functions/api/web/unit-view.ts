@@ -1,6 +1,7 @@
 /** A reporting unit's view: pick the month, drop the file, watch it upload, read the receipt. */
 import type { UploadView } from '../../core/portal/upload-views';
 import { type Me, type SignedUpload, type UploadList, api } from './api-client';
+import { historyPanel } from './history-panel';
 import { $, type Child, UPLOAD_STATE, badge, bytes, fillMonths, h, notice, receiptView, show, when } from './dom';
 
 const POLL_MS = 1500;
@@ -55,6 +56,7 @@ export function initUnitView(m: Me): void {
   });
   updateTemplateLink();
   void refreshHistory();
+  $('unit-view').append(historyPanel(m.defaultMonth));
 }
 
 function updateTemplateLink(): void {

@@ -1,7 +1,8 @@
 /**
- * The year so far, for the bulletin's 1—M月 trend (issue 13): what each earlier month's published
- * rates.json said about each unit's three headline rates. Kept small (a point per unit and month,
- * not the month's whole document) so a report holds a year of history at no cost. Pure.
+ * The year so far, for the bulletin's 1—M月 trend and the portal's 本年各月 (issue 13): what each
+ * month's latest rates.json said about each unit's three headline rates and their printed ranks.
+ * Kept small (a point per unit and month, not the month's whole document) so a report or a portal
+ * request holds a year of history at no cost. Pure (the reading: trend-history.ts).
  *
  * A month without a rates.json, or a unit that did not report in it, is a gap (null), never a
  * zero: a county that sent nothing in March did not have a 0% 开工率 in March.
@@ -18,19 +19,34 @@ export type TrendRates = Record<TrendKey, number | null>;
 /** One month of one year: each unit's headline rates (`{level}/{code}`). */
 export interface MonthPoint {
   month: string;
+  /** The published version the document is; null for a draft (computed while the month is open). */
+  version: number | null;
   units: Record<string, TrendRates>;
+  /**
+   * The same units' ranks of the three rates as the bulletin prints them: a county within its
+   * city (rankInCity), a city-level unit among the 19 (rank); the province has none (nulls).
+   */
+  ranks: Record<string, TrendRates>;
 }
 
 export const unitKey = (u: Pick<UnitResult, 'level' | 'code'>): string => `${u.level}/${u.code}`;
 
-/** The month's point: every unit that reported, with its three rates. */
+const headline = (m: Partial<Record<TrendKey, number | null>> | undefined): TrendRates => ({
+  signingLanding: m?.signingLanding ?? null,
+  start: m?.start ?? null,
+  investmentCompletion: m?.investmentCompletion ?? null,
+});
+
+/** The month's point: every unit that reported, with its three rates and their printed ranks. */
 export function monthPoint(doc: RatesDoc): MonthPoint {
   const units: Record<string, TrendRates> = {};
+  const ranks: Record<string, TrendRates> = {};
   for (const u of doc.units) {
     if (!u.reported) continue;
-    units[unitKey(u)] = { signingLanding: u.rates.signingLanding, start: u.rates.start, investmentCompletion: u.rates.investmentCompletion };
+    units[unitKey(u)] = headline(u.rates);
+    ranks[unitKey(u)] = headline(u.level === 'county' ? u.rankInCity : u.rank);
   }
-  return { month: doc.month, units };
+  return { month: doc.month, version: doc.version ?? null, units, ranks };
 }
 
 /** The months of the year before `month` (January … M−1), which the history loader reads. */
