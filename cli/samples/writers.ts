@@ -7,7 +7,7 @@ import iconv from 'iconv-lite';
 import type { Division } from '../../functions/core/shared/divisions';
 import { statusLevel } from '../../functions/core/ledger/ledger-row';
 import { isoDay, utcDate, ymd, type Day } from './dates';
-import type { MonthKey, MonthView, Project } from './model';
+import type { MonthView, Project } from './model';
 import type { Field, Profile } from './profile';
 
 export type Cell = string | number | Date | null;
@@ -47,7 +47,7 @@ function dateText(d: Day, style: Profile['dateStyle']): string {
   }
 }
 
-function sortProjects(ps: Project[], order: Profile['order']): Project[] {
+function sortProjects<P extends Pick<Project, 'batch' | 'phase'>>(ps: P[], order: Profile['order']): P[] {
   const bRank = { 签约: 0, 开工: 1, 投产: 2 } as const;
   const out = ps.slice();
   out.sort((a, b) => {
@@ -61,7 +61,28 @@ function sortProjects(ps: Project[], order: Profile['order']): Project[] {
 export function buildTable(
   unit: Division,
   projects: Project[],
-  month: MonthKey,
+  month: '2026-09' | '2026-10',
+  profile: Profile,
+  xlsx: boolean,
+  overrides?: CellOverrides,
+): Table {
+  const entries = projects.flatMap((p) => {
+    const v = month === '2026-09' ? p.sep : p.oct;
+    return v ? [{ p, v }] : [];
+  });
+  return tableOf(unit, entries, month, profile, xlsx, overrides);
+}
+
+/** What a row needs of a project, whatever month model made it (2026-09/10 samples, the history). */
+export type RowProject = Pick<Project, 'code' | 'name' | 'industry' | 'batch' | 'phase' | 'leader' | 'total' | 'annualPlan'> & {
+  dates: Pick<Project['dates'], 'signed' | 'landed' | 'start' | 'production'>;
+};
+
+/** The unit's table for a month ('YYYY-MM') from its projects as they stand that month. */
+export function tableOf(
+  unit: Division,
+  entries: readonly { p: RowProject; v: MonthView }[],
+  month: string,
   profile: Profile,
   xlsx: boolean,
   overrides?: CellOverrides,
@@ -70,12 +91,10 @@ export function buildTable(
   const fields = profile.columns;
   const headers = fields.map((f) => (profile.headers[f] ?? f).replace('{M}', monthNo));
   const rows: Cell[][] = [];
-  const visible = sortProjects(
-    projects.filter((p) => (month === '2026-09' ? p.sep : p.oct)),
-    profile.order,
-  );
+  const views = new Map(entries.map((e) => [e.p, e.v]));
+  const visible = sortProjects(entries.map((e) => e.p), profile.order);
   visible.forEach((p, i) => {
-    const v = (month === '2026-09' ? p.sep : p.oct) as MonthView;
+    const v = views.get(p)!;
     const lvl = statusLevel(v.status);
     const money = (tenths: number): Cell => {
       const t = moneyText(tenths, profile);
@@ -168,7 +187,7 @@ const WIDTH: Partial<Record<Field, number>> = {
 export async function xlsxBytes(
   t: Table,
   profile: Profile,
-  month: MonthKey,
+  month: string,
   props: { created: Date; modified: Date },
 ): Promise<Buffer> {
   const wb = new ExcelJS.Workbook();
