@@ -64,14 +64,25 @@ function assetDir(fnLogicalId: string): string {
   return path.join(outdir, `asset.${key.replace(/\.zip$/, '')}`);
 }
 
-beforeAll(() => {
+/**
+ * Lets the worker read what arrived while it was busy. Construction (with bundling), synthesis and
+ * cdk-nag are each seconds of synchronous work (about 9, 4 and 1 s alone); on a loaded machine
+ * several times that. Vitest 3's worker→runner RPC gives up after 60 s, and a reply that arrived
+ * during one long block is read only after the block, too late: so the blocks are kept apart.
+ */
+const breathe = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+beforeAll(async () => {
   outdir = mkdtempSync(path.join(os.tmpdir(), 'tb-cdk-test-'));
   app = new App({ outdir, context: cdkContext });
   const settings = resolveSettings((k) => app.node.tryGetContext(k));
   const config = loadPipelineConfig(settings.configFile);
+  await breathe();
   stack = new ThreeBatchesStack(app, 'TestStack', { settings, config });
+  await breathe();
   template = Template.fromStack(stack);
   resources = template.toJSON().Resources;
+  await breathe();
   nag = new AwsSolutionsChecks(app, { verbose: true }).validateScope(stack);
 });
 

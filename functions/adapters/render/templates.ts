@@ -111,11 +111,15 @@ const NAMED_ENTITIES: Record<string, string> = { amp: '&', lt: '<', gt: '>', quo
  */
 export function textByFace(html: string): (face: FontFace) => string {
   const pick = (re: RegExp) => [...html.matchAll(re)].map((m) => visibleText(m[0])).join('');
+  // Every chart's figure (the rate charts, the trend's main chart and its small multiples) and any
+  // other SVG. The charts name only the chart face, with no CJK fallback (Lambda has none), and
+  // their titles are bold: that is the heading face (Noto Sans SC 700), so it gets their text too.
+  const charts = pick(/<figure class="(?:chart|trend-cell)\b[^"]*"[\s\S]*?<\/figure>|<svg[\s\S]*?<\/svg>/g);
   const parts = new Map<FontFace, string>([
     [FACES.title, pick(/<(h1|div class="masthead-(?:title|edition)")[^>]*>[\s\S]*?<\/(h1|div)>/g)],
-    [FACES.heading, pick(/<(h2|caption|figcaption|div class="appendix-label")[^>]*>[\s\S]*?<\/(h2|caption|figcaption|div)>/g)],
+    [FACES.heading, pick(/<(h2|caption|figcaption|div class="appendix-label")[^>]*>[\s\S]*?<\/(h2|caption|figcaption|div)>/g) + charts],
     [FACES.kai, pick(/<h3[^>]*>[\s\S]*?<\/h3>/g)],
-    [FACES.chart, pick(/<figure class="chart"[\s\S]*?<\/figure>/g)],
+    [FACES.chart, charts],
   ]);
   const all = visibleText(html);
   return (face) => parts.get(face) ?? all;
