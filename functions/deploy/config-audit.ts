@@ -41,12 +41,13 @@ export function createConfigAudit(deps: ConfigAuditDeps) {
   return async (event: ConfigAuditEvent): Promise<ConfigAuditResult> => {
     const PhysicalResourceId = event.PhysicalResourceId ?? CONFIG_AUDIT_RESOURCE_ID;
     const config = configOf(event.ResourceProperties.Config, 'new');
-    if (event.RequestType === 'Delete') return { PhysicalResourceId, Data: { Checksum: configChecksum(config), Recorded: 'false' } };
+    const checksum = configChecksum(config);
+    if (event.RequestType === 'Delete') return { PhysicalResourceId, Data: { Checksum: checksum, Recorded: 'false' } };
     const previous = event.RequestType === 'Update' ? configOf(event.OldResourceProperties?.Config, 'old') : null;
     const lastRecorded = lastConfigRecord(await deps.audit.listAudit(null))?.checksum ?? null;
     const entry = configAuditEntry({ config, previous, lastRecorded, actor: DEPLOY_ACTOR, at: deps.now(), source: 'deploy' });
     if (entry) await deps.audit.append(entry);
-    logEvent('config audited', { requestType: event.RequestType, checksum: configChecksum(config), recorded: entry !== null, detail: entry?.detail });
-    return { PhysicalResourceId, Data: { Checksum: configChecksum(config), Recorded: entry ? 'true' : 'false' } };
+    logEvent('config audited', { requestType: event.RequestType, checksum, recorded: entry !== null, detail: entry?.detail });
+    return { PhysicalResourceId, Data: { Checksum: checksum, Recorded: entry ? 'true' : 'false' } };
   };
 }

@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -12,6 +11,7 @@ import { type EmbeddedServers, startEmbedded } from '../../cli/local/servers';
 import { makeDocClient, makeS3Client } from '../../functions/adapters/aws/clients';
 import { LedgerRepository } from '../../functions/adapters/aws/ledger-repo';
 import { MonthRepository } from '../../functions/adapters/aws/month-repo';
+import { configChecksum } from '../../functions/core/audit/config-audit';
 import { TokenRepository } from '../../functions/adapters/aws/token-repo';
 import type { HttpApiResult } from '../../functions/api/http';
 import type { ComputeResult } from '../../functions/compute/compute-rates';
@@ -206,7 +206,7 @@ describe('the bundles the functions run', () => {
     const trail = (await new MonthRepository(doc, servers.table).listAudit(null)).filter((e) => e.action === 'config');
     expect(trail.map((e) => [e.actor.id, e.checksum, e.detail])).toEqual([
       ['cdk deploy', created.Data.Checksum, '部署：首次记录配置'],
-      ['cdk deploy', createHash('sha256').update(changed).digest('hex'), '部署：配置变更 portalUrl'],
+      ['cdk deploy', configChecksum(JSON.parse(changed)), '部署：配置变更 portalUrl'],
     ]);
   });
 

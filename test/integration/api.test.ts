@@ -8,12 +8,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Serve, startServe } from '../../cli/commands/serve-run';
 import { setLogSink } from '../../functions/adapters/log';
 import { TokenRepository } from '../../functions/adapters/aws/token-repo';
-import { S3UploadBucket } from '../../functions/adapters/aws/upload-bucket';
-import { createPortal } from '../../functions/api/portal';
-import { uploadSettings } from '../../functions/core/portal/upload-request';
 import { parseConfig } from '../../functions/core/shared/config';
 import { downloadUrl } from '../../functions/core/portal/download-link';
 import { ledgerTable, xlsx } from '../helpers/files';
+import { barePortal } from '../helpers/portal';
 
 /**
  * The portal API on the embedded servers, through `tb serve`'s HTTP server (the API Gateway
@@ -295,14 +293,7 @@ describe('the audit trail (GET /audit)', () => {
   });
 
   it('answers 503 where the portal has no month store', async () => {
-    const bare = createPortal({
-      tokens,
-      uploads: new S3UploadBucket(serve.pipeline.s3, serve.pipeline.servers.buckets.raw),
-      repo: serve.pipeline.repo,
-      assets: new Map(),
-      settings: uploadSettings(parseConfig({})),
-      now: () => NOW,
-    });
+    const bare = barePortal(serve, tokens, NOW);
     const res = await bare({ rawPath: '/audit', headers: { authorization: `Bearer ${province}` }, queryStringParameters: { month: '2026-10' }, requestContext: { http: { method: 'GET' } } });
     expect(res.statusCode).toBe(503);
     expect(JSON.parse(res.body).error.code).toBe('no-month-store');

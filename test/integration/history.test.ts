@@ -6,13 +6,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Serve, startServe } from '../../cli/commands/serve-run';
 import { setLogSink } from '../../functions/adapters/log';
 import { TokenRepository } from '../../functions/adapters/aws/token-repo';
-import { S3UploadBucket } from '../../functions/adapters/aws/upload-bucket';
-import { createPortal } from '../../functions/api/portal';
 import type { RatesDoc, UnitResult } from '../../functions/core/metrics/rates-types';
-import { uploadSettings } from '../../functions/core/portal/upload-request';
 import { parseConfig } from '../../functions/core/shared/config';
 import { objectKeys } from '../../functions/core/shared/storage-keys';
 import { ledgerRow, ledgerTable, xlsx } from '../helpers/files';
+import { barePortal } from '../helpers/portal';
 
 /**
  * GET /history (本年各月) through `tb serve`'s HTTP server on the embedded servers: two months
@@ -148,14 +146,7 @@ describe('GET /history', () => {
   });
 
   it('answers 503 where the portal has no reports bucket', async () => {
-    const bare = createPortal({
-      tokens,
-      uploads: new S3UploadBucket(serve.pipeline.s3, serve.pipeline.servers.buckets.raw),
-      repo: serve.pipeline.repo,
-      assets: new Map(),
-      settings: uploadSettings(parseConfig({})),
-      now: () => NOW,
-    });
+    const bare = barePortal(serve, tokens, NOW);
     const res = await bare({ rawPath: '/history', headers: { authorization: `Bearer ${province}` }, queryStringParameters: {}, requestContext: { http: { method: 'GET' } } } as never);
     expect(res.statusCode).toBe(503);
     expect(JSON.parse(res.body).error.code).toBe('no-reports-store');

@@ -1,4 +1,5 @@
 import { gunzipSync, gzipSync } from 'node:zlib';
+import { ROW_KEYS } from '../../core/ingest/row-values';
 import type { LedgerRow } from '../../core/ledger/ledger-row';
 
 /**
@@ -33,12 +34,8 @@ export interface SnapshotChunk {
   data: Uint8Array;
 }
 
-/** The chunk's columns, in the order written (each a LedgerRow field). */
-const COLUMNS = [
-  'unitCode', 'projectCode', 'projectName', 'batch', 'phase', 'status', 'totalInvestment', 'annualPlan', 'ytdCompleted',
-  'monthCompleted', 'industry', 'signedDate', 'landedDate', 'startDate', 'productionDate', 'progress', 'problems', 'leader', 'sourceRow',
-] as const satisfies readonly (keyof LedgerRow)[];
-type Columns = { [K in (typeof COLUMNS)[number]]: LedgerRow[K][] };
+/** The chunk's columns: the row's fields in their order (ROW_KEYS, from the column list). */
+type Columns = { [K in keyof LedgerRow]: LedgerRow[K][] };
 
 const len = (s: string | null) => (s === null ? 0 : s.length);
 
@@ -52,7 +49,7 @@ function rowChars(r: LedgerRow): number {
 
 function columnJson(rows: readonly LedgerRow[], from: number, to: number): string {
   const part = rows.slice(from, to);
-  const columns = Object.fromEntries(COLUMNS.map((c) => [c, part.map((r) => r[c] ?? null)]));
+  const columns = Object.fromEntries(ROW_KEYS.map((c) => [c, part.map((r) => r[c] ?? null)]));
   return JSON.stringify({ v: 2, columns });
 }
 
@@ -86,7 +83,7 @@ export function encodeChunks(rows: readonly LedgerRow[]): SnapshotChunk[] {
 
 const damaged = (expected: number | undefined, found: string) => new Error(`台账快照块损坏：应有 ${expected ?? '?'} 行，读出 ${found}`);
 
-/** Row i of a chunk's columns, with the fields in LedgerRow's order (a field not in COLUMNS fails to compile here). */
+/** Row i of a chunk's columns, with the fields in LedgerRow's order (a field missing here fails to compile). */
 function rowAt(c: Columns, i: number): LedgerRow {
   return {
     unitCode: c.unitCode[i],
@@ -123,7 +120,7 @@ export function decodeChunk(data: Uint8Array, expectedRows?: number): LedgerRow[
   const columns = chunk?.columns;
   if (chunk?.v !== 2 || !columns) throw damaged(expectedRows, '非数组');
   const n = Array.isArray(columns.unitCode) ? columns.unitCode.length : -1;
-  for (const c of COLUMNS) {
+  for (const c of ROW_KEYS) {
     if (!Array.isArray(columns[c]) || (columns[c] as unknown[]).length !== n) throw damaged(expectedRows, `缺少或不齐的列 ${c}`);
   }
   if (expectedRows !== undefined && n !== expectedRows) throw damaged(expectedRows, String(n));
