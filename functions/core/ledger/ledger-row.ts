@@ -51,3 +51,15 @@ export interface LedgerRow {
 
 /** A month's ledger: reporting unit code → its rows (only units with an accepted upload). */
 export type MonthLedger = Record<string, LedgerRow[]>;
+
+/**
+ * The fields of a row that compute reads (rates, reviews, the checks across months and units):
+ * what an upload's digest keeps (core/ledger/upload-digest.ts), a small part of the row's bytes.
+ */
+export type ComputeRow = Pick<
+  LedgerRow,
+  'unitCode' | 'projectCode' | 'projectName' | 'batch' | 'phase' | 'status' | 'totalInvestment' | 'annualPlan' | 'ytdCompleted' | 'monthCompleted'
+>;
+
+/** A month's rows as compute reads them: reporting unit code → its rows. */
+export type ComputeLedger = Record<string, ComputeRow[]>;

@@ -1,11 +1,11 @@
 import type { Config } from '../shared/config';
-import type { LedgerRow, MonthLedger } from '../ledger/ledger-row';
+import type { ComputeLedger, ComputeRow, MonthLedger } from '../ledger/ledger-row';
 import type { Grade, PhaseResult, QualityFinding, RateMap, RatesDoc, UnitResult } from './rates-types';
 import { RATE_KEYS } from './rates-types';
 import { CITIES, PROVINCE_CODE, PROVINCE_NAME, REPORTING_UNITS, reportingUnitsOf } from '../shared/divisions';
 import { parseMonth, timeProgress } from '../shared/months';
 import { deadlineOf, timelinessOf } from '../shared/deadline';
-import { emptySummary, nullRates, summarize, type LandingCriterion, type Recognized, type RowSummary } from './rates';
+import { type LandingCriterion, type Recognized, type RowSummary, type Tally, addRows, emptySummary, emptyTally, mergeTally, nullRates, summarize, summaryOf } from './rates';
 import type { ReviewRecord } from '../review/review';
 import { type UnrecognizedEntry, applyReviews } from '../review/apply-reviews';
 import { printedRate, printedScore } from '../shared/printed';
@@ -65,16 +65,14 @@ interface MonthEval {
   rankInCity: RateMap<number | null>[];
 }
 
-function rowsOf(frame: UnitFrame, ledger: MonthLedger): { rows: LedgerRow[]; reportedUnits: number } {
-  const rows: LedgerRow[] = [];
-  let reportedUnits = 0;
-  for (const code of frame.reportingCodes) {
-    const unitRows = Object.hasOwn(ledger, code) ? ledger[code] : undefined;
-    if (!unitRows) continue;
-    reportedUnits++;
-    rows.push(...unitRows);
+/** The rows of every reporting unit of the province, in FRAMES' county order. */
+function allRows(ledger: ComputeLedger): ComputeRow[] {
+  const rows: ComputeRow[] = [];
+  for (const f of COUNTY_FRAMES) {
+    const unitRows = Object.hasOwn(ledger, f.code) ? ledger[f.code] : undefined;
+    if (unitRows) for (let i = 0; i < unitRows.length; i++) rows.push(unitRows[i]);
   }
-  return { rows, reportedUnits };
+  return rows;
 }
 
 /**
@@ -98,16 +96,28 @@ function rankAmong(
   }
 }
 
-function evaluateMonth(ledger: MonthLedger, config: Config, recognized?: Recognized): MonthEval {
+function evaluateMonth(ledger: ComputeLedger, config: Config, recognized?: Recognized): MonthEval {
   const criterion: LandingCriterion = config.landingCriterion;
+  // Each reporting unit's rows are read once; cities and the province add up their tallies.
+  const tallies = new Map<string, Tally>();
+  for (const f of COUNTY_FRAMES) {
+    if (Object.hasOwn(ledger, f.code)) tallies.set(f.code, addRows(emptyTally(), ledger[f.code], criterion, recognized));
+  }
   const reported: boolean[] = [];
   const reportedUnits: number[] = [];
   const summaries: RowSummary[] = [];
   for (const frame of FRAMES) {
-    const { rows, reportedUnits: n } = rowsOf(frame, ledger);
+    const t = emptyTally();
+    let n = 0;
+    for (const code of frame.reportingCodes) {
+      const unit = tallies.get(code);
+      if (!unit) continue;
+      n++;
+      mergeTally(t, unit);
+    }
     reported.push(n > 0);
     reportedUnits.push(n);
-    summaries.push(n > 0 ? summarize(rows, criterion, recognized) : emptySummary());
+    summaries.push(n > 0 ? summaryOf(t) : emptySummary());
   }
   const scores = summaries.map((s, i) => (reported[i] ? computeScore(s.rates, config.scoreWeights) : null));
 
@@ -146,9 +156,9 @@ function nullGrades(): RateMap<Grade | null> {
   return nullRates<Grade>();
 }
 
-function byPhase(ledger: MonthLedger, criterion: LandingCriterion, recognized?: Recognized): PhaseResult[] {
-  const groups = new Map<number, LedgerRow[]>();
-  for (const row of rowsOf(PROVINCE_FRAME, ledger).rows) {
+function byPhase(ledger: ComputeLedger, criterion: LandingCriterion, recognized?: Recognized): PhaseResult[] {
+  const groups = new Map<number, ComputeRow[]>();
+  for (const row of allRows(ledger)) {
     const g = groups.get(row.phase);
     if (g) g.push(row);
     else groups.set(row.phase, [row]);
@@ -158,15 +168,28 @@ function byPhase(ledger: MonthLedger, criterion: LandingCriterion, recognized?: 
     .map((phase) => ({ phase, ...summarize(groups.get(phase)!, criterion, recognized) }));
 }
 
-function qualityOf(month: string, ledger: MonthLedger, previous: MonthLedger | null): QualityFinding[] {
-  const rows = Object.keys(ledger).flatMap((unit) => ledger[unit]);
-  return dedupeFindings([...crossMonthChecks(month, ledger, previous), ...rows.flatMap((r) => rowChecks(r, month))]);
+/** Q3, Q7, Q8 of every row of a whole ledger (what ingest keeps in each upload's digest). */
+export function ledgerRowFindings(ledger: MonthLedger, month: string): QualityFinding[] {
+  const out: QualityFinding[] = [];
+  for (const unit of Object.keys(ledger)) for (const r of ledger[unit]) for (const f of rowChecks(r, month)) out.push(f);
+  return out;
 }
 
-export interface ComputeMonthInput {
+function qualityOf(month: string, ledger: ComputeLedger, previous: ComputeLedger | null, rowFindings: readonly QualityFinding[]): QualityFinding[] {
+  return dedupeFindings([...crossMonthChecks(month, ledger, previous), ...rowFindings]);
+}
+
+/**
+ * The month's rows: whole ledger rows (the row checks run on them), or the rows of the uploads'
+ * digests with the row checks' findings ingest kept (core/ledger/upload-digest.ts).
+ */
+export type MonthRows = { ledger: MonthLedger; rowFindings?: undefined } | { ledger: ComputeLedger; rowFindings: readonly QualityFinding[] };
+
+export type ComputeMonthInput = MonthRows & ComputeMonthOptions;
+
+export interface ComputeMonthOptions {
   month: string;
-  ledger: MonthLedger;
-  previous: MonthLedger | null;
+  previous: ComputeLedger | null;
   config: Config;
   /** Reporting units that uploaded for the month but had every upload refused (from the receipts). */
   rejectedUnits?: readonly string[];
@@ -190,9 +213,9 @@ export interface ComputeMonthInput {
 /** The month's `rates.json` document. Pure: the same input always gives the same output. */
 export function computeMonth(input: ComputeMonthInput): RatesDoc {
   const { month, previous, config } = input;
-  const reviewed = input.reviews ? applyReviews(input.ledger, input.uploadIds ?? {}, input.reviews, config.review.unrecognizedInDenominator) : null;
+  const reviewed = input.reviews ? applyReviews<ComputeRow>(input.ledger, input.uploadIds ?? {}, input.reviews, config.review.unrecognizedInDenominator) : null;
   // The quality checks read the ledger as uploaded: 不予认定 projects stay on it.
-  const ledger = reviewed ? reviewed.ledger : input.ledger;
+  const ledger: ComputeLedger = reviewed ? reviewed.ledger : input.ledger;
   const tp = timeProgress(month);
   const january = parseMonth(month).month === 1;
   const now = evaluateMonth(ledger, config, reviewed?.recognized);
@@ -237,7 +260,7 @@ export function computeMonth(input: ComputeMonthInput): RatesDoc {
     byPhase: byPhase(ledger, config.landingCriterion, reviewed?.recognized),
     unreported,
     rejected: unreported.filter((code) => rejected.has(code) || reviewed?.returned.includes(code)),
-    quality: qualityOf(month, input.ledger, previous),
+    quality: qualityOf(month, input.ledger, previous, input.rowFindings ?? ledgerRowFindings(input.ledger as MonthLedger, month)),
   };
   if (reviewed) addReviews(doc, reviewed.returned, reviewed.unrecognized);
   if (input.acceptedAt) addTimeliness(doc, input.acceptedAt, config);

@@ -1,4 +1,4 @@
-import type { LedgerRow, MonthLedger } from '../ledger/ledger-row';
+import type { ComputeRow } from '../ledger/ledger-row';
 import type { Recognized } from '../metrics/rates';
 import type { UnrecognizedProjectEntry } from '../metrics/rates-types';
 import type { ReviewRecord } from './review';
@@ -12,9 +12,9 @@ import type { ReviewRecord } from './review';
  * - 不予认定 (unrecognized): the projects stay in the ledger (and in the quality checks) but count
  *   in no numerator; in the denominators when `inDenominator`, otherwise in nothing at all.
  */
-export interface ReviewedMonth {
+export interface ReviewedMonth<R extends ComputeRow = ComputeRow> {
   /** The ledger the rates are computed on: without returned units (and, out of the denominators, without unrecognized rows). */
-  ledger: MonthLedger;
+  ledger: Record<string, R[]>;
   /** Whether a row may count in a numerator. */
   recognized: Recognized;
   /** Reporting units whose counted upload was returned, sorted. */
@@ -28,12 +28,12 @@ export type UnrecognizedEntry = UnrecognizedProjectEntry;
 const key = (unit: string, project: string) => `${unit}\u0000${project}`;
 const cmp = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
-export function applyReviews(
-  ledger: MonthLedger,
+export function applyReviews<R extends ComputeRow>(
+  ledger: Record<string, R[]>,
   uploadIds: Readonly<Record<string, string>>,
   reviews: readonly ReviewRecord[],
   inDenominator: boolean,
-): ReviewedMonth {
+): ReviewedMonth<R> {
   const counted = reviews.filter((r) => Object.hasOwn(ledger, r.unitCode) && uploadIds[r.unitCode] === r.uploadId);
   const returned = new Set(counted.filter((r) => r.decision === 'returned').map((r) => r.unitCode));
   const marked = new Map<string, string>();
@@ -41,11 +41,11 @@ export function applyReviews(
     if (returned.has(r.unitCode)) continue;
     for (const p of r.unrecognized) marked.set(key(r.unitCode, p.projectCode), p.reason);
   }
-  const out: MonthLedger = {};
+  const out: Record<string, R[]> = {};
   const unrecognized: UnrecognizedEntry[] = [];
   for (const unit of Object.keys(ledger)) {
     if (returned.has(unit)) continue;
-    const rows: LedgerRow[] = [];
+    const rows: R[] = [];
     const seen = new Set<string>();
     for (const row of ledger[unit]) {
       const reason = marked.get(key(unit, row.projectCode));

@@ -4,8 +4,9 @@ import { computeMonth } from '../../../functions/core/metrics/compute-month';
 import type { RatesDoc } from '../../../functions/core/metrics/rates-types';
 import { DEFAULT_CONFIG } from '../../../functions/core/shared/config';
 import { makeRow } from '../../helpers/rows';
+import type { MonthLedger } from '../../../functions/core/ledger/ledger-row';
 
-const month = (ledger: Parameters<typeof computeMonth>[0]['ledger'], rejectedUnits: string[] = []) =>
+const month = (ledger: MonthLedger, rejectedUnits: string[] = []) =>
   computeMonth({ month: '2026-10', ledger, previous: null, config: DEFAULT_CONFIG, rejectedUnits });
 
 describe('publishRefusal: may the month be issued?', () => {

@@ -1,4 +1,4 @@
-import type { LedgerRow, MonthLedger } from '../../ledger/ledger-row';
+import type { ComputeLedger, ComputeRow } from '../../ledger/ledger-row';
 import { statusLevel } from '../../ledger/ledger-row';
 import { monthLabel, parseMonth, previousMonth } from '../../shared/months';
 import type { QualityFinding } from '../rates-types';
@@ -10,30 +10,68 @@ import { EPS, finding, project, sortFindings, wan } from './findings';
 /** Q4 allows 0.5 万元 between 本月完成投资 and the difference of the 本年累计 figures. */
 const Q4_TOLERANCE = 0.5;
 
+/** A clean row's result: one shared empty list, not a new one per row. */
+const NONE: readonly QualityFinding[] = Object.freeze([]);
+
+
+/**
+ * Where each project code sits in a month: the first unit (in code order) whose ledger holds it,
+ * with that row, and, for the few codes on more than one unit's ledger, every unit's first row.
+ * One map entry per code, not one map per code: the checks below run over every row.
+ */
+interface CodeIndex {
+  first: Map<string, { unit: string; row: ComputeRow }>;
+  shared: Map<string, Map<string, ComputeRow>>;
+}
+
+function codeIndex(ledger: ComputeLedger): CodeIndex {
+  const first = new Map<string, { unit: string; row: ComputeRow }>();
+  const shared = new Map<string, Map<string, ComputeRow>>();
+  for (const unit of Object.keys(ledger).sort()) {
+    const rows = ledger[unit];
+    for (let i = 0; i < rows.length; i++) {
+      const r = rows[i];
+      const f = first.get(r.projectCode);
+      if (!f) first.set(r.projectCode, { unit, row: r });
+      else if (f.unit !== unit) {
+        let m = shared.get(r.projectCode);
+        if (!m) shared.set(r.projectCode, (m = new Map([[f.unit, f.row]])));
+        if (!m.has(unit)) m.set(unit, r);
+      }
+    }
+  }
+  return { first, shared };
+}
+
+/** The unit's first row of the code, if its ledger holds it. */
+function rowOn(index: CodeIndex, unit: string, code: string): ComputeRow | undefined {
+  const f = index.first.get(code);
+  if (!f) return undefined;
+  return f.unit === unit ? f.row : index.shared.get(code)?.get(unit);
+}
+
+/** The units whose ledger holds the code, in code order. */
+function unitsOf(index: CodeIndex, code: string): string[] | undefined {
+  const m = index.shared.get(code);
+  if (m) return [...m.keys()];
+  const f = index.first.get(code);
+  return f ? [f.unit] : undefined;
+}
 
 /**
  * Finds a project's row in M−1: on the same unit's ledger first; failing that, on another
  * unit's (a project handed over between units keeps its history). Deterministic: the
  * lowest unit code wins.
  */
-function previousRowFinder(previous: MonthLedger | null): (unit: string, row: LedgerRow) => LedgerRow | undefined {
+function previousRowFinder(previous: ComputeLedger | null): (unit: string, row: ComputeRow) => ComputeRow | undefined {
   if (!previous) return () => undefined;
-  const byUnit = new Map<string, Map<string, LedgerRow>>();
-  const anywhere = new Map<string, LedgerRow>();
-  for (const unit of Object.keys(previous).sort()) {
-    const m = new Map<string, LedgerRow>();
-    for (const r of previous[unit]) {
-      m.set(r.projectCode, r);
-      if (!anywhere.has(r.projectCode)) anywhere.set(r.projectCode, r);
-    }
-    byUnit.set(unit, m);
-  }
-  return (unit, row) => byUnit.get(unit)?.get(row.projectCode) ?? anywhere.get(row.projectCode);
+  const index = codeIndex(previous);
+  return (unit, row) => rowOn(index, unit, row.projectCode) ?? index.first.get(row.projectCode)?.row;
 }
 
-function checkQ1(row: LedgerRow, prev: LedgerRow, month: string, prevMonth: string): QualityFinding[] {
-  if (row.status === '已终止') return [];
-  if (statusLevel(row.status) >= statusLevel(prev.status)) return [];
+function checkQ1(row: ComputeRow, prev: ComputeRow, month: string, prevMonth: string): readonly QualityFinding[] {
+  if (row.status === '已终止') return NONE;
+  if (statusLevel(row.status) >= statusLevel(prev.status)) return NONE;
   return [
     finding(
       'Q1',
@@ -43,8 +81,8 @@ function checkQ1(row: LedgerRow, prev: LedgerRow, month: string, prevMonth: stri
   ];
 }
 
-function checkQ2(row: LedgerRow, prev: LedgerRow, month: string, prevMonth: string): QualityFinding[] {
-  if (row.ytdCompleted >= prev.ytdCompleted - EPS) return [];
+function checkQ2(row: ComputeRow, prev: ComputeRow, month: string, prevMonth: string): readonly QualityFinding[] {
+  if (row.ytdCompleted >= prev.ytdCompleted - EPS) return NONE;
   return [
     finding(
       'Q2',
@@ -54,13 +92,13 @@ function checkQ2(row: LedgerRow, prev: LedgerRow, month: string, prevMonth: stri
   ];
 }
 
-function checkQ4(row: LedgerRow, prev: LedgerRow | undefined, month: string, prevMonth: string): QualityFinding[] {
-  if (row.monthCompleted === null) return [];
+function checkQ4(row: ComputeRow, prev: ComputeRow | undefined, month: string, prevMonth: string): readonly QualityFinding[] {
+  if (row.monthCompleted === null) return NONE;
   const january = parseMonth(month).month === 1;
-  if (!january && !prev) return [];
+  if (!january && !prev) return NONE;
   const expected = january ? row.ytdCompleted : row.ytdCompleted - prev!.ytdCompleted;
   const diff = Math.abs(row.monthCompleted - expected);
-  if (diff <= Q4_TOLERANCE + EPS) return [];
+  if (diff <= Q4_TOLERANCE + EPS) return NONE;
   const basis = january
     ? `1月份应等于本年累计完成投资${wan(row.ytdCompleted)}`
     : `按本年累计完成投资推算应为${wan(row.ytdCompleted)}（${monthLabel(month)}）−${wan(prev!.ytdCompleted)}（${monthLabel(prevMonth)}）＝${wan(expected)}`;
@@ -69,18 +107,9 @@ function checkQ4(row: LedgerRow, prev: LedgerRow | undefined, month: string, pre
   ];
 }
 
-function checkQ5(ledger: MonthLedger, month: string): QualityFinding[] {
-  const units = new Map<string, Map<string, LedgerRow>>();
-  for (const unit of Object.keys(ledger).sort()) {
-    for (const r of ledger[unit]) {
-      const m = units.get(r.projectCode) ?? new Map<string, LedgerRow>();
-      if (!m.has(unit)) m.set(unit, r);
-      units.set(r.projectCode, m);
-    }
-  }
+function checkQ5(index: CodeIndex, month: string): QualityFinding[] {
   const out: QualityFinding[] = [];
-  for (const m of units.values()) {
-    if (m.size < 2) continue;
+  for (const m of index.shared.values()) {
     for (const [unit, r] of m) {
       const others = [...m.keys()].filter((u) => u !== unit).map((u) => `“${unitName(u)}”`);
       out.push({
@@ -94,24 +123,15 @@ function checkQ5(ledger: MonthLedger, month: string): QualityFinding[] {
   return out;
 }
 
-function checkQ6(ledger: MonthLedger, previous: MonthLedger, month: string, prevMonth: string): QualityFinding[] {
-  // Where each code sits in M, to say so when a "missing" project was handed to another unit.
-  const whereNow = new Map<string, string[]>();
-  for (const unit of Object.keys(ledger).sort()) {
-    for (const r of ledger[unit]) {
-      const units = whereNow.get(r.projectCode);
-      if (!units) whereNow.set(r.projectCode, [unit]);
-      else if (!units.includes(unit)) units.push(unit);
-    }
-  }
+function checkQ6(ledger: ComputeLedger, index: CodeIndex, previous: ComputeLedger, month: string, prevMonth: string): QualityFinding[] {
   const out: QualityFinding[] = [];
   for (const unit of Object.keys(previous)) {
     // An unreported unit is already listed as 未报送; flagging each of its projects would flood.
     if (!ledger[unit]) continue;
-    const now = new Set(ledger[unit].map((r) => r.projectCode));
     for (const p of previous[unit]) {
-      if (p.status === '已终止' || now.has(p.projectCode)) continue;
-      const elsewhere = whereNow.get(p.projectCode);
+      if (p.status === '已终止' || rowOn(index, unit, p.projectCode)) continue;
+      // Where the code sits in M, to say so when a "missing" project was handed to another unit.
+      const elsewhere = unitsOf(index, p.projectCode);
       const note = elsewhere ? `（本月出现在${elsewhere.map((u) => `“${unitName(u)}”`).join('、')}的台账中）` : '';
       out.push(
         finding(
@@ -125,8 +145,13 @@ function checkQ6(ledger: MonthLedger, previous: MonthLedger, month: string, prev
   return out;
 }
 
+/** Appends without spreading (a spread of a long list can overflow the call stack). */
+function pushAll<T>(out: T[], items: readonly T[]): void {
+  for (let i = 0; i < items.length; i++) out.push(items[i]);
+}
+
 /** Q1, Q2, Q4, Q5, Q6: checks that compare months or units. */
-export function crossMonthChecks(month: string, ledger: MonthLedger, previous: MonthLedger | null): QualityFinding[] {
+export function crossMonthChecks(month: string, ledger: ComputeLedger, previous: ComputeLedger | null): QualityFinding[] {
   const prevMonth = previousMonth(month);
   const january = parseMonth(month).month === 1;
   const findPrev = previousRowFinder(previous);
@@ -137,15 +162,16 @@ export function crossMonthChecks(month: string, ledger: MonthLedger, previous: M
       const row = raw.unitCode === unit ? raw : { ...raw, unitCode: unit };
       const prev = findPrev(unit, row);
       if (prev) {
-        out.push(...checkQ1(row, prev, month, prevMonth));
+        pushAll(out, checkQ1(row, prev, month, prevMonth));
         // The year resets in January: a lower 本年累计 is expected then.
-        if (!january) out.push(...checkQ2(row, prev, month, prevMonth));
+        if (!january) pushAll(out, checkQ2(row, prev, month, prevMonth));
       }
-      out.push(...checkQ4(row, prev, month, prevMonth));
+      pushAll(out, checkQ4(row, prev, month, prevMonth));
     }
   }
-  out.push(...checkQ5(ledger, month));
-  if (previous) out.push(...checkQ6(ledger, previous, month, prevMonth));
+  const index = codeIndex(ledger);
+  pushAll(out, checkQ5(index, month));
+  if (previous) pushAll(out, checkQ6(ledger, index, previous, month, prevMonth));
   return sortFindings(out);
 }
 
