@@ -5,6 +5,7 @@ import { lambdaHandler } from '../../functions/adapters/lambda';
 import { logEvent } from '../../functions/adapters/log';
 import { LedgerRepository } from '../../functions/adapters/aws/ledger-repo';
 import { MonthRepository } from '../../functions/adapters/aws/month-repo';
+import { DigestStore } from '../../functions/adapters/aws/digest-store';
 import { S3ObjectStore } from '../../functions/adapters/aws/object-store';
 import { CuratedStore } from '../../functions/adapters/columnar/curated-store';
 import { buildMimeMessage, mailerFromEnv } from '../../functions/adapters/mail/mailer';
@@ -72,11 +73,12 @@ export class LocalPipeline {
     this.repo = new LedgerRepository(this.doc, servers.table);
     this.months = new MonthRepository(this.doc, servers.table);
     const curated = new CuratedStore(this.store, servers.buckets.curated);
+    const digests = new DigestStore(this.store, servers.buckets.curated, (m, u, id) => this.repo.readSnapshot(m, u, id));
     this.mailer = outbox ? mailerFromEnv(outbox) : null;
     const mailing = { sendLog: this.repo, config, templates: noticeTemplates, composeMime: buildMimeMessage, portalUrl: config.portalUrl, now };
     // As the ingest Lambda: receipts mailed to the unit's contacts (to the outbox) when there is a mailer.
     const notify = this.mailer ? createReceiptMail({ ...mailing, mailer: this.mailer }) : undefined;
-    const ingest = createIngest({ store: this.store, repo: this.repo, months: this.months, config, rawBucket: servers.buckets.raw, curated, now, ...(notify ? { notify } : {}) });
+    const ingest = createIngest({ store: this.store, repo: this.repo, months: this.months, config, rawBucket: servers.buckets.raw, curated, digests, now, ...(notify ? { notify } : {}) });
     const mailer = this.mailer;
     const remind = mailer ? createRemind({ ...mailing, mailer, receipts: this.repo, months: this.months }) : null;
     this.remind = lambdaHandler(async (event: RemindEvent) => {
@@ -85,7 +87,7 @@ export class LocalPipeline {
     });
     // As in Lambda (functions/*/handler.ts): logger context, correlation id, metrics flushed per invocation.
     this.ingest = lambdaHandler((event: unknown) => ingest(decodeIngestEvent(event)));
-    const compute = createCompute({ store: this.store, repo: this.repo, months: this.months, config, reportsBucket: servers.buckets.reports, curated, now });
+    const compute = createCompute({ store: this.store, repo: this.repo, digests, months: this.months, config, reportsBucket: servers.buckets.reports, curated, now });
     this.compute = lambdaHandler((event: ComputeEvent & { runId?: string }) => compute(event, event.runId));
     servers.s3rver.on('event', (e: { Records: S3rverRecord[] }) => {
       // Emitted inside s3rver's request handling: a throw here would fail that request after the

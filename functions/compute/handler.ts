@@ -1,6 +1,7 @@
 import { makeDocClient, makeS3Client } from '../adapters/aws/clients';
 import { LedgerRepository } from '../adapters/aws/ledger-repo';
 import { MonthRepository } from '../adapters/aws/month-repo';
+import { DigestStore } from '../adapters/aws/digest-store';
 import { S3ObjectStore } from '../adapters/aws/object-store';
 import { CuratedStore } from '../adapters/columnar/curated-store';
 import { configFromEnv, readEnv } from '../adapters/env';
@@ -15,9 +16,11 @@ export const handler = lambdaHandler(async (event: ComputeEvent) => {
     const env = readEnv(['table', 'reportsBucket']);
     const store = new S3ObjectStore(makeS3Client());
     const doc = makeDocClient();
+    const repo = new LedgerRepository(doc, env.table);
     compute = createCompute({
       store,
-      repo: new LedgerRepository(doc, env.table),
+      repo,
+      digests: new DigestStore(store, env.curatedBucket ?? null, (m, u, id) => repo.readSnapshot(m, u, id)),
       months: new MonthRepository(doc, env.table),
       config: configFromEnv(),
       reportsBucket: env.reportsBucket,

@@ -3,10 +3,10 @@ import { logEvent } from '../adapters/log';
 import { recordMetric } from '../adapters/metrics';
 import { METRIC } from '../core/shared/metric-names';
 import type { Pointer } from '../core/ingest/upload-order';
-import type { MonthLedger } from '../core/ledger/ledger-row';
+import type { ComputeLedger } from '../core/ledger/ledger-row';
 import { computeMonth } from '../core/metrics/compute-month';
-import type { RatesDoc } from '../core/metrics/rates-types';
-import type { CuratedWriter, MonthLedgerStore, ObjectStore, ReviewStore } from '../core/ports';
+import type { QualityFinding, RatesDoc } from '../core/metrics/rates-types';
+import type { CuratedWriter, MonthLedgerStore, ObjectStore, ReviewStore, UploadDigests } from '../core/ports';
 import type { Config } from '../core/shared/config';
 import { previousMonth } from '../core/shared/months';
 import { objectKeys } from '../core/shared/storage-keys';
@@ -14,6 +14,8 @@ import { objectKeys } from '../core/shared/storage-keys';
 export interface MonthRatesDeps {
   store: ObjectStore;
   repo: MonthLedgerStore;
+  /** What compute reads of each upload (one small object per unit, not its rows). */
+  digests: UploadDigests;
   config: Config;
   reportsBucket: string;
   /** Where the month's columnar ledger goes (`ledger/month=…/`); none when null. */
@@ -25,23 +27,40 @@ export interface MonthRatesDeps {
 
 export interface ComputedMonth {
   doc: RatesDoc;
-  ledger: MonthLedger;
+  /** The uploads computed on (each unit's current one, or a version's pinned ones). */
+  pointers: Pointer[];
   uploadIds: Record<string, string>;
+}
+
+/** A month's digests as compute reads them: the rows by unit and the row checks' findings. */
+async function readMonth(deps: MonthRatesDeps, month: string, pointers: Pointer[]): Promise<{ ledger: ComputeLedger; rowFindings: QualityFinding[] }> {
+  const digests = await deps.digests.read(month, pointers);
+  const ledger: ComputeLedger = {};
+  const rowFindings: QualityFinding[] = [];
+  for (const d of digests) {
+    ledger[d.unitCode] = d.rows;
+    for (const f of d.rowFindings) rowFindings.push(f);
+  }
+  return { ledger, rowFindings };
 }
 
 /**
  * The month's rates on its current uploads, or on exactly `pointers` (a published version's
- * pinned set). Reads the previous month's current ledger for 变化 and the cross-month checks.
+ * pinned set). Reads the previous month's current uploads for 变化 and the cross-month checks.
+ * Reads one digest per unit and month (core/ledger/upload-digest.ts), never the rows' text.
  */
-export async function computeMonthRates(deps: MonthRatesDeps, month: string, pointers?: Pointer[]): Promise<ComputedMonth> {
-  const [{ ledger, uploadIds }, prev, receipts, reviews] = await Promise.all([
-    pointers ? deps.repo.readAt(month, pointers) : deps.repo.readCurrent(month),
-    deps.repo.readLedger(previousMonth(month)),
+export async function computeMonthRates(deps: MonthRatesDeps, month: string, pinned?: Pointer[]): Promise<ComputedMonth> {
+  const prevMonth = previousMonth(month);
+  const [pointers, prevPointers, receipts, reviews] = await Promise.all([
+    pinned ?? deps.repo.getPointers(month),
+    deps.repo.getPointers(prevMonth),
     deps.repo.receiptStates(month),
     deps.reviews ? deps.reviews.listReviews(month) : Promise.resolve(undefined),
   ]);
+  const [{ ledger, rowFindings }, prev] = await Promise.all([readMonth(deps, month, pointers), readMonth(deps, prevMonth, prevPointers)]);
+  const uploadIds = Object.fromEntries(pointers.map((p) => [p.unitCode, p.uploadId]));
   // A previous month with no accepted upload at all is "no history", not "everything fell to zero".
-  const previous = Object.keys(prev).length ? prev : null;
+  const previous = Object.keys(prev.ledger).length ? prev.ledger : null;
   // 报送未通过: units with a refused upload; computeMonth keeps those without an accepted ledger.
   const rejectedUnits = receipts.filter((r) => r.status === 'rejected' && r.unitCode).map((r) => r.unitCode!);
   // 按时/逾期: the event time of the upload each unit's rows come from (its pointer's).
@@ -49,8 +68,8 @@ export async function computeMonthRates(deps: MonthRatesDeps, month: string, poi
   const acceptedAt = Object.fromEntries(Object.entries(uploadIds).map(([unit, id]) => [unit, eventTimes.get(`${unit}/${id}`) ?? null]));
   // 退回 and 不予认定 of the uploads computed on (a review of another upload of the unit does not count).
   const reviewed = reviews ? { reviews, uploadIds } : {};
-  const doc = computeMonth({ month, ledger, previous, config: deps.config, rejectedUnits, acceptedAt, ...reviewed, computedAt: deps.now().toISOString() });
-  return { doc, ledger, uploadIds };
+  const doc = computeMonth({ month, ledger, rowFindings, previous, config: deps.config, rejectedUnits, acceptedAt, ...reviewed, computedAt: deps.now().toISOString() });
+  return { doc, pointers, uploadIds };
 }
 
 /** The bytes of a rates.json as stored, and their SHA-256 (what the audit trail records). */
@@ -67,12 +86,15 @@ export async function storeMonthRates(deps: MonthRatesDeps, m: ComputedMonth): P
   const { doc } = m;
   const { body, checksum } = ratesBytes(doc);
   const type = 'application/json; charset=utf-8';
-  if (doc.version) await deps.store.put(deps.reportsBucket, objectKeys.ratesVersion(doc.month, doc.version), body, type);
   const key = objectKeys.rates(doc.month);
-  await deps.store.put(deps.reportsBucket, key, body, type);
-  await deps.repo.putRates(doc);
+  // Independent writes, at once (the table's items are one per unit: 178 puts in 8 batches).
+  await Promise.all([
+    doc.version ? deps.store.put(deps.reportsBucket, objectKeys.ratesVersion(doc.month, doc.version), body, type) : null,
+    deps.store.put(deps.reportsBucket, key, body, type),
+    deps.repo.putRates(doc),
+  ]);
   recordMetric(METRIC.RatesComputed, 1, { month: doc.month });
-  if (deps.curated) await writeCuratedMonth(deps.curated, doc.month, m.ledger, m.uploadIds);
+  if (deps.curated) await writeCuratedMonth(deps, deps.curated, doc.month, m.pointers);
   return { key: doc.version ? objectKeys.ratesVersion(doc.month, doc.version) : key, checksum };
 }
 
@@ -80,9 +102,10 @@ export async function storeMonthRates(deps: MonthRatesDeps, m: ComputedMonth): P
  * The month's current ledger as Arrow + Parquet for analysts. It must not hold up the bulletin:
  * a failure is logged as an error (and the copy is rewritten by the next run of the month).
  */
-async function writeCuratedMonth(curated: CuratedWriter, month: string, ledger: MonthLedger, uploadIds: Record<string, string>) {
+async function writeCuratedMonth(deps: MonthRatesDeps, curated: CuratedWriter, month: string, pointers: Pointer[]) {
   try {
-    // The upload ids of the very snapshots computed on (read with them, not again).
+    // The rows of the very uploads computed on.
+    const { ledger, uploadIds } = await deps.repo.readAt(month, pointers);
     const keys = await curated.writeMonth(month, ledger, (unit) => uploadIds[unit] ?? '');
     logEvent('curated month written', { month, keys });
   } catch (e) {

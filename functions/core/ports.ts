@@ -11,6 +11,7 @@ import type { ReminderModel } from './delivery/reminders';
 import type { ClaimResult, SendClaim, SendLogEntry } from './delivery/send-log';
 import type { Pointer, FlipOutcome } from './ingest/upload-order';
 import type { Receipt } from './ingest/receipt';
+import type { UploadDigest } from './ledger/upload-digest';
 import type { LedgerRow, MonthLedger } from './ledger/ledger-row';
 import type { RatesDoc } from './metrics/rates-types';
 import type { TokenRecord } from './portal/tokens';
@@ -49,6 +50,13 @@ export interface UploadLedger {
 }
 
 export type ReceiptState = Pick<Receipt, 'unitCode' | 'status' | 'uploadId'> & { eventTime: string | null };
+
+/** Each accepted upload's digest (core/ledger/upload-digest.ts): ingest writes it, compute reads the month's. */
+export interface UploadDigests {
+  write(digest: UploadDigest): Promise<void>;
+  /** The digests of exactly these uploads, in the pointers' order. */
+  read(month: string, pointers: readonly Pointer[]): Promise<UploadDigest[]>;
+}
 
 /** Compute's view: the month's current ledger in (and who had every upload refused), the rates out. */
 export interface MonthLedgerStore {

@@ -2,6 +2,7 @@ import { makeDocClient, makeS3Client } from '../adapters/aws/clients';
 import { LedgerRepository } from '../adapters/aws/ledger-repo';
 import { MonthRepository } from '../adapters/aws/month-repo';
 import { S3ObjectStore } from '../adapters/aws/object-store';
+import { DigestStore } from '../adapters/aws/digest-store';
 import { CuratedStore } from '../adapters/columnar/curated-store';
 import { configFromEnv, readEnv } from '../adapters/env';
 import { lambdaHandler } from '../adapters/lambda';
@@ -31,6 +32,7 @@ export const handler = lambdaHandler(async (event: unknown) => {
       config,
       rawBucket: env.rawBucket,
       curated: new CuratedStore(store, env.curatedBucket),
+      digests: new DigestStore(store, env.curatedBucket, (m, u, id) => repo.readSnapshot(m, u, id)),
       ...(mailing
         ? {
             notify: createReceiptMail({

@@ -7,7 +7,8 @@ import { type Receipt, buildReceipt, listsAreCut, supersede } from '../core/inge
 import type { S3ObjectEvent } from '../core/ingest/s3-event';
 import { parseUploadKey, uploadFileName } from '../core/ingest/upload-key';
 import { eventOrder, uploadIdOf } from '../core/ingest/upload-order';
-import type { AuditLog, CuratedWriter, MonthStateStore, ObjectStore, UploadLedger } from '../core/ports';
+import type { AuditLog, CuratedWriter, MonthStateStore, ObjectStore, UploadDigests, UploadLedger } from '../core/ports';
+import { digestOf } from '../core/ledger/upload-digest';
 import { isCorrectionPeriod } from '../core/month/month-state';
 import type { Config } from '../core/shared/config';
 import { FILE_NAME_META } from '../core/shared/file-names';
@@ -21,6 +22,8 @@ export interface IngestDeps {
   rawBucket: string;
   /** Where the columnar copy of each accepted upload goes (Arrow + Parquet); none when null. */
   curated: CuratedWriter | null;
+  /** Where each accepted upload's digest goes, what compute reads; without it compute makes it from the snapshot. */
+  digests?: UploadDigests;
   /** Limits beyond the config's (inflated bytes of an .xlsx). */
   limits?: IngestLimits;
   /**
@@ -177,6 +180,8 @@ export async function processUpload(deps: IngestDeps, e: S3ObjectEvent): Promise
     correction = deps.months ? isCorrectionPeriod(await deps.months.getMonthState(month)) : false;
     // The columnar copy first: like the snapshot, same bytes on a retry; the receipt (written last) marks done.
     if (deps.curated) await deps.curated.writeUpload(month, unitCode, uploadId, check.rows);
+    // Before the pointer: a compute that sees the upload current finds its digest.
+    if (deps.digests) await deps.digests.write(digestOf(month, unitCode, uploadId, check.rows));
     await deps.repo.writeSnapshot(month, unitCode, uploadId, check.rows);
     const flip = await deps.repo.flipPointer(month, {
       unitCode,

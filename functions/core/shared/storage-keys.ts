@@ -60,6 +60,8 @@ export const PREFIX = {
   curatedUploads: 'uploads/',
   /** The months' audit trails, exported with the curated data at each publish. */
   curatedAudit: 'audit/',
+  /** Each accepted upload's digest, what compute reads (core/ledger/upload-digest.ts): internal, not for analysts. */
+  digests: 'digests/',
 } as const;
 
 /** The edition key of the province bulletin (city editions use the city-level code). */
@@ -120,6 +122,8 @@ export const objectKeys = {
     parquet: `${PREFIX.curated}month=${month}/ledger.parquet`,
     arrow: `${PREFIX.curatedArrow}month=${month}/ledger.arrow`,
   }),
+  /** One accepted upload's digest (curated bucket, outside the table's `ledger/`). */
+  digest: (month: string, unitCode: string, uploadId: string) => `${PREFIX.digests}month=${month}/unit=${unitCode}/${uploadId}.json.gz`,
   /** The month's audit trail (curated bucket), rewritten whole at each publish and republish. */
   curatedAudit: (month: string) => `${PREFIX.curatedAudit}month=${month}/audit.jsonl`,
 };
