@@ -51,7 +51,7 @@ describe('replays and races', () => {
     const first = await p.ingest(event(key, size, '2026-11-03T01:00:00.000Z', '0065A1B2C3D4E5F601'));
     expect(first.receipts.map((r) => r.status)).toEqual(['accepted']);
     const before = await state();
-    expect(Object.keys(before.curated)).toHaveLength(2); // the upload's .arrow and .parquet
+    expect(Object.keys(before.curated)).toHaveLength(3); // the upload's .arrow, .parquet and digest
     const again = await p.ingest(event(key, size, '2026-11-03T01:00:00.000Z', '0065A1B2C3D4E5F601', 'redelivered'));
     await p.ingest(event(key, size, '2026-11-03T01:00:00.000Z', '0065A1B2C3D4E5F601', 'third'));
     expect(again.receipts).toEqual(first.receipts); // the same receipt, not a second one
