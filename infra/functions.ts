@@ -168,6 +168,10 @@ export class PipelineFunctions extends Construct {
     compute.allow('WriteCuratedMonth', ['s3:PutObject'], [objectsArn(curated, PREFIX.curated), objectsArn(curated, PREFIX.curatedArrow), objectsArn(curated, PREFIX.curatedAudit)]);
     compute.allow('ListReports', ['s3:ListBucket'], [reports.bucketArn]);
     table.grantReadWriteData(compute);
+    // compute reads each upload's digest (curated digests/*), not its rows. ListBucket: a missing
+    // digest (an upload ingested before digests) must answer 404, not 403, to be made from the snapshot.
+    compute.allow('ReadDigests', ['s3:GetObject'], [objectsArn(curated, PREFIX.digests)]);
+    compute.allow('LocateDigests', ['s3:ListBucket'], [curated.bucketArn]);
 
     // report: read/write the reports bucket, read the table and write the send log.
     report.allow('ReadWriteReports', ['s3:GetObject', 's3:PutObject'], [objectsArn(reports, '')]);
