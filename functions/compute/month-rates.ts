@@ -6,7 +6,7 @@ import type { Pointer } from '../core/ingest/upload-order';
 import type { MonthLedger } from '../core/ledger/ledger-row';
 import { computeMonth } from '../core/metrics/compute-month';
 import type { RatesDoc } from '../core/metrics/rates-types';
-import type { CuratedWriter, MonthLedgerStore, ObjectStore, ReviewStore } from '../core/ports';
+import type { CuratedExports, CuratedWriter, MonthLedgerStore, ObjectStore, ReviewStore } from '../core/ports';
 import type { Config } from '../core/shared/config';
 import { previousMonth } from '../core/shared/months';
 import { objectKeys } from '../core/shared/storage-keys';
@@ -16,8 +16,10 @@ export interface MonthRatesDeps {
   repo: MonthLedgerStore;
   config: Config;
   reportsBucket: string;
-  /** Where the month's columnar ledger goes (`ledger/month=…/`); none when null. */
-  curated: CuratedWriter | null;
+  /** Where a published month's audit trail goes (`audit/month=…/`, month-lifecycle.ts); none when null. */
+  curated: Pick<CuratedWriter, 'writeAudit'> | null;
+  /** Who makes the month's columnar ledger (`ledger/month=…/`) from the uploads computed on; none when null. */
+  exports: CuratedExports | null;
   now: () => Date;
   /** The city's review decisions (退回, 不予认定): without it no review counts (a store without month records). */
   reviews?: ReviewStore;
@@ -27,6 +29,8 @@ export interface ComputedMonth {
   doc: RatesDoc;
   ledger: MonthLedger;
   uploadIds: Record<string, string>;
+  /** The uploads computed on: the export copies exactly these. */
+  pointers: Pointer[];
 }
 
 /**
@@ -34,8 +38,10 @@ export interface ComputedMonth {
  * pinned set). Reads the previous month's current ledger for 变化 and the cross-month checks.
  */
 export async function computeMonthRates(deps: MonthRatesDeps, month: string, pointers?: Pointer[]): Promise<ComputedMonth> {
+  // The pointers themselves (readCurrent does not return them): the export request names the very uploads the rows come from.
+  const on = pointers ?? (await deps.repo.getPointers(month));
   const [{ ledger, uploadIds }, prev, receipts, reviews] = await Promise.all([
-    pointers ? deps.repo.readAt(month, pointers) : deps.repo.readCurrent(month),
+    deps.repo.readAt(month, on),
     deps.repo.readLedger(previousMonth(month)),
     deps.repo.receiptStates(month),
     deps.reviews ? deps.reviews.listReviews(month) : Promise.resolve(undefined),
@@ -50,7 +56,7 @@ export async function computeMonthRates(deps: MonthRatesDeps, month: string, poi
   // 退回 and 不予认定 of the uploads computed on (a review of another upload of the unit does not count).
   const reviewed = reviews ? { reviews, uploadIds } : {};
   const doc = computeMonth({ month, ledger, previous, config: deps.config, rejectedUnits, acceptedAt, ...reviewed, computedAt: deps.now().toISOString() });
-  return { doc, ledger, uploadIds };
+  return { doc, ledger, uploadIds, pointers: on };
 }
 
 /** The bytes of a rates.json as stored, and their SHA-256 (what the audit trail records). */
@@ -61,7 +67,8 @@ export function ratesBytes(doc: RatesDoc): { body: string; checksum: string } {
 
 /**
  * Stores a computed month: `reports/{M}/rates.json` (the draft, or the latest version), with a
- * version also `reports/{M}/v{N}/rates.json`; one table item per unit; the curated month.
+ * version also `reports/{M}/v{N}/rates.json`; one table item per unit. Then it requests the
+ * month's curated copy of the uploads computed on (the export stage makes it, not this run).
  */
 export async function storeMonthRates(deps: MonthRatesDeps, m: ComputedMonth): Promise<{ key: string; checksum: string }> {
   const { doc } = m;
@@ -72,20 +79,19 @@ export async function storeMonthRates(deps: MonthRatesDeps, m: ComputedMonth): P
   await deps.store.put(deps.reportsBucket, key, body, type);
   await deps.repo.putRates(doc);
   recordMetric(METRIC.RatesComputed, 1, { month: doc.month });
-  if (deps.curated) await writeCuratedMonth(deps.curated, doc.month, m.ledger, m.uploadIds);
+  if (deps.exports) await requestExport(deps.exports, doc.month, m.pointers);
   return { key: doc.version ? objectKeys.ratesVersion(doc.month, doc.version) : key, checksum };
 }
 
 /**
- * The month's current ledger as Arrow + Parquet for analysts. It must not hold up the bulletin:
- * a failure is logged as an error (and the copy is rewritten by the next run of the month).
+ * The month's Arrow + Parquet copy for analysts, made by the export stage. It must not hold up the
+ * bulletin: a failed request is logged as an error (the next run of the month requests it again).
  */
-async function writeCuratedMonth(curated: CuratedWriter, month: string, ledger: MonthLedger, uploadIds: Record<string, string>) {
+async function requestExport(exports: CuratedExports, month: string, pointers: Pointer[]) {
   try {
-    // The upload ids of the very snapshots computed on (read with them, not again).
-    const keys = await curated.writeMonth(month, ledger, (unit) => uploadIds[unit] ?? '');
-    logEvent('curated month written', { month, keys });
+    await exports.request({ month, pointers });
+    logEvent('curated export requested', { month, units: pointers.length });
   } catch (e) {
-    logEvent('curated month failed', { month, error: e as Error }, 'error');
+    logEvent('curated export request failed', { month, error: e as Error }, 'error');
   }
 }
