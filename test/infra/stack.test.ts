@@ -464,7 +464,7 @@ describe('least privilege', () => {
   it("export: writes only the month's copies under curated ledger/ and ledger-arrow/, reads only the snapshots' partitions of the table", () => {
     const stmts = roleStatements(fnRoleId(stack.functions.export));
     expect(s3Grants(stack.functions.export)).toEqual([
-      { actions: ['s3:PutObject'], resources: [objectArn(stack.storage.curated, PREFIX.curated), objectArn(stack.storage.curated, PREFIX.curatedArrow)] },
+      { actions: ['s3:PutObject'], resources: [objectArn(stack.storage.curated, PREFIX.curatedArrow), objectArn(stack.storage.curated, PREFIX.curated)] },
     ]);
     const ddb = stmts.filter((s) => actions(s).some((a) => a.startsWith('dynamodb:')));
     expect(ddb).toEqual([
