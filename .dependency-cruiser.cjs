@@ -1,12 +1,12 @@
 /**
  * The direction of dependencies (docs/architecture.md), enforced by test/architecture/dependencies.test.ts
  * and by `npm run deps`:
- *   event → handler (wiring) → use case (functions/{ingest,compute,report,api,deploy}) → core ← adapters
+ *   event → handler (wiring) → use case (functions/{ingest,compute,export,report,api,deploy}) → core ← adapters
  * Core and the file formats are pure: no adapters, no AWS SDK, no I/O. A stage never imports
  * another stage; a use case reaches the outside only through the ports (core/ports.ts), which
  * its handler fills with adapters. No import cycles anywhere.
  */
-const STAGES = '(ingest|compute|report|api|deploy)';
+const STAGES = '(ingest|compute|export|report|api|deploy)';
 /** Node modules that do I/O (the file system, the network, processes, threads). */
 const NODE_IO = '^(node:)?(fs|fs/promises|net|http|https|http2|tls|dgram|dns|child_process|cluster|worker_threads|readline|os|inspector|repl|v8|vm)$';
 /** Libraries that talk to the outside world: only adapters (and cli/, infra/) may use them. */

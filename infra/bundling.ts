@@ -257,7 +257,7 @@ export function noticeTemplateCommands(inputDir: string, outputDir: string): str
 }
 
 /**
- * Ingest and compute write Parquet through parquet-wasm, which loads `parquet_wasm_bg.wasm` from
+ * Ingest and export write Parquet through parquet-wasm, which loads `parquet_wasm_bg.wasm` from
  * beside the bundle (functions/adapters/columnar/parquet.ts): copy it there after esbuild.
  */
 export function parquetWasmCommands(projectRoot: string, inputDir: string, outputDir: string): string[] {

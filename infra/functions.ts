@@ -6,7 +6,7 @@ import type { Queue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { ENV } from '../functions/adapters/env';
 import type { Config } from '../functions/core/shared/config';
-import { PREFIX } from '../functions/core/shared/storage-keys';
+import { PREFIX, tableKeys } from '../functions/core/shared/storage-keys';
 import {
   arrowWorkerCommands,
   LAMBDA_FONTS_DIR,
@@ -37,13 +37,15 @@ export interface PipelineFunctionsProps {
   mail: MailTransport;
 }
 
-/** The three handlers, their roles (least privilege, no managed policies) and the wiring between them. */
+/** The pipeline's handlers, their roles (least privilege, no managed policies) and the wiring between them. */
 export class PipelineFunctions extends Construct {
   readonly ingest: PipelineFunction;
   readonly compute: PipelineFunction;
+  /** The month's curated Arrow + Parquet copy, invoked by compute asynchronously (the report does not wait for it). */
+  readonly export: PipelineFunction;
   readonly report: PipelineFunction;
   readonly chromiumLayer: ILayerVersion;
-  /** Failed asynchronous invocations of compute and report (after Lambda's own retries). */
+  /** Failed asynchronous invocations of compute, export and report (after Lambda's own retries). */
   readonly asyncFailureQueue: Queue;
   /**
    * Whether ingest mails receipts (config `reminders.receiptMail` and at least one `contacts`
@@ -77,8 +79,8 @@ export class PipelineFunctions extends Construct {
       );
     }
 
-    // Ids 'Ingest', 'Compute', 'Report' in this scope: the logical IDs of the deployed functions.
-    const fn = (name: 'Ingest' | 'Compute' | 'Report', own: Omit<PipelineFunctionProps, 'projectRoot' | 'commonEnvironment'>) =>
+    // Ids 'Ingest', 'Compute', 'Export', 'Report' in this scope: the logical IDs of the deployed functions.
+    const fn = (name: 'Ingest' | 'Compute' | 'Export' | 'Report', own: Omit<PipelineFunctionProps, 'projectRoot' | 'commonEnvironment'>) =>
       new PipelineFunction(this, name, { projectRoot, commonEnvironment, ...own });
 
     // ---- ingest: SQS (S3 incoming/ notifications) → parse, validate, store, receipt (→ mail) ----
@@ -106,14 +108,25 @@ export class PipelineFunctions extends Construct {
       }),
     );
 
-    // ---- compute: scheduler → rates for the month; on success → report ----
+    // ---- export: compute (async, {month, pointers}) → the month's curated Arrow + Parquet copy ----
+    this.export = fn('Export', {
+      service: 'export',
+      entry: 'functions/export/handler.ts',
+      memorySize: 1024,
+      // Reads the month's snapshots and encodes them: a 200k-row month takes a few seconds.
+      timeout: Duration.minutes(3),
+      description: "Writes the month's curated ledger copy (Arrow + Parquet) of the uploads compute counted",
+      afterBundling: (inputDir, outputDir) => parquetWasmCommands(projectRoot, inputDir, outputDir),
+    });
+
+    // ---- compute: scheduler → rates for the month; on success → report; requests the export ----
     this.compute = fn('Compute', {
       service: 'compute',
       entry: 'functions/compute/handler.ts',
       memorySize: 1024,
       timeout: Duration.minutes(5),
       description: 'Computes the monthly rates and rankings (EventBridge Scheduler)',
-      afterBundling: (inputDir, outputDir) => parquetWasmCommands(projectRoot, inputDir, outputDir),
+      environment: { [ENV.exportFunction]: this.export.functionName },
     });
 
     // ---- report: Handlebars → HTML → Chromium → PDF → S3 → SES or SMTP ----
@@ -150,9 +163,11 @@ export class PipelineFunctions extends Construct {
       onSuccess: new LambdaDestination(this.report, { responseOnly: true }),
     });
     this.report.configureAsyncInvoke(asyncInvoke);
+    this.export.configureAsyncInvoke(asyncInvoke);
 
     // ---- least-privilege data access ----
     const { ingest, compute, report } = this;
+    const exporter = this.export;
 
     // ingest: read raw incoming/*, write receipts/*, write curated, read/write the table.
     ingest.allow('ReadUploads', ['s3:GetObject', 's3:GetObjectVersion'], [objectsArn(raw, PREFIX.incoming)]);
@@ -163,15 +178,22 @@ export class PipelineFunctions extends Construct {
     // The receipt mails: the same transport as the bulletin's, and only when ingest sends any.
     if (receiptMails) mail.grantSend(ingest);
 
-    // compute: read/write the table, write reports/* and the month's columnar copies (curated ledger/*, ledger-arrow/*) and audit trail (audit/*).
+    // compute: read/write the table, write reports/* and the month's audit trail (curated audit/*), invoke the export.
     compute.allow('WriteReports', ['s3:PutObject', 's3:GetObject'], [objectsArn(reports, PREFIX.reports)]);
-    compute.allow('WriteCuratedMonth', ['s3:PutObject'], [objectsArn(curated, PREFIX.curated), objectsArn(curated, PREFIX.curatedArrow), objectsArn(curated, PREFIX.curatedAudit)]);
+    compute.allow('WriteAuditTrail', ['s3:PutObject'], [objectsArn(curated, PREFIX.curatedAudit)]);
     compute.allow('ListReports', ['s3:ListBucket'], [reports.bucketArn]);
+    compute.allow('InvokeExport', ['lambda:InvokeFunction'], [exporter.functionArn]);
     table.grantReadWriteData(compute);
     // compute reads each upload's digest (curated digests/*), not its rows. ListBucket: a missing
     // digest (an upload ingested before digests) must answer 404, not 403, to be made from the snapshot.
     compute.allow('ReadDigests', ['s3:GetObject'], [objectsArn(curated, PREFIX.digests)]);
     compute.allow('LocateDigests', ['s3:ListBucket'], [curated.bucketArn]);
+
+    // export: query the snapshots' partitions (readAt), write the month's columnar copies (curated ledger/*, ledger-arrow/*).
+    exporter.allow('ReadSnapshots', ['dynamodb:Query'], [table.tableArn], {
+      'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': [`${tableKeys.snapshotPrefix}*`] },
+    });
+    exporter.allow('WriteCuratedMonth', ['s3:PutObject'], [objectsArn(curated, PREFIX.curated), objectsArn(curated, PREFIX.curatedArrow)]);
 
     // report: read/write the reports bucket, read the table and write the send log.
     report.allow('ReadWriteReports', ['s3:GetObject', 's3:PutObject'], [objectsArn(reports, '')]);

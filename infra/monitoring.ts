@@ -233,7 +233,7 @@ export class Monitoring extends Construct {
     return [
       new TextWidget({
         markdown:
-          '# three-batches\nUploads → ingest → compute → report → mail. What each alarm means and what to do: README, "Watch". ' +
+          '# three-batches\nUploads → ingest → compute → report → mail; compute → export (the analysts\' copy). What each alarm means and what to do: README, "Watch". ' +
           `Pipeline metrics: namespace \`${METRIC_NAMESPACE}\`, dimension \`${SERVICE_DIMENSION}\`.`,
         width: 24,
         height: 2,

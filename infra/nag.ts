@@ -38,8 +38,8 @@ export function applyNagSuppressions(stack: NaggedStack): void {
   ack(functions.ingest.executionRole, objectWildcard(raw, PREFIX.incoming), prefixReason(`the raw bucket's ${PREFIX.incoming} prefix (read only)`));
   ack(functions.ingest.executionRole, objectWildcard(raw, PREFIX.receipts), prefixReason(`the raw bucket's ${PREFIX.receipts} prefix`));
   ack(functions.ingest.executionRole, objectWildcard(curated, ''), prefixReason('the curated bucket (per-upload columnar copies)'));
-  ack(functions.compute.executionRole, objectWildcard(curated, PREFIX.curated), prefixReason(`the curated bucket's ${PREFIX.curated} prefix (the month's Parquet copy, write only)`));
-  ack(functions.compute.executionRole, objectWildcard(curated, PREFIX.curatedArrow), prefixReason(`the curated bucket's ${PREFIX.curatedArrow} prefix (the month's Arrow copy, write only)`));
+  ack(functions.export.executionRole, objectWildcard(curated, PREFIX.curated), prefixReason(`the curated bucket's ${PREFIX.curated} prefix (the month's Parquet copy, write only)`));
+  ack(functions.export.executionRole, objectWildcard(curated, PREFIX.curatedArrow), prefixReason(`the curated bucket's ${PREFIX.curatedArrow} prefix (the month's Arrow copy, write only)`));
   ack(functions.compute.executionRole, objectWildcard(curated, PREFIX.curatedAudit), prefixReason(`the curated bucket's ${PREFIX.curatedAudit} prefix (the month's audit trail as JSON lines, write only)`));
   ack(functions.compute.executionRole, objectWildcard(curated, PREFIX.digests), prefixReason(`the curated bucket's ${PREFIX.digests} prefix (each upload's digest, read only)`));
   ack(functions.compute.executionRole, objectWildcard(reports, PREFIX.reports), prefixReason(`the reports bucket's ${PREFIX.reports} prefix`));
@@ -69,7 +69,7 @@ export function applyNagSuppressions(stack: NaggedStack): void {
   ack(
     functions.asyncFailureQueue,
     'AwsSolutions-SQS3',
-    'This queue is the on-failure destination (dead letters) of the compute and report async invocations; it needs no DLQ of its own.',
+    'This queue is the on-failure destination (dead letters) of the compute, export and report async invocations; it needs no DLQ of its own.',
   );
 
   // --- CDK-internal custom resource for S3 → SQS notifications ---

@@ -104,6 +104,7 @@ export class ThreeBatchesStack extends Stack {
       functions: {
         Ingest: this.functions.ingest,
         Compute: this.functions.compute,
+        Export: this.functions.export,
         Report: this.functions.report,
         Portal: this.portal.handler,
       },
@@ -121,7 +122,7 @@ export class ThreeBatchesStack extends Stack {
     out('TableName', this.storage.table.tableName, 'Single-table ledger / rates / send log');
     out('UploadDlqUrl', this.storage.uploadDlq.queueUrl, 'Uploads the ingest function failed 5 times');
     out('SchedulerDlqUrl', this.monthly.dlq.queueUrl, 'Monthly runs and delivery checks the scheduler could not invoke');
-    out('AsyncFailureQueueUrl', this.functions.asyncFailureQueue.queueUrl, 'Compute and report invocations that failed after their retries');
+    out('AsyncFailureQueueUrl', this.functions.asyncFailureQueue.queueUrl, 'Compute, export and report invocations that failed after their retries');
     out('AlarmTopicArn', this.monitoring.topic.topicArn, 'Subscribe here for pipeline alarms');
     out('DashboardUrl', this.monitoring.dashboardUrl, 'The pipeline dashboard (CloudWatch console)');
     out('ComputeFunctionName', this.functions.compute.functionName, 'Invoke asynchronously (--invocation-type Event) with {"month":"YYYY-MM"} to rerun a month; the report follows');

@@ -5,14 +5,16 @@
  * compute on it.
  *
  *   scale.ingest_s, scale.rows_per_s   the whole month's ingest (parse, check, store)
- *   scale.compute_s                    compute of the month (reads every snapshot, writes rates and the
- *                                      month's curated Arrow + Parquet copy)
+ *   scale.compute_s                    compute of the month alone (reads every snapshot, writes rates.json;
+ *                                      it only requests the curated copy)
+ *   scale.export_s                     the export stage after it: reads the same snapshots again and writes
+ *                                      the month's curated Arrow + Parquet copy (compute no longer waits for it)
  *   scale.duckdb_s                     DuckDB (`tb query`'s setup) computing the same per-unit counts and
  *                                      sums (duckdb-counts.ts) from that month's Parquet, copied out as
  *                                      `tb run` does (out/curated/ledger/month=…/ledger.parquet); checked
  *                                      against rates.json
  *   scale.compute_vs_duckdb            compute_s ÷ duckdb_s (issue 13's target: ≤ 2x)
- *   scale.pipeline_peak_rss_mb         peak RSS of ingest + compute (what `tb run` adds to it is the report)
+ *   scale.pipeline_peak_rss_mb         peak RSS of ingest + compute + export (what `tb run` adds to it is the report)
  *   scale.snapshot_items               table items the month's snapshots take
  *   scale.write.chunks_vs_row_items    writing the month's rows as chunks ÷ as one item per row
  *                                      (the layout before issue 13), same rows, same table, same run
@@ -96,6 +98,10 @@ export async function run(): Promise<void> {
     const computed = await p.compute({ month: MONTH });
     const computeS = seconds(t);
     line('scale.compute_s', `${computeS.toFixed(1)} s`);
+    t = process.hrtime.bigint();
+    const { failures: exportFailures } = await p.exported();
+    if (exportFailures.length) throw new Error(`scale: export failed: ${exportFailures.map((f) => f.error).join('; ')}`);
+    line('scale.export_s', `${seconds(t).toFixed(1)} s`);
     line('scale.pipeline_peak_rss_mb', `${Math.round(process.resourceUsage().maxRSS / 1024)} MB`);
 
     // DuckDB over the same month's Parquet, as `tb query` opens out/curated/.

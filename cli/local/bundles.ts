@@ -23,7 +23,7 @@ import { deployedStackName, loadPipelineConfig, REPO_ROOT, resolveSettings } fro
 import { ThreeBatchesStack } from '../../infra/stack';
 import type { EmbeddedServers } from './servers';
 
-export const BUNDLES = ['ingest', 'compute', 'report', 'api', 'deploy'] as const;
+export const BUNDLES = ['ingest', 'compute', 'export', 'report', 'api', 'deploy'] as const;
 export type BundleName = (typeof BUNDLES)[number];
 
 /** Where Lambda unpacks a function's code (`LAMBDA_*_DIR` in the environment point below it). */
@@ -50,6 +50,7 @@ export function stackForBundles(projectRoot: string = REPO_ROOT): BundleStack {
   const functions = {
     ingest: stack.functions.ingest,
     compute: stack.functions.compute,
+    export: stack.functions.export,
     report: stack.functions.report,
     api: stack.portal.handler,
     deploy: stack.configAudit.handler,
@@ -130,7 +131,7 @@ export function localEnvironment(
  * A function's deployed environment on the embedded servers: the table and buckets are theirs,
  * their endpoints are added; no SES configuration set, no link secret, no portal URL (mail goes
  * to the outbox or SMTP, and bulletin links are presigned S3 URLs, as in `tb run`), no compute
- * function for the portal's month actions.
+ * function for the portal's month actions, no export function for compute.
  */
 export function embeddedEnvironment(fn: PipelineFunction, taskDir: string, servers: EmbeddedServers): Record<string, string> {
   const tokens = {
@@ -143,6 +144,9 @@ export function embeddedEnvironment(fn: PipelineFunction, taskDir: string, serve
     PORTAL_URL: null,
     // The portal's month actions invoke the compute function in AWS; without it they answer 503.
     COMPUTE_FUNCTION_NAME: null,
+    // Compute's export request invokes the export function in AWS; without it compute requests none
+    // (the bundle test invokes the export bundle itself, with compute's pointers).
+    EXPORT_FUNCTION_NAME: null,
   };
   return { ...localEnvironment(deployedEnvironment(fn), taskDir, tokens), TB_S3_ENDPOINT: servers.s3Endpoint, TB_DYNAMODB_ENDPOINT: servers.dynamoEndpoint };
 }

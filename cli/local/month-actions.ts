@@ -60,6 +60,8 @@ export async function saveVersionFiles(pipeline: LocalPipeline, month: string, v
   const bucket = pipeline.servers.buckets.reports;
   writeFileSync(join(dir, 'rates.json'), await pipeline.store.getBytes(bucket, objectKeys.ratesVersion(month, version)));
   for (const e of rep.editions) writeFileSync(join(dir, e.pdfKey.split('/').pop()!), await pipeline.store.getBytes(bucket, e.pdfKey));
+  // The ledger copy is the export stage's, written after compute returned; a failure is in the pipeline log.
+  await pipeline.exported();
   await copyCuratedMonth(pipeline.store, pipeline.servers.buckets.curated, month, out);
   return dir;
 }

@@ -132,6 +132,8 @@ export async function runMonths(opts: RunOptions): Promise<MonthSummary[]> {
         const rates = await pipeline.store.getJson<RatesDoc>(pipeline.servers.buckets.reports, objectKeys.rates(month));
         writeFileSync(join(monthDir, 'rates.json'), JSON.stringify(rates, null, 2));
         // The month's columnar ledger for analysts (tb query, DuckDB): OUT/curated/ledger/month=YYYY-MM/ledger.parquet, Arrow under ledger-arrow/.
+        // The export stage writes it after compute (as in AWS, where it runs on its own): wait for it.
+        for (const f of (await pipeline.exported()).failures) log(`  ! ${f.month} 台账分析副本（ledger/、ledger-arrow/）导出失败：${f.error}`);
         await copyCuratedMonth(pipeline.store, pipeline.servers.buckets.curated, month, opts.out);
         const counts = {
           accepted: stored.filter((r) => r.status === 'accepted').length,

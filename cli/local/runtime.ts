@@ -10,10 +10,11 @@ import { S3ObjectStore } from '../../functions/adapters/aws/object-store';
 import { CuratedStore } from '../../functions/adapters/columnar/curated-store';
 import { buildMimeMessage, mailerFromEnv } from '../../functions/adapters/mail/mailer';
 import { noticeTemplates } from '../../functions/adapters/render/notice-templates';
-import type { Mailer } from '../../functions/core/ports';
+import type { CuratedExports, ExportRequest, Mailer } from '../../functions/core/ports';
 import { createReceiptMail } from '../../functions/ingest/receipt-mail';
 import { type RemindEvent, type RemindResult, createRemind } from '../../functions/report/remind';
 import { type ComputeEvent, createCompute } from '../../functions/compute/compute-rates';
+import { type ExportResult, createExport } from '../../functions/export/export-month';
 import type { Config } from '../../functions/core/shared/config';
 import type { Receipt } from '../../functions/core/ingest/receipt';
 import { decodeIngestEvent, encodeS3Key } from '../../functions/core/ingest/s3-event';
@@ -52,10 +53,21 @@ export class LocalPipeline {
   readonly mailer: Mailer | null;
   /** The report Lambda's `{remind: true}` path (催报), mailing through `mailer`. */
   readonly remind: (event: RemindEvent) => Promise<RemindResult>;
+  /**
+   * The export stage's path (functions/export/handler.ts), as compute's request reaches it: the
+   * export compute asks for is queued behind the earlier ones and starts once that compute has
+   * returned (its own invocation, as in Lambda: no logger or metrics state shared with compute's).
+   */
+  readonly exportMonth: (event: unknown) => Promise<ExportResult>;
   /** Receipts of the uploads processed since the last drain(). */
   private receipts: Receipt[] = [];
   private failures: { key: string; error: string }[] = [];
   private queue: Promise<void> = Promise.resolve();
+  /** The requested exports, one after another (a month's later request writes last, as its copy must be the last run's). */
+  private exports: Promise<void> = Promise.resolve();
+  private exportFailures: { month: string; error: string }[] = [];
+  /** Requested by the compute still running; queued when it returns. */
+  private requested: ExportRequest[] = [];
   private seq = 0;
   private messages = 0;
 
@@ -87,8 +99,19 @@ export class LocalPipeline {
     });
     // As in Lambda (functions/*/handler.ts): logger context, correlation id, metrics flushed per invocation.
     this.ingest = lambdaHandler((event: unknown) => ingest(decodeIngestEvent(event)));
-    const compute = createCompute({ store: this.store, repo: this.repo, digests, months: this.months, config, reportsBucket: servers.buckets.reports, curated, now });
-    this.compute = lambdaHandler((event: ComputeEvent & { runId?: string }) => compute(event, event.runId));
+    this.exportMonth = lambdaHandler(createExport({ repo: this.repo, curated }));
+    // As the compute Lambda's ExportInvoker: the request only records (a copy, as an event is); await exported() for the copy.
+    const exports: CuratedExports = { request: async (req) => void this.requested.push(structuredClone(req)) };
+    const compute = createCompute({ store: this.store, repo: this.repo, digests, months: this.months, config, reportsBucket: servers.buckets.reports, curated, exports, now });
+    const computeHandler = lambdaHandler((event: ComputeEvent & { runId?: string }) => compute(event, event.runId));
+    this.compute = async (event) => {
+      try {
+        return await computeHandler(event);
+      } finally {
+        // Also when compute failed after requesting: an async invoke, once sent, runs all the same.
+        this.requested.splice(0).forEach((req) => this.enqueueExport(req));
+      }
+    };
     servers.s3rver.on('event', (e: { Records: S3rverRecord[] }) => {
       // Emitted inside s3rver's request handling: a throw here would fail that request after the
       // object was stored, and the upload would never be ingested. Recorded as a failure instead.
@@ -160,8 +183,39 @@ export class LocalPipeline {
     return out;
   }
 
+  private enqueueExport(event: ExportRequest): void {
+    // Never rejects (nobody may be waiting: tb serve); a failure is logged, as the export Lambda's
+    // would be (then the async-failure queue), and reported by exported().
+    this.exports = this.exports
+      .then(() => this.exportMonth(event))
+      .then(
+        () => undefined,
+        (e) => {
+          logEvent('local export failed', { month: event.month, error: e as Error }, 'error');
+          this.exportFailures.push({ month: event.month, error: String(e) });
+        },
+      );
+  }
+
+  /**
+   * Waits until every export requested so far has written its month's curated copy (ledger/,
+   * ledger-arrow/); returns those that failed since the last call. Whoever reads the copy after a
+   * compute (tb run's OUT/curated, tb evaluate, the tests) awaits this first.
+   */
+  async exported(): Promise<{ failures: { month: string; error: string }[] }> {
+    let before: Promise<void>;
+    do {
+      before = this.exports;
+      await before;
+    } while (before !== this.exports);
+    const failures = this.exportFailures;
+    this.exportFailures = [];
+    return { failures };
+  }
+
   async close(): Promise<void> {
     await this.drain();
+    await this.exported();
     this.s3.destroy();
     this.doc.destroy();
     await this.servers.close();

@@ -35,6 +35,8 @@ export const ENV = {
   sesConfigurationSet: 'SES_CONFIGURATION_SET',
   /** Portal function in AWS: the compute function the control panel's lock / publish / republish invoke (asynchronously). */
   computeFunction: 'COMPUTE_FUNCTION_NAME',
+  /** Compute function in AWS: the export function it invokes (asynchronously) for the month's curated copy. */
+  exportFunction: 'EXPORT_FUNCTION_NAME',
   /** Report and portal functions in AWS: bulletin download links go through the portal, signed with this secret. */
   portalUrl: 'PORTAL_URL',
   linkSecretArn: 'LINK_SECRET_ARN',

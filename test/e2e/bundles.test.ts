@@ -10,6 +10,7 @@ import { isUploadRecord, type S3rverRecord, sqsNotification } from '../../cli/lo
 import { type EmbeddedServers, startEmbedded } from '../../cli/local/servers';
 import { makeDocClient, makeS3Client } from '../../functions/adapters/aws/clients';
 import { LedgerRepository } from '../../functions/adapters/aws/ledger-repo';
+import { ledgerFromArrow } from '../../functions/adapters/columnar/curated-month-reader';
 import { MonthRepository } from '../../functions/adapters/aws/month-repo';
 import { configChecksum } from '../../functions/core/audit/config-audit';
 import { TokenRepository } from '../../functions/adapters/aws/token-repo';
@@ -22,11 +23,11 @@ import { REPO_ROOT } from '../../infra/settings';
 import { pdfPages } from '../helpers/pdf-text';
 
 /**
- * The five Lambda bundles, built as the stack builds them (esbuildOptions of each function's own
+ * The six Lambda bundles, built as the stack builds them (esbuildOptions of each function's own
  * `bundling`, then its after-bundling hooks: test/infra/stack.test.ts proves the build is the
  * CDK's, byte for byte), each run in a `node` of its own with the environment the stack gives it,
  * against the embedded S3 and DynamoDB, on the sample month: ingest gets the SQS messages of the
- * month's 155 uploads, compute `{month}`, report `{month, city: "province"}` with the outbox as
+ * month's 155 uploads, compute `{month}`, export `{month, pointers}` (what compute requests in AWS), report `{month, city: "province"}` with the outbox as
  * mail transport, the portal API Gateway events, the deploy-time config audit CloudFormation's events.
  *
  * The report bundle leaves @sparticuz/chromium out (in Lambda it is the Chromium layer's, under
@@ -124,14 +125,30 @@ describe('the bundles the functions run', () => {
     expect(parquet).toHaveLength(154);
   });
 
-  it('compute: {month} writes rates.json and the month’s Parquet ledger', async () => {
+  it('compute: {month} writes rates.json and not the month’s columnar copy (the export’s)', async () => {
     const res = succeeded(await invoke<ComputeResult>('compute', { month: MONTH }));
     expect(res).toMatchObject({ month: MONTH, ratesKey: objectKeys.rates(MONTH), reportedUnits: 154 });
     const rates = JSON.parse(Buffer.from(await getBytes(servers.buckets.reports, objectKeys.rates(MONTH))).toString('utf8'));
     expect(rates).toMatchObject({ schemaVersion: 1, month: MONTH });
     expect(rates.units.find((u: { level: string }) => u.level === 'province').rates).toEqual(res.province);
-    const ledger = await getBytes(servers.buckets.curated, objectKeys.curatedMonth(MONTH).parquet);
+    expect(await listKeys(servers.buckets.curated, 'ledger')).toEqual([]);
+  });
+
+  it('export: {month, pointers} writes the month’s Parquet and Arrow ledger of exactly those uploads (parquet-wasm beside the bundle)', async () => {
+    expect(readdirSync(dirs.export).sort()).toEqual(['index.mjs', 'index.mjs.map', 'parquet_wasm_bg.wasm']);
+    const pointers = await new LedgerRepository(doc, servers.table).getPointers(MONTH);
+    expect(pointers).toHaveLength(154);
+    const keys = objectKeys.curatedMonth(MONTH);
+    const res = succeeded(await invoke<{ month: string; keys: string[] }>('export', { month: MONTH, pointers }));
+    expect(res).toEqual({ month: MONTH, keys: [keys.arrow, keys.parquet] });
+    const ledger = await getBytes(servers.buckets.curated, keys.parquet);
     expect(Buffer.from(ledger.subarray(0, 4)).toString('latin1')).toBe('PAR1');
+    const arrow = ledgerFromArrow(await getBytes(servers.buckets.curated, keys.arrow));
+    expect(Object.keys(arrow).sort()).toEqual(pointers.map((p) => p.unitCode).sort());
+    // A malformed request fails the invocation (Lambda retries, then the failure queue), saying why.
+    const bad = await invoke('export', { month: MONTH });
+    expect(bad.ok).toBe(false);
+    expect(bad.error?.message).toBe(`导出请求无效（${MONTH}）：pointers 应为上传指针数组`);
   });
 
   it('report: renders the province bulletin with Chromium from the layer and mails it to the outbox', async () => {

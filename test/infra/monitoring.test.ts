@@ -149,7 +149,7 @@ describe('alarms', () => {
   });
 
   it('alarms on throttles and on durations past 80% of the timeout, for every function', () => {
-    const fns = { Ingest: stack.functions.ingest, Compute: stack.functions.compute, Report: stack.functions.report, Portal: stack.portal.handler };
+    const fns = { Ingest: stack.functions.ingest, Compute: stack.functions.compute, Export: stack.functions.export, Report: stack.functions.report, Portal: stack.portal.handler };
     for (const [name, fn] of Object.entries(fns)) {
       const dims = [{ Name: 'FunctionName', Value: ref(fn) }];
       expectAlarm(`${name}Throttles`, { Namespace: 'AWS/Lambda', MetricName: 'Throttles', Dimensions: dims, Statistic: 'Sum', Period: 300, Threshold: 0 });

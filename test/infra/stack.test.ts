@@ -12,7 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseConfig } from '../../functions/core/shared/config';
 import { ENV } from '../../functions/adapters/env';
 import { BULLETIN_FACES, fontSubsets } from '../../functions/adapters/render/fonts';
-import { PREFIX, TABLE } from '../../functions/core/shared/storage-keys';
+import { PREFIX, TABLE, tableKeys } from '../../functions/core/shared/storage-keys';
 import { esbuildOptions } from '../../infra/bundling';
 import { loadPipelineConfig, REPO_ROOT, resolveSettings } from '../../infra/settings';
 import { SesMail } from '../../infra/mail';
@@ -234,18 +234,20 @@ describe('functions', () => {
     NODE_OPTIONS: '--enable-source-maps',
   });
 
-  it('runs the three handlers on nodejs22.x with the agreed sizes', () => {
+  it('runs the four pipeline handlers on nodejs22.x with the agreed sizes', () => {
     const props = (fn: object) => resources[logicalIdOf(fn as never)]!.Properties!;
     const ingest = props(stack.functions.ingest);
     const compute = props(stack.functions.compute);
+    const exporter = props(stack.functions.export);
     const report = props(stack.functions.report);
-    for (const p of [ingest, compute, report]) {
+    for (const p of [ingest, compute, exporter, report]) {
       expect(p.Runtime).toBe('nodejs22.x');
       expect(p.Handler).toBe('index.handler');
       expect(p.LoggingConfig.LogFormat).toBe('JSON');
     }
     expect(ingest).toMatchObject({ MemorySize: 1024, Timeout: 120 });
     expect(compute).toMatchObject({ MemorySize: 1024, Timeout: 300 });
+    expect(exporter).toMatchObject({ MemorySize: 1024, Timeout: 180 });
     expect(report.MemorySize).toBeGreaterThanOrEqual(1600);
     expect(report).toMatchObject({ MemorySize: 2048, Timeout: 600, Architectures: ['x86_64'] });
     // One report run at a time; ingest and compute keep the account's pool.
@@ -255,7 +257,7 @@ describe('functions', () => {
   });
 
   it('traces every function (X-Ray) and gives each its Powertools service and metrics namespace', () => {
-    const fns = { ingest: stack.functions.ingest, compute: stack.functions.compute, report: stack.functions.report, api: stack.portal.handler };
+    const fns = { ingest: stack.functions.ingest, compute: stack.functions.compute, export: stack.functions.export, report: stack.functions.report, api: stack.portal.handler };
     for (const [service, fn] of Object.entries(fns)) {
       const p = resources[logicalIdOf(fn)]!.Properties!;
       expect(p.TracingConfig).toEqual({ Mode: 'Active' });
@@ -264,10 +266,15 @@ describe('functions', () => {
   });
 
   it('gives every function the table, bucket names, config and source maps', () => {
-    for (const fn of [stack.functions.ingest, stack.functions.compute, stack.functions.report]) {
+    for (const fn of [stack.functions.ingest, stack.functions.compute, stack.functions.export, stack.functions.report]) {
       const vars = resources[logicalIdOf(fn)]!.Properties!.Environment.Variables;
       expect(vars).toMatchObject(expectedEnv());
     }
+    // compute requests the month's curated copy of this function (and no other gets its name).
+    const exportRef = { Ref: logicalIdOf(stack.functions.export) };
+    expect(resources[logicalIdOf(stack.functions.compute)]!.Properties!.Environment.Variables[ENV.exportFunction]).toEqual(exportRef);
+    const named = Object.values(resources).filter((r) => r.Type === 'AWS::Lambda::Function' && r.Properties!.Environment?.Variables?.[ENV.exportFunction]);
+    expect(named).toHaveLength(1);
     const reportVars = resources[logicalIdOf(stack.functions.report)]!.Properties!.Environment.Variables;
     expect(reportVars).toMatchObject({
       TB_TEMPLATES_DIR: '/var/task/templates',
@@ -317,11 +324,12 @@ describe('functions', () => {
     expect(existsSync(path.join(layerDir, 'nodejs/node_modules/follow-redirects/package.json'))).toBe(true);
   });
 
-  it('ships parquet-wasm beside the ingest and compute bundles', () => {
-    for (const fn of [stack.functions.ingest, stack.functions.compute]) {
+  it('ships parquet-wasm beside the ingest and export bundles (compute writes no Parquet)', () => {
+    for (const fn of [stack.functions.ingest, stack.functions.export]) {
       const dir = assetDir(logicalIdOf(fn));
       expect(existsSync(path.join(dir, 'parquet_wasm_bg.wasm'))).toBe(true);
     }
+    expect(existsSync(path.join(assetDir(logicalIdOf(stack.functions.compute)), 'parquet_wasm_bg.wasm'))).toBe(false);
   });
 
   it('ships the Arrow worker beside the ingest bundle, and the bundled worker reads an Arrow file', async () => {
@@ -370,7 +378,7 @@ describe('functions', () => {
   });
 
   it('bundles every function minified, with a linked source map and no sources in it', () => {
-    for (const fn of [stack.functions.ingest, stack.functions.compute, stack.functions.report, stack.portal.handler]) {
+    for (const fn of [stack.functions.ingest, stack.functions.compute, stack.functions.export, stack.functions.report, stack.portal.handler]) {
       expect(fn.bundle.options).toMatchObject({ minify: true, keepNames: true, sourceMap: true, sourcesContent: false });
       const dir = assetDir(logicalIdOf(fn));
       const js = readFileSync(path.join(dir, 'index.mjs'), 'utf8');
@@ -391,7 +399,7 @@ describe('functions', () => {
       // `sources` are relative to the bundle's folder: compare where they point
       return { mappings: m.mappings, names: m.names, sources: (m.sources as string[]).map((s) => path.resolve(dir, s)) };
     };
-    for (const fn of [stack.functions.ingest, stack.functions.compute, stack.functions.report, stack.portal.handler, stack.configAudit.handler]) {
+    for (const fn of [stack.functions.ingest, stack.functions.compute, stack.functions.export, stack.functions.report, stack.portal.handler, stack.configAudit.handler]) {
       const outputDir = mkdtempSync(path.join(os.tmpdir(), 'tb-esbuild-'));
       try {
         const { options, projectRoot, entry } = fn.bundle;
@@ -407,7 +415,7 @@ describe('functions', () => {
   });
 
   it('uses its own roles without AWS managed policies', () => {
-    for (const fn of [stack.functions.ingest, stack.functions.compute, stack.functions.report]) {
+    for (const fn of [stack.functions.ingest, stack.functions.compute, stack.functions.export, stack.functions.report]) {
       const role = resources[fnRoleId(fn)]!;
       expect(role.Properties!.ManagedPolicyArns).toBeUndefined();
       const logs = roleStatements(fnRoleId(fn)).find((s) => actions(s).includes('logs:PutLogEvents'));
@@ -442,13 +450,33 @@ describe('least privilege', () => {
     expect(resourcesOf(ddb!)).toEqual([getAtt(logicalIdOf(stack.storage.table))]);
   });
 
-  it('compute: writes only reports/ in the reports bucket and the month copies under curated ledger/, ledger-arrow/ and audit/', () => {
+  it('compute: writes only reports/ in the reports bucket and the audit trail under curated audit/ (no ledger/, no ledger-arrow/); invokes the export function only', () => {
     const g = s3Grants(stack.functions.compute);
     const writes = g.filter((x) => x.actions.includes('s3:PutObject'));
     expect(writes).toEqual([
       { actions: ['s3:GetObject', 's3:PutObject'], resources: [objectArn(stack.storage.reports, PREFIX.reports)] },
-      { actions: ['s3:PutObject'], resources: [objectArn(stack.storage.curated, PREFIX.curatedAudit), objectArn(stack.storage.curated, PREFIX.curatedArrow), objectArn(stack.storage.curated, PREFIX.curated)] },
+      { actions: ['s3:PutObject'], resources: [objectArn(stack.storage.curated, PREFIX.curatedAudit)] },
     ]);
+    const invokes = roleStatements(fnRoleId(stack.functions.compute)).filter((s) => actions(s).some((a) => a.startsWith('lambda:')));
+    expect(invokes.map((s) => [actions(s), resourcesOf(s)])).toEqual([[['lambda:InvokeFunction'], [getAtt(logicalIdOf(stack.functions.export))]]]);
+  });
+
+  it("export: writes only the month's copies under curated ledger/ and ledger-arrow/, reads only the snapshots' partitions of the table", () => {
+    const stmts = roleStatements(fnRoleId(stack.functions.export));
+    expect(s3Grants(stack.functions.export)).toEqual([
+      { actions: ['s3:PutObject'], resources: [objectArn(stack.storage.curated, PREFIX.curatedArrow), objectArn(stack.storage.curated, PREFIX.curated)] },
+    ]);
+    const ddb = stmts.filter((s) => actions(s).some((a) => a.startsWith('dynamodb:')));
+    expect(ddb).toEqual([
+      {
+        Sid: 'ReadSnapshots',
+        Effect: 'Allow',
+        Action: 'dynamodb:Query',
+        Resource: getAtt(logicalIdOf(stack.storage.table)),
+        Condition: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': [`${tableKeys.snapshotPrefix}*`] } },
+      },
+    ]);
+    expect(stmts.some((s) => actions(s).some((a) => a.startsWith('lambda:') || a.startsWith('ses:')))).toBe(false);
   });
 
   it('portal: signs uploads under raw incoming/, reads only reports/ of the reports bucket (and lists it: a missing month is 404)', () => {
@@ -479,7 +507,7 @@ describe('least privilege', () => {
   });
 
   it('no function may send mail except report and the portal (review mails), and no statement grants on "*"', () => {
-    for (const fn of [stack.functions.ingest, stack.functions.compute]) {
+    for (const fn of [stack.functions.ingest, stack.functions.compute, stack.functions.export]) {
       expect(roleStatements(fnRoleId(fn)).some((s) => actions(s).some((a) => a.startsWith('ses:')))).toBe(false);
     }
     for (const [, p] of ofType('AWS::IAM::Policy')) {
@@ -551,6 +579,11 @@ describe('schedule and chaining', () => {
       FunctionName: { Ref: logicalIdOf(stack.functions.report) },
       DestinationConfig: { OnFailure: { Destination: getAtt(logicalIdOf(stack.functions.asyncFailureQueue)) } },
     });
+    // compute's export request: retried by Lambda, then on the same failure queue (no on-success: nothing follows it).
+    const exportConfig = ofType('AWS::Lambda::EventInvokeConfig').filter(([, r]) => JSON.stringify(r.Properties!.FunctionName) === JSON.stringify({ Ref: logicalIdOf(stack.functions.export) }));
+    expect(exportConfig.map(([, r]) => r.Properties)).toEqual([
+      { FunctionName: { Ref: logicalIdOf(stack.functions.export) }, Qualifier: '$LATEST', MaximumRetryAttempts: 2, MaximumEventAgeInSeconds: 21600, DestinationConfig: { OnFailure: { Destination: getAtt(logicalIdOf(stack.functions.asyncFailureQueue)) } } },
+    ]);
   });
 });
 
@@ -572,7 +605,7 @@ describe('alarms and outputs', () => {
     expect(queueAlarm(stack.storage.uploadDlq)).toBeDefined();
     expect(queueAlarm(stack.monthly.dlq)).toBeDefined();
     expect(queueAlarm(stack.functions.asyncFailureQueue)).toBeDefined();
-    for (const fn of [stack.functions.ingest, stack.functions.compute, stack.functions.report]) {
+    for (const fn of [stack.functions.ingest, stack.functions.compute, stack.functions.export, stack.functions.report]) {
       expect(
         alarms.find(
           (a) =>

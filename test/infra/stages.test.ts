@@ -50,7 +50,7 @@ describe.each([
     const stateful = Object.entries(resources).filter(([, r]) => STATEFUL.includes(r.Type));
     expect(stateful.map(([, r]) => r.Type).sort()).toEqual([
       'AWS::DynamoDB::Table',
-      ...Array(7).fill('AWS::Logs::LogGroup'), // 4 pipeline functions, the portal's access log, the config audit and its provider
+      ...Array(8).fill('AWS::Logs::LogGroup'), // ingest, compute, export, report and the portal, the portal's access log, the config audit and its provider
       ...Array(5).fill('AWS::S3::Bucket'),
       'AWS::SecretsManager::Secret',
     ]);

@@ -106,13 +106,14 @@ describe('real county forms through the pipeline', () => {
     expect(rows[0].totalInvestment).toBe(5000 + 7919);
   });
 
-  it('compute writes the month’s current ledger once per unit; the local copy lands in out/curated/ledger/month=… (Parquet) and ledger-arrow/month=…', async () => {
+  it('the export after compute writes the month’s current ledger once per unit; the local copy lands in out/curated/ledger/month=… (Parquet) and ledger-arrow/month=…', async () => {
     // 411102 uploads again: the month copy must hold the new rows only.
     const form = countyForm({ unit: '411102', unitName: '源汇区', month: '2026-10', projects: 3 });
     await p.upload('incoming/2026-10/411102/411102-源汇区-更正.xlsx', await formXlsx(form));
     const [again] = (await p.drain()).receipts;
     expect(again.status).toBe('accepted');
     await p.compute({ month: '2026-10' });
+    expect(await p.exported()).toEqual({ failures: [] });
 
     const month = await readParquet(objectKeys.curatedMonth('2026-10').parquet);
     const ledger = await p.repo.readLedger('2026-10');

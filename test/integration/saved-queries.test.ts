@@ -53,6 +53,7 @@ beforeAll(async () => {
     const { receipts } = await p.drain();
     expect(receipts.map((r) => `${r.unitCode}:${r.status}`).sort()).toEqual([...SAMPLE_UNITS, '411104'].sort().map((u) => `${u}:accepted`));
     await p.compute({ month });
+    await p.exported();
     rates[month] = await p.store.getJson<RatesDoc>(p.servers.buckets.reports, objectKeys.rates(month));
     await copyCuratedMonth(p.store, p.servers.buckets.curated, month, out);
   }

@@ -23,6 +23,8 @@ export const SERVICE = {
   api: 'api',
   /** The deploy-time custom resource (the configuration on the audit trail); it emits no metric of its own. */
   deploy: 'deploy',
+  /** The month's curated copy (functions/export/); it emits no metric of its own: its failures are Lambda Errors and the async-failure queue. */
+  export: 'export',
 } as const;
 export type Service = (typeof SERVICE)[keyof typeof SERVICE];
 

@@ -146,6 +146,8 @@ export const tableKeys = {
   audit: (month: string | null) => `AUDIT#${month ?? 'global'}`,
   auditSk: (at: string, nonce: string) => `${at}#${nonce}`,
   snapshot: (month: string, unitCode: string, uploadId: string) => `LEDGER#${month}#${unitCode}#${uploadId}`,
+  /** Every snapshot's partition key starts so (the export function may read these partitions only). */
+  snapshotPrefix: 'LEDGER#',
   /** One chunk of a snapshot's rows (adapters/aws/snapshot-chunks.ts). */
   chunk: (index: number) => `CHUNK#${String(index).padStart(4, '0')}`,
   /** One row of a snapshot written before chunks (still read, never written). */
