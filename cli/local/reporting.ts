@@ -3,24 +3,24 @@ import { join } from 'node:path';
 import { s3Presigner } from '../../functions/adapters/aws/presign';
 import { lambdaHandler } from '../../functions/adapters/lambda';
 import { buildMimeMessage, mailerFromEnv } from '../../functions/adapters/mail/mailer';
-import { ChromiumRenderer } from '../../functions/adapters/render/pdf-renderer';
+import { withFreshRenderer } from '../../functions/adapters/render/pdf-renderer';
 import { handlebarsTemplates } from '../../functions/adapters/render/templates';
 import type { Config } from '../../functions/core/shared/config';
 import { type ReportEvent, type ReportResult, createReport } from '../../functions/report/report-month';
 import type { LocalPipeline } from './runtime';
 
 /**
- * The report stage on a local pipeline (one browser for the whole run, mail to the outbox) and
+ * The report stage on a local pipeline (a browser per report, mail to the outbox) and
  * what the commands do with its result: the PDFs copied under OUT, one line each for the reader.
  * Shared by tb run, tb report, tb publish/republish and the demo.
  */
 /**
- * The report stage as the local runtime runs it: the Lambda's use case with one Chromium for the
- * whole run (closed by `close()`), mails to OUTBOX (and SMTP when SMTP_URL is set), download links
+ * The report stage as the local runtime runs it: the Lambda's use case with a Chromium of its own
+ * per report, as in Lambda (withFreshRenderer: one kept for a whole run slowed down month by month),
+ * mails to OUTBOX (and SMTP when SMTP_URL is set), download links
  * presigned against the embedded S3.
  */
 export function localReporting(pipeline: LocalPipeline, config: Config, outbox: string) {
-  let renderer: Promise<ChromiumRenderer> | null = null;
   const report = createReport({
     store: pipeline.store,
     sendLog: pipeline.repo,
@@ -29,15 +29,14 @@ export function localReporting(pipeline: LocalPipeline, config: Config, outbox: 
     templates: handlebarsTemplates,
     composeMime: buildMimeMessage,
     mailer: mailerFromEnv(outbox),
-    withRenderer: async (fn) => fn(await (renderer ??= ChromiumRenderer.launch())),
+    withRenderer: withFreshRenderer,
     presign: s3Presigner(pipeline.s3),
     now: pipeline.now,
   });
   return {
     report: lambdaHandler((event: ReportEvent) => report(event)),
-    async close() {
-      if (renderer) await (await renderer.catch(() => null))?.close();
-    },
+    /** Nothing stays open between reports (each closes its browser); kept for the callers' shape. */
+    async close() {},
   };
 }
 

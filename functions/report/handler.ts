@@ -7,7 +7,7 @@ import { s3Presigner } from '../adapters/aws/presign';
 import { configFromEnv, readEnv } from '../adapters/env';
 import { lambdaHandler } from '../adapters/lambda';
 import { buildMimeMessage, mailerFromEnv } from '../adapters/mail/mailer';
-import { ChromiumRenderer } from '../adapters/render/pdf-renderer';
+import { withFreshRenderer } from '../adapters/render/pdf-renderer';
 import { noticeTemplates } from '../adapters/render/notice-templates';
 import { handlebarsTemplates } from '../adapters/render/templates';
 import { renderEvaluationHtml } from '../adapters/render/evaluation-html';
@@ -16,16 +16,6 @@ import { type DeliveryCheckEvent, type DeliveryVerdict, isDeliveryCheck } from '
 import { createDeliveryCheck } from './check-delivered';
 import { type RemindEvent, type RemindResult, createRemind, isRemindEvent } from './remind';
 import { type ReportEvent, type ReportRefused, type ReportResult, ReportRefusedError, createReport } from './report-month';
-
-/** One browser per invocation: a Lambda container may be frozen for weeks between months. */
-async function withFreshRenderer<T>(fn: (r: ChromiumRenderer) => Promise<T>): Promise<T> {
-  const renderer = await ChromiumRenderer.launch();
-  try {
-    return await fn(renderer);
-  } finally {
-    await renderer.close();
-  }
-}
 
 /** compute's result (Lambda destination) or `tb report --stack` → render and mail the month. */
 let report: ReturnType<typeof createReport> | undefined;
