@@ -27,7 +27,7 @@ const MAX_RECEIVES = 3;
 
 /**
  * The whole pipeline on one machine: the same use cases as in Lambda, on embedded S3/DynamoDB.
- * s3rver's in-process event becomes the SQS-wrapped S3 notification the ingest Lambda gets.
+ * s3rver's event (from the servers' thread) becomes the SQS-wrapped S3 notification the ingest Lambda gets.
  */
 export class LocalPipeline {
   /**
@@ -112,7 +112,7 @@ export class LocalPipeline {
         this.requested.splice(0).forEach((req) => this.enqueueExport(req));
       }
     };
-    servers.s3rver.on('event', (e: { Records: S3rverRecord[] }) => {
+    servers.s3Events.on('event', (e: { Records: S3rverRecord[] }) => {
       // Emitted inside s3rver's request handling: a throw here would fail that request after the
       // object was stored, and the upload would never be ingested. Recorded as a failure instead.
       try {
@@ -137,6 +137,8 @@ export class LocalPipeline {
    */
   async upload(key: string, body: Uint8Array, metadata?: Record<string, string>): Promise<void> {
     await this.s3.send(new PutObjectCommand({ Bucket: this.servers.buckets.raw, Key: key, Body: body, ...(metadata ? { Metadata: metadata } : {}) }));
+    // Its S3 event, emitted on the servers' thread, is queued for ingest before this returns.
+    await this.servers.settle();
   }
 
   private onS3Event(event: { Records: S3rverRecord[] }): void {
@@ -170,8 +172,8 @@ export class LocalPipeline {
 
   /** Waits until every upload so far has been ingested; returns their receipts. */
   async drain(): Promise<{ receipts: Receipt[]; failures: { key: string; error: string }[] }> {
-    // Events are emitted after the PUT completes; give the emitter a tick to enqueue.
-    await new Promise((r) => setImmediate(r));
+    // The events of every PUT answered so far (by whichever client) are queued first.
+    await this.servers.settle();
     let before: Promise<void>;
     do {
       before = this.queue;

@@ -53,7 +53,7 @@ beforeAll(async () => {
   dirs = await buildBundles(bundleSpecs(bundles), root);
 
   servers = await startEmbedded({ dataDir: join(root, 'store') });
-  servers.s3rver.on('event', (e: { Records: S3rverRecord[] }) => records.push(...e.Records.filter((r) => isUploadRecord(r, servers.buckets.raw))));
+  servers.s3Events.on('event', (e: { Records: S3rverRecord[] }) => records.push(...e.Records.filter((r) => isUploadRecord(r, servers.buckets.raw))));
   s3 = makeS3Client(servers.s3Endpoint);
   doc = makeDocClient(servers.dynamoEndpoint);
   outbox = join(root, 'outbox');
@@ -107,7 +107,7 @@ describe('the bundles the functions run', () => {
     for (const f of files) {
       await s3.send(new PutObjectCommand({ Bucket: servers.buckets.raw, Key: objectKeys.upload(MONTH, f.unitCode!, f.fileName), Body: readFileSync(f.path) }));
     }
-    await new Promise((r) => setImmediate(r));
+    await servers.settle();
     expect(records).toHaveLength(files.length);
     // One S3 notification per SQS message, as S3 → SQS delivers them; all in one batch here.
     let seq = 0;

@@ -98,6 +98,8 @@ describe('a request the embedded S3 cannot serve does not stop tb serve', () => 
       const put = serve.pipeline.s3.send(new PutObjectCommand({ Bucket: serve.pipeline.servers.buckets.raw, Key: s3Key(name), Body: new Uint8Array([1, 2, 3]) }));
       await expect(put).rejects.toMatchObject({ name: 'KeyTooLongError', $metadata: { httpStatusCode: 400 } });
     }
+    // The servers log on their own thread: its lines of the requests answered so far are in.
+    await serve.pipeline.servers.settle();
     expect(logs).toContainEqual(expect.objectContaining({ message: 'embedded s3 refused a request', status: 400, code: 'KeyTooLongError' }));
     await stillServing(5);
   });
@@ -117,6 +119,7 @@ describe('a request the embedded S3 cannot serve does not stop tb serve', () => 
     mkdirSync(join(dataDir, 's3', serve.pipeline.servers.buckets.raw, `${key}._S3rver_object`), { recursive: true });
     const put = serve.pipeline.s3.send(new PutObjectCommand({ Bucket: serve.pipeline.servers.buckets.raw, Key: key, Body: await xlsx(ledgerTable('411102', 2)) }));
     await expect(put).rejects.toMatchObject({ $metadata: { httpStatusCode: 500 } });
+    await serve.pipeline.servers.settle();
     expect(logs).toContainEqual(expect.objectContaining({ message: 'embedded s3 refused a request', status: 500, level: 'ERROR', error: expect.objectContaining({ message: expect.stringContaining('EISDIR') }) }));
     await serve.pipeline.drain();
     expect((await serve.pipeline.repo.listReceipts('2026-10', '411102')).some((r) => r.file.key === key)).toBe(false);
