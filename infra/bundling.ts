@@ -3,6 +3,7 @@ import path from 'node:path';
 import { type BundlingOptions, type ICommandHooks, OutputFormat, SourceMapMode } from 'aws-cdk-lib/aws-lambda-nodejs';
 import type { BuildOptions } from 'esbuild';
 import { BULLETIN_FACES, FOOTER_FACE, fontSubsets } from '../functions/adapters/render/fonts';
+import { HARFBUZZ_WASM } from '../functions/adapters/render/font-subset';
 import { PAGE_BUILD } from '../functions/adapters/web-assets';
 import { REVIEW_MAIL_TEMPLATE } from '../functions/adapters/render/review-mail';
 
@@ -228,9 +229,13 @@ export function reportAssetCommands(projectRoot: string, inputDir: string, outpu
   const templatesSrc = path.posix.join(toPosix(inputDir), 'templates');
   const out = toPosix(outputDir);
   const q = posixQuote;
+  // HarfBuzz's subsetter, which cuts each embedded slice to the page's characters
+  // (functions/adapters/render/font-subset.ts reads it from beside index.mjs).
+  const harfbuzz = path.join(packageDir(projectRoot, 'harfbuzzjs'), `dist/${HARFBUZZ_WASM}`);
   const commands = [
     `mkdir -p ${q(`${out}/templates`)}`,
     `if [ -d ${q(templatesSrc)} ]; then cp -R ${q(`${templatesSrc}/.`)} ${q(`${out}/templates/`)}; fi`,
+    `cp ${q(inInput(projectRoot, inputDir, harfbuzz))} ${q(`${out}/`)}`,
   ];
   for (const face of BULLETIN_FACES) {
     const dir = packageDir(projectRoot, face.package);

@@ -42,7 +42,7 @@ const BUNDLES: Record<string, { entry: string; external: string[] }> = {
 };
 
 /** Packages copied beside a bundle rather than imported by it. */
-const ASSET_PACKAGES = new Set(BULLETIN_FACES.map((f) => f.package));
+const ASSET_PACKAGES = new Set([...BULLETIN_FACES.map((f) => f.package), 'harfbuzzjs']);
 
 /** `node_modules/a/node_modules/@b/c/x.js` → the lock-file key `node_modules/a/node_modules/@b/c` and the name `@b/c`. */
 function owningPackage(file: string): { key: string; name: string } | null {

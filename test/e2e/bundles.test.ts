@@ -97,7 +97,7 @@ describe('the bundles the functions run', () => {
     expect(env.report.TB_TEMPLATES_DIR).toBe(join(dirs.report, 'templates'));
     expect(env.report.TB_FONTS_DIR).toBe(join(dirs.report, 'fonts'));
     expect(env.api.TB_WEB_DIR).toBe(join(dirs.api, 'web'));
-    expect(readdirSync(dirs.report).sort()).toEqual(['fonts', 'index.mjs', 'index.mjs.map', 'templates']);
+    expect(readdirSync(dirs.report).sort()).toEqual(['fonts', 'harfbuzz-subset.wasm', 'index.mjs', 'index.mjs.map', 'templates']);
     expect(readdirSync(dirs.ingest).sort()).toEqual(['arrow-worker.mjs', 'arrow-worker.mjs.map', 'index.mjs', 'index.mjs.map', 'parquet_wasm_bg.wasm']);
   });
 

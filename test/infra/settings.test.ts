@@ -222,6 +222,8 @@ describe('bundling helpers', () => {
     // The footer's fontconfig fonts: its face's WOFF only.
     expect(sans.some((f) => f.endsWith('-400-normal.woff'))).toBe(true);
     expect(sans.some((f) => f.endsWith('-700-normal.woff'))).toBe(false);
+    // HarfBuzz's subsetter beside the bundle, where font-subset.ts looks first
+    expect(readFileSync(path.join(out, 'harfbuzz-subset.wasm')).subarray(0, 4)).toEqual(Buffer.from('\0asm'));
   });
 
   it('copies nested templates as they are', () => {

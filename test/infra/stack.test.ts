@@ -332,6 +332,10 @@ describe('functions', () => {
     expect(existsSync(path.join(assetDir(logicalIdOf(stack.functions.compute)), 'parquet_wasm_bg.wasm'))).toBe(false);
   });
 
+  it('ships HarfBuzz’s subsetter beside the report bundle (the bulletin’s fonts are cut to each page)', () => {
+    expect(existsSync(path.join(assetDir(logicalIdOf(stack.functions.report)), 'harfbuzz-subset.wasm'))).toBe(true);
+  });
+
   it('ships the Arrow worker beside the ingest bundle, and the bundled worker reads an Arrow file', async () => {
     const dir = assetDir(logicalIdOf(stack.functions.ingest));
     const bundle = readFileSync(path.join(dir, 'index.mjs'), 'utf8');

@@ -1,7 +1,8 @@
 /**
  * The bulletin's typefaces, after GB/T 9704-2012 (党政机关公文格式) as far as open fonts on the
  * registry allow, embedded in the page as the unicode-range slices their packages ship, and only
- * the slices that hold a character of the page (Lambda has no CJK fonts; the page loads nothing).
+ * the slices that hold a character of the page, each cut to the page's characters by HarfBuzz
+ * (font-subset.ts; Lambda has no CJK fonts; the page loads nothing).
  *
  *   小标宋 (title, 红头)     → Noto Serif SC Black (900)
  *   仿宋 (body, tables)      → Noto Serif SC Regular / Bold: no FangSong is on the registry under an
@@ -17,6 +18,7 @@ import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { readEnv } from '../env';
+import { subsetSfnt, woff2ToSfnt } from './font-subset';
 
 export interface FontFace {
   family: string;
@@ -63,8 +65,8 @@ export interface FontSubset {
 }
 
 const tables = new Map<string, FontSubset[]>();
-/** Font files as base64, read and encoded once per process (every edition of a month shares them). */
-const files = new Map<string, Promise<string>>();
+/** Slices as sfnt, read and decoded once per process (every edition of a month shares them). */
+const files = new Map<string, Promise<Uint8Array>>();
 
 export function clearFontCache(): void {
   tables.clear();
@@ -131,29 +133,37 @@ export function subsetsFor(text: string, face: FontFace, dir = faceDir(face)): F
   return fontSubsets(face, dir).filter((s) => covers(s, cps));
 }
 
-function readFontFile(path: string): Promise<string> {
+function readSlice(path: string): Promise<Uint8Array> {
   let p = files.get(path);
   if (!p) {
-    p = readFile(path).then((b) => b.toString('base64'));
+    p = readFile(path).then(woff2ToSfnt);
     files.set(path, p);
     p.catch(() => files.delete(path));
   }
   return p;
 }
 
+/** The code points of `cps` (sorted) that `subset` covers. */
+function coveredBy(subset: FontSubset, cps: number[]): number[] {
+  return cps.filter((cp) => subset.ranges.some(([lo, hi]) => cp >= lo && cp <= hi));
+}
+
 /**
- * @font-face rules embedding, per face, the slices needed for its text: `textOf(face)` is what
- * the page prints in that face (a superset is harmless, a subset would leave tofu).
+ * @font-face rules embedding, per face, the slices needed for its text, each cut to the
+ * characters of the text it holds (font-subset.ts): `textOf(face)` is what the page prints in
+ * that face (a superset is harmless, a subset would leave tofu).
  */
 export async function fontFaceCss(textOf: (face: FontFace) => string, faces: readonly FontFace[] = BULLETIN_FACES): Promise<string> {
   const rules: string[] = [];
   for (const face of faces) {
     const dir = faceDir(face);
+    const cps = codePoints(textOf(face));
     for (const s of subsetsFor(textOf(face), face, dir)) {
-      const data = await readFontFile(join(dir, 'files', s.file));
+      const sfnt = await readSlice(join(dir, 'files', s.file));
+      const data = Buffer.from(subsetSfnt(sfnt, coveredBy(s, cps))).toString('base64');
       rules.push(
         `@font-face{font-family:'${face.family}';font-style:normal;font-weight:${face.weight};font-display:block;` +
-          `src:url(data:font/woff2;base64,${data}) format('woff2');unicode-range:${s.unicodeRange};}`,
+          `src:url(data:font/ttf;base64,${data}) format('truetype');unicode-range:${s.unicodeRange};}`,
       );
     }
   }

@@ -3,8 +3,9 @@
  * the bulletin (HTML for Chromium) and the email body.
  *
  * The bulletin HTML is self-contained: its CSS is inlined and its faces (fonts.ts) are embedded
- * as woff2 data URLs, restricted to the unicode-range slices that cover characters actually on
- * the page. Nothing in the output references the network.
+ * as data URLs, restricted to the unicode-range slices that cover characters actually on the
+ * page, each slice cut to those characters (font-subset.ts). Nothing in the output references
+ * the network.
  *
  * Safety: every value from the model goes through Handlebars' `{{ }}` escaping. The only unescaped
  * insertions are the CSS this module generates itself and the charts' SVG (ECharts escapes every
