@@ -27,24 +27,10 @@ function newestSource() {
 }
 
 async function build() {
-  const { build: esbuild } = await import('esbuild');
+  const { buildCli } = await import('./build-cli.mjs');
   // Built beside the cache, then renamed into place: two tb started at once never see half a build.
   const tmp = `${cache}.${process.pid}.${Date.now()}`;
-  await esbuild({
-    absWorkingDir: root,
-    entryPoints: { tb: 'cli/tb.ts', 'arrow-worker': 'functions/formats/readers/arrow-worker.ts' },
-    outdir: tmp,
-    bundle: true,
-    splitting: true,
-    format: 'esm',
-    platform: 'node',
-    target: 'node20',
-    packages: 'external',
-    outExtension: { '.js': '.mjs' },
-    chunkNames: '[name]-[hash]',
-    sourcemap: 'linked',
-    logLevel: 'warning',
-  });
+  await buildCli(root, tmp);
   writeFileSync(path.join(tmp, 'built-from'), String(newestSource()));
   rmSync(cache, { recursive: true, force: true });
   try {

@@ -81,7 +81,7 @@ let decoding: Promise<unknown> = Promise.resolve();
 export function woff2ToSfnt(woff2: Uint8Array): Promise<Uint8Array> {
   const next = decoding.then(async () => {
     // Loaded on first use: the CDK app imports the fonts' tables, and should not start a decoder.
-    const { default: decompress } = await import('wawoff2/decompress');
+    const { default: decompress } = await import('wawoff2/decompress.js');
     // A copy, taken before another decode can start.
     return (await decompress(woff2)).slice();
   });
