@@ -109,28 +109,49 @@ export function fontSubsets(face: FontFace, dir = faceDir(face)): FontSubset[] {
   return subsets;
 }
 
-function covers(subset: FontSubset, cps: number[]): boolean {
-  // cps sorted ascending; ranges sorted: a merge walk.
+/** The code points of `cps` (sorted ascending) that `subset` holds: a merge walk of two sorted lists. */
+function coveredBy(subset: FontSubset, cps: readonly number[]): number[] {
+  const out: number[] = [];
   let i = 0;
   for (const [lo, hi] of subset.ranges) {
     while (i < cps.length && cps[i] < lo) i++;
-    if (i < cps.length && cps[i] <= hi) return true;
-    if (i >= cps.length) return false;
+    // Ranges may overlap (the CSS does not promise otherwise): j walks this range without consuming i.
+    for (let j = i; j < cps.length && cps[j] <= hi; j++) if (out.length === 0 || out[out.length - 1] < cps[j]) out.push(cps[j]);
+    if (i >= cps.length) break;
   }
-  return false;
+  return out;
 }
 
-/** Distinct code points of `text`, sorted. */
+/**
+ * Distinct code points of `text`, sorted. A page is most of a megabyte of text: one pass over its
+ * UTF-16 units into a bitmap, not a Set of every character.
+ */
 export function codePoints(text: string): number[] {
-  const set = new Set<number>();
-  for (const ch of text) set.add(ch.codePointAt(0)!);
-  return [...set].sort((a, b) => a - b);
+  const seen = new Uint8Array(0x110000);
+  let distinct = 0;
+  for (let i = 0; i < text.length; i++) {
+    let cp = text.charCodeAt(i);
+    if (cp >= 0xd800 && cp <= 0xdbff && i + 1 < text.length) {
+      const lo = text.charCodeAt(i + 1);
+      if (lo >= 0xdc00 && lo <= 0xdfff) {
+        cp = 0x10000 + ((cp - 0xd800) << 10) + (lo - 0xdc00);
+        i++;
+      }
+    }
+    if (!seen[cp]) {
+      seen[cp] = 1;
+      distinct++;
+    }
+  }
+  const out = new Array<number>(distinct);
+  for (let cp = 0, k = 0; k < distinct; cp++) if (seen[cp]) out[k++] = cp;
+  return out;
 }
 
 /** The slices of `face` that hold at least one character of `text`. */
 export function subsetsFor(text: string, face: FontFace, dir = faceDir(face)): FontSubset[] {
   const cps = codePoints(text);
-  return fontSubsets(face, dir).filter((s) => covers(s, cps));
+  return fontSubsets(face, dir).filter((s) => coveredBy(s, cps).length > 0);
 }
 
 function readSlice(path: string): Promise<Uint8Array> {
@@ -143,11 +164,6 @@ function readSlice(path: string): Promise<Uint8Array> {
   return p;
 }
 
-/** The code points of `cps` (sorted) that `subset` covers. */
-function coveredBy(subset: FontSubset, cps: number[]): number[] {
-  return cps.filter((cp) => subset.ranges.some(([lo, hi]) => cp >= lo && cp <= hi));
-}
-
 /**
  * @font-face rules embedding, per face, the slices needed for its text, each cut to the
  * characters of the text it holds (font-subset.ts): `textOf(face)` is what the page prints in
@@ -155,12 +171,18 @@ function coveredBy(subset: FontSubset, cps: number[]): number[] {
  */
 export async function fontFaceCss(textOf: (face: FontFace) => string, faces: readonly FontFace[] = BULLETIN_FACES): Promise<string> {
   const rules: string[] = [];
+  // The body faces share one text (the whole page): its code points are found once.
+  const pointsOf = new Map<string, number[]>();
   for (const face of faces) {
     const dir = faceDir(face);
-    const cps = codePoints(textOf(face));
-    for (const s of subsetsFor(textOf(face), face, dir)) {
+    const text = textOf(face);
+    let cps = pointsOf.get(text);
+    if (!cps) pointsOf.set(text, (cps = codePoints(text)));
+    for (const s of fontSubsets(face, dir)) {
+      const held = coveredBy(s, cps);
+      if (!held.length) continue;
       const sfnt = await readSlice(join(dir, 'files', s.file));
-      const data = Buffer.from(subsetSfnt(sfnt, coveredBy(s, cps))).toString('base64');
+      const data = Buffer.from(subsetSfnt(sfnt, held)).toString('base64');
       rules.push(
         `@font-face{font-family:'${face.family}';font-style:normal;font-weight:${face.weight};font-display:block;` +
           `src:url(data:font/ttf;base64,${data}) format('truetype');unicode-range:${s.unicodeRange};}`,
