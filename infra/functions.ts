@@ -184,10 +184,6 @@ export class PipelineFunctions extends Construct {
     compute.allow('ListReports', ['s3:ListBucket'], [reports.bucketArn]);
     compute.allow('InvokeExport', ['lambda:InvokeFunction'], [exporter.functionArn]);
     table.grantReadWriteData(compute);
-    // compute reads each upload's digest (curated digests/*), not its rows. ListBucket: a missing
-    // digest (an upload ingested before digests) must answer 404, not 403, to be made from the snapshot.
-    compute.allow('ReadDigests', ['s3:GetObject'], [objectsArn(curated, PREFIX.digests)]);
-    compute.allow('LocateDigests', ['s3:ListBucket'], [curated.bucketArn]);
 
     // export: query the snapshots' partitions (readAt), write the month's columnar copies (curated ledger/*, ledger-arrow/*).
     exporter.allow('ReadSnapshots', ['dynamodb:Query'], [table.tableArn], {

@@ -41,7 +41,6 @@ export function applyNagSuppressions(stack: NaggedStack): void {
   ack(functions.export.executionRole, objectWildcard(curated, PREFIX.curated), prefixReason(`the curated bucket's ${PREFIX.curated} prefix (the month's Parquet copy, write only)`));
   ack(functions.export.executionRole, objectWildcard(curated, PREFIX.curatedArrow), prefixReason(`the curated bucket's ${PREFIX.curatedArrow} prefix (the month's Arrow copy, write only)`));
   ack(functions.compute.executionRole, objectWildcard(curated, PREFIX.curatedAudit), prefixReason(`the curated bucket's ${PREFIX.curatedAudit} prefix (the month's audit trail as JSON lines, write only)`));
-  ack(functions.compute.executionRole, objectWildcard(curated, PREFIX.digests), prefixReason(`the curated bucket's ${PREFIX.digests} prefix (each upload's digest, read only)`));
   ack(functions.compute.executionRole, objectWildcard(reports, PREFIX.reports), prefixReason(`the reports bucket's ${PREFIX.reports} prefix`));
   ack(functions.report.executionRole, objectWildcard(reports, ''), prefixReason('the reports bucket, which holds only bulletin outputs'));
 

@@ -85,7 +85,7 @@ export class LocalPipeline {
     this.repo = new LedgerRepository(this.doc, servers.table);
     this.months = new MonthRepository(this.doc, servers.table);
     const curated = new CuratedStore(this.store, servers.buckets.curated);
-    const digests = new DigestStore(this.store, servers.buckets.curated, (m, u, id) => this.repo.readSnapshot(m, u, id));
+    const digests = new DigestStore(this.doc, servers.table, (m, u, id) => this.repo.readSnapshot(m, u, id));
     this.mailer = outbox ? mailerFromEnv(outbox) : null;
     const mailing = { sendLog: this.repo, config, templates: noticeTemplates, composeMime: buildMimeMessage, portalUrl: config.portalUrl, now };
     // As the ingest Lambda: receipts mailed to the unit's contacts (to the outbox) when there is a mailer.

@@ -21,7 +21,7 @@ export const handler = lambdaHandler(async (event: ComputeEvent) => {
     compute = createCompute({
       store,
       repo,
-      digests: new DigestStore(store, env.curatedBucket ?? null, (m, u, id) => repo.readSnapshot(m, u, id)),
+      digests: new DigestStore(doc, env.table, (m, u, id) => repo.readSnapshot(m, u, id)),
       months: new MonthRepository(doc, env.table),
       config: configFromEnv(),
       reportsBucket: env.reportsBucket,

@@ -82,7 +82,7 @@ export function ratesBytes(doc: RatesDoc): { body: string; checksum: string } {
 
 /**
  * Stores a computed month: `reports/{M}/rates.json` (the draft, or the latest version), with a
- * version also `reports/{M}/v{N}/rates.json`; one table item per unit. Then it requests the
+ * version also `reports/{M}/v{N}/rates.json`. Then it requests the
  * month's curated copy of the uploads computed on (the export stage makes it, not this run).
  */
 export async function storeMonthRates(deps: MonthRatesDeps, m: ComputedMonth): Promise<{ key: string; checksum: string }> {
@@ -90,11 +90,11 @@ export async function storeMonthRates(deps: MonthRatesDeps, m: ComputedMonth): P
   const { body, checksum } = ratesBytes(doc);
   const type = 'application/json; charset=utf-8';
   const key = objectKeys.rates(doc.month);
-  // Independent writes, at once (the table's items are one per unit: 178 puts in 8 batches).
+  // Independent writes, at once. The month's numbers live in rates.json only: the portal's history
+  // and the bulletin's trends read those (no copy per unit in the table to keep in step).
   await Promise.all([
     doc.version ? deps.store.put(deps.reportsBucket, objectKeys.ratesVersion(doc.month, doc.version), body, type) : null,
     deps.store.put(deps.reportsBucket, key, body, type),
-    deps.repo.putRates(doc),
   ]);
   recordMetric(METRIC.RatesComputed, 1, { month: doc.month });
   if (deps.exports) await requestExport(deps.exports, doc.month, m.pointers);

@@ -13,7 +13,6 @@ import type { Pointer, FlipOutcome } from './ingest/upload-order';
 import type { Receipt } from './ingest/receipt';
 import type { UploadDigest } from './ledger/upload-digest';
 import type { LedgerRow, MonthLedger } from './ledger/ledger-row';
-import type { RatesDoc } from './metrics/rates-types';
 import type { TokenRecord } from './portal/tokens';
 import type { AuditEntry } from './audit/audit-entry';
 import type { Actor, MonthAction, MonthState } from './month/month-state';
@@ -54,6 +53,8 @@ export type ReceiptState = Pick<Receipt, 'unitCode' | 'status' | 'uploadId'> & {
 /** Each accepted upload's digest (core/ledger/upload-digest.ts): ingest writes it, compute reads the month's. */
 export interface UploadDigests {
   write(digest: UploadDigest): Promise<void>;
+  /** Drops an upload's digest: where its snapshot is deleted (superseded, outside the correction period). */
+  discard(month: string, unitCode: string, uploadId: string): Promise<void>;
   /** The digests of exactly these uploads, in the pointers' order. */
   read(month: string, pointers: readonly Pointer[]): Promise<UploadDigest[]>;
 }
@@ -71,7 +72,6 @@ export interface MonthLedgerStore {
   readAt(month: string, pointers: Pointer[]): Promise<{ ledger: MonthLedger; uploadIds: Record<string, string> }>;
   getPointers(month: string): Promise<Pointer[]>;
   readLedger(month: string): Promise<MonthLedger>;
-  putRates(doc: RatesDoc): Promise<void>;
 }
 
 /** The portal's view: receipts and pointers of a month. */

@@ -32,7 +32,7 @@ export const handler = lambdaHandler(async (event: unknown) => {
       config,
       rawBucket: env.rawBucket,
       curated: new CuratedStore(store, env.curatedBucket),
-      digests: new DigestStore(store, env.curatedBucket, (m, u, id) => repo.readSnapshot(m, u, id)),
+      digests: new DigestStore(doc, env.table, (m, u, id) => repo.readSnapshot(m, u, id)),
       ...(mailing
         ? {
             notify: createReceiptMail({

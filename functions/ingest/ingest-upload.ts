@@ -141,6 +141,12 @@ async function auditUpload(deps: IngestDeps, r: Receipt): Promise<void> {
   await deps.months.append({ ...base, at: r.processedAt, seq: 1, action: 'receipt', detail: r.summary });
 }
 
+/** A superseded upload's snapshot and digest go together: no compute reads them again. */
+async function retire(deps: IngestDeps, month: string, unit: string, uploadId: string) {
+  await deps.repo.deleteSnapshot(month, unit, uploadId);
+  if (deps.digests) await deps.digests.discard(month, unit, uploadId);
+}
+
 async function markSuperseded(deps: IngestDeps, month: string, unit: string, uploadId: string, by: string) {
   const old = await deps.repo.getReceipt(month, unit, uploadId);
   // Missing: that upload is still being processed and will notice the pointer itself.
@@ -192,10 +198,10 @@ export async function processUpload(deps: IngestDeps, e: S3ObjectEvent): Promise
       updatedAt: deps.now().toISOString(),
     });
     if (flip.outcome === 'current' && flip.previous) {
-      if (!correction) await deps.repo.deleteSnapshot(month, unitCode, flip.previous.uploadId);
+      if (!correction) await retire(deps, month, unitCode, flip.previous.uploadId);
       await markSuperseded(deps, month, unitCode, flip.previous.uploadId, uploadId);
     } else if (flip.outcome === 'superseded') {
-      await deps.repo.deleteSnapshot(month, unitCode, uploadId);
+      await retire(deps, month, unitCode, uploadId);
       status = 'superseded';
       supersededBy = flip.current.uploadId;
     }

@@ -37,7 +37,7 @@ async function upload(unit: string, unitName: string, projects: number, name: st
 /** compute as its handler builds it, but with `exports` handed in (the recorder or a failing one). */
 function computeWith(exports: CuratedExports) {
   const curated = new CuratedStore(p.store, p.servers.buckets.curated);
-  const digests = new DigestStore(p.store, p.servers.buckets.curated, (m, u, id) => p.repo.readSnapshot(m, u, id));
+  const digests = new DigestStore(p.doc, p.servers.table, (m, u, id) => p.repo.readSnapshot(m, u, id));
   return createCompute({ store: p.store, repo: p.repo, digests, months: p.months, config: p.config, reportsBucket: p.servers.buckets.reports, curated, exports, now: () => new Date() });
 }
 

@@ -1,60 +1,138 @@
 import { promisify } from 'node:util';
 import { gunzip, gzipSync } from 'node:zlib';
-import { type UploadDigest, digestDoc, digestFromDoc, digestOf } from '../../core/ledger/upload-digest';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { DigestDamagedError, type UploadDigest, decodeDigest, digestOf, encodeDigest } from '../../core/ledger/upload-digest';
 import type { Pointer } from '../../core/ingest/upload-order';
 import type { LedgerRow } from '../../core/ledger/ledger-row';
-import type { ObjectStore, UploadDigests } from '../../core/ports';
-import { mapLimit } from '../../core/shared/concurrency';
-import { objectKeys } from '../../core/shared/storage-keys';
+import type { UploadDigests } from '../../core/ports';
+import { tableKeys } from '../../core/shared/storage-keys';
 import { logEvent } from '../log';
-
-/** GETs in flight: 158 small objects of a month come in a few round trips. */
-const READ_CONCURRENCY = 24;
-
-/** On libuv's threads: the month's digests inflate on every core while the next GETs are in flight. */
-const inflate = promisify(gunzip);
-
-const isMissing = (e: unknown) => {
-  const err = e as { name?: string; $metadata?: { httpStatusCode?: number } };
-  return err.name === 'NoSuchKey' || err.name === 'NotFound' || err.$metadata?.httpStatusCode === 404;
-};
+import { DEFAULT_RETRY, type RetryOptions, batchWrite } from './batch-write';
+import { queryAll } from './dynamo-query';
 
 /**
- * Upload digests as gzip-compressed JSON objects, one per accepted upload, under the curated
- * bucket's `digests/` (outside the analysts' table). An upload ingested before digests existed
- * has none: its digest is then made from its snapshot (`snapshotOf`, the table's chunks), so a
- * re-run of an old month computes the same numbers, only slower.
+ * Compressed bytes per item: DynamoDB's 400 KB counts the keys and attribute names too
+ * (item-limits.ts checks every write). A 200k-row month's digest of one unit is ~24 KB.
+ */
+export const DIGEST_PART_BYTES = 300_000;
+
+/** Queries in flight per month: the month's partition is read as this many ranges of units at once. */
+const READ_RANGES = 4;
+
+/** On libuv's threads: the month's digests inflate on every core while the other ranges are read. */
+const inflate = promisify(gunzip);
+
+interface PartItem {
+  unitCode: string;
+  uploadId: string;
+  part: number;
+  parts: number;
+  body: Uint8Array;
+}
+
+/**
+ * Upload digests (core/ledger/upload-digest.ts) in the table, all of a month in one partition
+ * (`DIGESTS#{month}` / `{unit}#{uploadId}#{part}`), gzip-compressed (encodeDigest) and split into parts that fit
+ * an item. Compute reads a month in a few query pages (a page is 1 MB: ~40 units of a 200k-row
+ * month), not one request per unit. A digest lives as long as its upload's snapshot: ingest
+ * discards it where it deletes the snapshot (superseded; outside the correction period), so the
+ * partition holds the current uploads, and the pinned ones a published version may need.
+ *
+ * An upload ingested before digests were kept in the table has none: its digest is then made from
+ * its snapshot (`snapshotOf`), so a re-run of an old month computes the same numbers, only slower.
  */
 export class DigestStore implements UploadDigests {
   constructor(
-    readonly store: ObjectStore,
-    /** Null: no digest is stored, each is made from the snapshot (a deployment without the curated bucket). */
-    readonly bucket: string | null,
+    readonly doc: DynamoDBDocumentClient,
+    readonly table: string,
     /** The upload's rows from its snapshot (LedgerRepository.readSnapshot), for uploads without a digest. */
     readonly snapshotOf: (month: string, unit: string, uploadId: string) => Promise<LedgerRow[]>,
+    readonly retry: RetryOptions = DEFAULT_RETRY,
   ) {}
 
+  /** Same rows, same bytes, same keys: a retried ingest overwrites its own parts. */
   async write(d: UploadDigest): Promise<void> {
-    if (!this.bucket) return;
-    const body = gzipSync(JSON.stringify(digestDoc(d)));
-    await this.store.put(this.bucket, objectKeys.digest(d.month, d.unitCode, d.uploadId), new Uint8Array(body), 'application/json');
+    const body = gzipSync(encodeDigest(d));
+    const parts = Math.max(1, Math.ceil(body.length / DIGEST_PART_BYTES));
+    const pk = tableKeys.digests(d.month);
+    const puts = Array.from({ length: parts }, (_, part) => ({
+      PutRequest: {
+        Item: {
+          pk,
+          sk: tableKeys.digestPart(d.unitCode, d.uploadId, part),
+          unitCode: d.unitCode,
+          uploadId: d.uploadId,
+          part,
+          parts,
+          body: new Uint8Array(body.subarray(part * DIGEST_PART_BYTES, (part + 1) * DIGEST_PART_BYTES)),
+        } satisfies PartItem & { pk: string; sk: string },
+      },
+    }));
+    await batchWrite(this.doc, this.table, puts, this.retry);
   }
 
-  read(month: string, pointers: readonly Pointer[]): Promise<UploadDigest[]> {
-    return mapLimit(pointers, READ_CONCURRENCY, (p) => this.readOne(month, p));
+  async discard(month: string, unitCode: string, uploadId: string): Promise<void> {
+    const keys = await queryAll(this.doc, this.table, {
+      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :p)',
+      ExpressionAttributeValues: { ':pk': tableKeys.digests(month), ':p': tableKeys.digestPrefix(unitCode, uploadId) },
+      ProjectionExpression: 'pk, sk',
+      ConsistentRead: true,
+    });
+    await batchWrite(this.doc, this.table, keys.map((k) => ({ DeleteRequest: { Key: { pk: k.pk, sk: k.sk } } })), this.retry);
   }
 
-  private async readOne(month: string, p: Pointer): Promise<UploadDigest> {
+  async read(month: string, pointers: readonly Pointer[]): Promise<UploadDigest[]> {
+    const parts = await this.readParts(month, pointers);
+    return Promise.all(pointers.map((p) => this.assemble(month, p, parts.get(`${p.unitCode}#${p.uploadId}`))));
+  }
+
+  /** The parts of the pointers' units in the month's partition, by `{unit}#{uploadId}`. */
+  private async readParts(month: string, pointers: readonly Pointer[]): Promise<Map<string, PartItem[]>> {
+    const units = [...new Set(pointers.map((p) => p.unitCode))].sort();
+    if (!units.length) return new Map();
+    const size = Math.ceil(units.length / READ_RANGES);
+    const ranges: string[][] = [];
+    for (let i = 0; i < units.length; i += size) ranges.push(units.slice(i, i + size));
+    const pages = await Promise.all(
+      ranges.map((r) =>
+        queryAll(this.doc, this.table, {
+          // '#' < '$': every sort key of unit u lies in [u#, u$).
+          KeyConditionExpression: 'pk = :pk AND sk BETWEEN :lo AND :hi',
+          ExpressionAttributeValues: { ':pk': tableKeys.digests(month), ':lo': `${r[0]}#`, ':hi': `${r[r.length - 1]}$` },
+          // Written before the pointer flips: a compute that sees the pointer must see the digest.
+          ConsistentRead: true,
+        }),
+      ),
+    );
+    const byUpload = new Map<string, PartItem[]>();
+    for (const items of pages) {
+      for (const it of items as unknown as PartItem[]) {
+        const k = `${it.unitCode}#${it.uploadId}`;
+        const list = byUpload.get(k);
+        if (list) list.push(it);
+        else byUpload.set(k, [it]);
+      }
+    }
+    return byUpload;
+  }
+
+  private async assemble(month: string, p: Pointer, parts: PartItem[] | undefined): Promise<UploadDigest> {
     const expected = { month, unitCode: p.unitCode, uploadId: p.uploadId };
-    let bytes: Uint8Array;
-    try {
-      if (!this.bucket) return digestOf(month, p.unitCode, p.uploadId, await this.snapshotOf(month, p.unitCode, p.uploadId));
-      bytes = await this.store.getBytes(this.bucket, objectKeys.digest(month, p.unitCode, p.uploadId));
-    } catch (e) {
-      if (!isMissing(e)) throw e;
+    const damaged = (why: string) => new DigestDamagedError(`台账摘要损坏（${month}/${p.unitCode}/${p.uploadId}）：${why}`);
+    const n = parts?.[0]?.parts;
+    // All parts, each once (sort keys are unique; the count must agree across them).
+    if (!parts || !n || parts.length !== n || parts.some((x) => x.parts !== n)) {
+      if (parts?.length) throw damaged(`分段不全（${parts.length}/${n ?? '?'}）`);
       logEvent('digest missing, made from the snapshot', expected, 'warn');
       return digestOf(month, p.unitCode, p.uploadId, await this.snapshotOf(month, p.unitCode, p.uploadId));
     }
-    return digestFromDoc(JSON.parse((await inflate(bytes)).toString('utf8')), expected);
+    const bytes = n === 1 ? parts[0].body : Buffer.concat([...parts].sort((a, b) => a.part - b.part).map((x) => x.body));
+    let raw: Uint8Array;
+    try {
+      raw = await inflate(bytes);
+    } catch {
+      throw damaged('无法解压');
+    }
+    return decodeDigest(raw, expected);
   }
 }

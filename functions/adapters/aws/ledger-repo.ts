@@ -8,7 +8,6 @@ import {
 import { queryAll } from './dynamo-query';
 import { INVALID_MONTH, tableKeys } from '../../core/shared/storage-keys';
 import type { LedgerRow, MonthLedger } from '../../core/ledger/ledger-row';
-import type { RatesDoc } from '../../core/metrics/rates-types';
 import type { ClaimResult, SendClaim, SendLogEntry } from '../../core/delivery/send-log';
 import type { Receipt } from '../../core/ingest/receipt';
 import type { FlipOutcome, Pointer } from '../../core/ingest/upload-order';
@@ -186,18 +185,6 @@ export class LedgerRepository implements UploadLedger, MonthLedgerStore, Receipt
       uploadId: i.uploadId as string,
       eventTime: (i.eventTime as string | null | undefined) ?? null,
     }));
-  }
-
-  /** One item per unit result, so a unit's history is a cheap key lookup. */
-  async putRates(doc: RatesDoc): Promise<void> {
-    await batchWrite(
-      this.doc,
-      this.table,
-      doc.units.map((u) => ({
-        PutRequest: { Item: { pk: tableKeys.month(doc.month), sk: tableKeys.rates(u.level, u.code), month: doc.month, ...u } },
-      })),
-      this.retry,
-    );
   }
 
   async getSendLog(month: string, edition: string, recipient: string): Promise<SendLogEntry | null> {

@@ -5,7 +5,7 @@ import { RATE_KEYS } from './rates-types';
 import { CITIES, PROVINCE_CODE, PROVINCE_NAME, REPORTING_UNITS, reportingUnitsOf } from '../shared/divisions';
 import { parseMonth, timeProgress } from '../shared/months';
 import { deadlineOf, timelinessOf } from '../shared/deadline';
-import { type LandingCriterion, type Recognized, type RowSummary, type Tally, addRows, emptySummary, emptyTally, mergeTally, nullRates, summarize, summaryOf } from './rates';
+import { type Recognized, type RowSummary, type Tally, addRow, emptySummary, emptyTally, landedMinOf, mergeTally, nullRates, summaryOf } from './rates';
 import type { ReviewRecord } from '../review/review';
 import { type UnrecognizedEntry, applyReviews } from '../review/apply-reviews';
 import { printedRate, printedScore } from '../shared/printed';
@@ -65,16 +65,6 @@ interface MonthEval {
   rankInCity: RateMap<number | null>[];
 }
 
-/** The rows of every reporting unit of the province, in FRAMES' county order. */
-function allRows(ledger: ComputeLedger): ComputeRow[] {
-  const rows: ComputeRow[] = [];
-  for (const f of COUNTY_FRAMES) {
-    const unitRows = Object.hasOwn(ledger, f.code) ? ledger[f.code] : undefined;
-    if (unitRows) for (let i = 0; i < unitRows.length; i++) rows.push(unitRows[i]);
-  }
-  return rows;
-}
-
 /**
  * Ranks every rate (and the score) among the frames at `peers` (indexes into FRAMES), on the
  * values as printed: what a reader of the bulletin compares (docs/metrics.md, "Ranks").
@@ -96,12 +86,30 @@ function rankAmong(
   }
 }
 
-function evaluateMonth(ledger: ComputeLedger, config: Config, recognized?: Recognized): MonthEval {
-  const criterion: LandingCriterion = config.landingCriterion;
-  // Each reporting unit's rows are read once; cities and the province add up their tallies.
+function evaluateMonth(ledger: ComputeLedger, config: Config, recognized?: Recognized): MonthEval & { phases: Map<number, Tally> } {
+  const landedMin = landedMinOf(config.landingCriterion);
+  // One pass over the rows: a tally per unit and phase; units, cities, the province and the
+  // phases add those up (integer sums: the same in any order, rates.ts Tally).
   const tallies = new Map<string, Tally>();
+  const phases = new Map<number, Tally>();
   for (const f of COUNTY_FRAMES) {
-    if (Object.hasOwn(ledger, f.code)) tallies.set(f.code, addRows(emptyTally(), ledger[f.code], criterion, recognized));
+    if (!Object.hasOwn(ledger, f.code)) continue;
+    const rows = ledger[f.code];
+    const own = new Map<number, Tally>();
+    for (let i = 0; i < rows.length; i++) {
+      const r = rows[i];
+      let t = own.get(r.phase);
+      if (!t) own.set(r.phase, (t = emptyTally()));
+      addRow(t, r, landedMin, recognized);
+    }
+    const unit = emptyTally();
+    for (const [phase, t] of own) {
+      mergeTally(unit, t);
+      const p = phases.get(phase);
+      if (p) mergeTally(p, t);
+      else phases.set(phase, t);
+    }
+    tallies.set(f.code, unit);
   }
   const reported: boolean[] = [];
   const reportedUnits: number[] = [];
@@ -132,7 +140,7 @@ function evaluateMonth(ledger: ComputeLedger, config: Config, recognized?: Recog
     const peers = counties.filter((i) => FRAMES[i].cityCode === city.code);
     rankAmong(peers, summaries, scores, rankInCity, null);
   }
-  return { reported, reportedUnits, summaries, scores, rank, scoreRank, rankInCity };
+  return { reported, reportedUnits, summaries, scores, rank, scoreRank, rankInCity, phases };
 }
 
 function change(
@@ -156,16 +164,9 @@ function nullGrades(): RateMap<Grade | null> {
   return nullRates<Grade>();
 }
 
-function byPhase(ledger: ComputeLedger, criterion: LandingCriterion, recognized?: Recognized): PhaseResult[] {
-  const groups = new Map<number, ComputeRow[]>();
-  for (const row of allRows(ledger)) {
-    const g = groups.get(row.phase);
-    if (g) g.push(row);
-    else groups.set(row.phase, [row]);
-  }
-  return [...groups.keys()]
-    .sort((a, b) => a - b)
-    .map((phase) => ({ phase, ...summarize(groups.get(phase)!, criterion, recognized) }));
+/** The province's numbers by 期次 (the tallies evaluateMonth made), in phase order. */
+function byPhase(phases: Map<number, Tally>): PhaseResult[] {
+  return [...phases.keys()].sort((a, b) => a - b).map((phase) => ({ phase, ...summaryOf(phases.get(phase)!) }));
 }
 
 /** Q3, Q7, Q8 of every row of a whole ledger (what ingest keeps in each upload's digest). */
@@ -257,7 +258,7 @@ export function computeMonth(input: ComputeMonthInput): RatesDoc {
     timeProgress: tp,
     config: { landingCriterion: config.landingCriterion },
     units,
-    byPhase: byPhase(ledger, config.landingCriterion, reviewed?.recognized),
+    byPhase: byPhase(now.phases),
     unreported,
     rejected: unreported.filter((code) => rejected.has(code) || reviewed?.returned.includes(code)),
     quality: qualityOf(month, input.ledger, previous, input.rowFindings ?? ledgerRowFindings(input.ledger as MonthLedger, month)),

@@ -1,5 +1,5 @@
 import { roundMoney } from '../ledger/cell-values';
-import { BATCHES, type Batch, type ComputeRow, statusAtLeast } from '../ledger/ledger-row';
+import { BATCHES, type Batch, type ComputeRow, type Status, statusAtLeast } from '../ledger/ledger-row';
 import type { ByBatch, Counts, Investment, RateMap } from './rates-types';
 import type { Config } from '../shared/config';
 
@@ -41,7 +41,7 @@ export function nullRates<T = number>(): RateMap<T | null> {
  */
 export type Recognized = (row: ComputeRow) => boolean;
 
-const ALL_RECOGNIZED: Recognized = () => true;
+export const ALL_RECOGNIZED: Recognized = () => true;
 
 /**
  * The additive part of a summary: counts and money of a set of rows, money in whole millionths
@@ -80,37 +80,44 @@ export function emptyTally(): Tally {
  * not `recognized` likewise (and their 本年累计完成 is in no numerator either).
  */
 export function addRows(t: Tally, rows: readonly ComputeRow[], landingCriterion: LandingCriterion, recognized: Recognized = ALL_RECOGNIZED): Tally {
-  const landedMin = landingCriterion === 'started' ? '已开工' : '已落地';
-  const c = t.counts;
-  for (let i = 0; i < rows.length; i++) {
-    const r = rows[i];
-    const ok = recognized === ALL_RECOGNIZED || recognized(r);
-    c.projects++;
-    if (r.status === '已终止') c.terminated++;
-    const total = micro(r.totalInvestment);
-    const plan = micro(r.annualPlan);
-    const ytd = ok ? micro(r.ytdCompleted) : 0;
-    t.money.total += total;
-    t.money.annualPlan += plan;
-    t.money.ytdCompleted += ytd;
-    const b = t.byBatch[r.batch];
-    b.projects++;
-    b.total += total;
-    b.annualPlan += plan;
-    b.ytdCompleted += ytd;
-    if (r.batch === '签约') {
-      c.signed++;
-      if (ok && statusAtLeast(r.status, landedMin)) c.signedLanded++;
-      if (ok && statusAtLeast(r.status, '已开工')) c.signedStarted++;
-    } else if (r.batch === '开工') {
-      c.startBatch++;
-      if (ok && statusAtLeast(r.status, '已投产')) c.startBatchInProduction++;
-    } else if (r.batch === '投产') {
-      c.productionBatch++;
-      if (ok && statusAtLeast(r.status, '已达效')) c.productionBatchAtCapacity++;
-    }
-  }
+  const landedMin = landedMinOf(landingCriterion);
+  for (let i = 0; i < rows.length; i++) addRow(t, rows[i], landedMin, recognized);
   return t;
+}
+
+/** The status a 签约 project needs to count as 落地 under the config's criterion. */
+export function landedMinOf(landingCriterion: LandingCriterion): Status {
+  return landingCriterion === 'started' ? '已开工' : '已落地';
+}
+
+/** Adds one row to a tally (addRows; compute's single pass over a month, by unit and phase at once). */
+export function addRow(t: Tally, r: ComputeRow, landedMin: Status, recognized: Recognized = ALL_RECOGNIZED): void {
+  const c = t.counts;
+  const ok = recognized === ALL_RECOGNIZED || recognized(r);
+  c.projects++;
+  if (r.status === '已终止') c.terminated++;
+  const total = micro(r.totalInvestment);
+  const plan = micro(r.annualPlan);
+  const ytd = ok ? micro(r.ytdCompleted) : 0;
+  t.money.total += total;
+  t.money.annualPlan += plan;
+  t.money.ytdCompleted += ytd;
+  const b = t.byBatch[r.batch];
+  b.projects++;
+  b.total += total;
+  b.annualPlan += plan;
+  b.ytdCompleted += ytd;
+  if (r.batch === '签约') {
+    c.signed++;
+    if (ok && statusAtLeast(r.status, landedMin)) c.signedLanded++;
+    if (ok && statusAtLeast(r.status, '已开工')) c.signedStarted++;
+  } else if (r.batch === '开工') {
+    c.startBatch++;
+    if (ok && statusAtLeast(r.status, '已投产')) c.startBatchInProduction++;
+  } else if (r.batch === '投产') {
+    c.productionBatch++;
+    if (ok && statusAtLeast(r.status, '已达效')) c.productionBatchAtCapacity++;
+  }
 }
 
 /** Adds `from` into `into` (a city's tally is the sum of its counties'). */

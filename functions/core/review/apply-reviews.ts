@@ -37,14 +37,23 @@ export function applyReviews<R extends ComputeRow>(
   const counted = reviews.filter((r) => Object.hasOwn(ledger, r.unitCode) && uploadIds[r.unitCode] === r.uploadId);
   const returned = new Set(counted.filter((r) => r.decision === 'returned').map((r) => r.unitCode));
   const marked = new Map<string, string>();
+  // Units with a 不予认定 project: the others' rows are passed on as they are (no copy, no lookup per row).
+  const markedUnits = new Set<string>();
   for (const r of counted) {
     if (returned.has(r.unitCode)) continue;
-    for (const p of r.unrecognized) marked.set(key(r.unitCode, p.projectCode), p.reason);
+    for (const p of r.unrecognized) {
+      marked.set(key(r.unitCode, p.projectCode), p.reason);
+      markedUnits.add(r.unitCode);
+    }
   }
   const out: Record<string, R[]> = {};
   const unrecognized: UnrecognizedEntry[] = [];
   for (const unit of Object.keys(ledger)) {
     if (returned.has(unit)) continue;
+    if (!markedUnits.has(unit)) {
+      out[unit] = ledger[unit];
+      continue;
+    }
     const rows: R[] = [];
     const seen = new Set<string>();
     for (const row of ledger[unit]) {

@@ -24,7 +24,6 @@
  *   pk = MONTH#{YYYY-MM}
  *     sk = CURRENT#{unit}                  pointer to the unit's current upload for the month
  *     sk = RECEIPT#{unit}#{uploadId}       receipt of one upload
- *     sk = RATES#{level}#{code}            computed result of one unit (province/city/county)
  *     sk = SEND#{edition}#{recipient}      send log of the bulletin mails
  *     sk = STATE                           the month's state: open/locked/published/republished, version
  *     sk = PIN#v{N}#{unit}                 the upload version N is computed on (pinned at lock/republish)
@@ -34,13 +33,15 @@
  *   pk = LEDGER#{YYYY-MM}#{unit}#{uploadId}
  *     sk = CHUNK#{nnnn}                    gzip JSON of a run of the upload's normalized rows, by column (a snapshot)
  *     sk = ROW#{projectCode}               one row, as snapshots were written before chunks (read only)
+ *   pk = DIGESTS#{YYYY-MM}
+ *     sk = {unit}#{uploadId}#{nnnn}        part of an upload's digest (what compute reads), kept as long as its snapshot
  *   pk = TOKEN#{sha256 of the token}
  *     sk = TOKEN                           a portal token: unit/role, expiry, revocation (never the token)
  *   pk = TOKENS
  *     sk = TOKEN#{tokenId}                 index of tokens, for `tb tokens list/revoke`
  *
  * A re-upload writes its snapshot under a new pk, flips CURRENT# with a conditional update
- * (newer event wins; no transactions needed), then deletes the superseded snapshot.
+ * (newer event wins; no transactions needed), then deletes the superseded snapshot and digest.
  */
 import { CITIES } from './divisions';
 import { boundedKeyName } from './file-names';
@@ -60,8 +61,6 @@ export const PREFIX = {
   curatedUploads: 'uploads/',
   /** The months' audit trails, exported with the curated data at each publish. */
   curatedAudit: 'audit/',
-  /** Each accepted upload's digest, what compute reads (core/ledger/upload-digest.ts): internal, not for analysts. */
-  digests: 'digests/',
 } as const;
 
 /** The edition key of the province bulletin (city editions use the city-level code). */
@@ -122,8 +121,6 @@ export const objectKeys = {
     parquet: `${PREFIX.curated}month=${month}/ledger.parquet`,
     arrow: `${PREFIX.curatedArrow}month=${month}/ledger.arrow`,
   }),
-  /** One accepted upload's digest (curated bucket, outside the table's `ledger/`). */
-  digest: (month: string, unitCode: string, uploadId: string) => `${PREFIX.digests}month=${month}/unit=${unitCode}/${uploadId}.json.gz`,
   /** The month's audit trail (curated bucket), rewritten whole at each publish and republish. */
   curatedAudit: (month: string) => `${PREFIX.curatedAudit}month=${month}/audit.jsonl`,
 };
@@ -135,7 +132,6 @@ export const tableKeys = {
   receipt: (unitCode: string | null, uploadId: string) => `RECEIPT#${unitCode ?? 'unknown'}#${uploadId}`,
   /** All receipts of the month, or of one unit. */
   receiptPrefix: (unitCode?: string) => (unitCode ? `RECEIPT#${unitCode}#` : 'RECEIPT#'),
-  rates: (level: string, code: string) => `RATES#${level}#${code}`,
   send: (edition: string, recipient: string) => `SEND#${edition}#${recipient}`,
   sendPrefix: 'SEND#',
   monthState: 'STATE',
@@ -152,6 +148,11 @@ export const tableKeys = {
   chunk: (index: number) => `CHUNK#${String(index).padStart(4, '0')}`,
   /** One row of a snapshot written before chunks (still read, never written). */
   row: (projectCode: string) => `ROW#${projectCode}`,
+  /** The month's upload digests, what compute reads (adapters/aws/digest-store.ts): one partition a month. */
+  digests: (month: string) => `DIGESTS#${month}`,
+  /** One part of an upload's digest; the unit first, so a range of units is a range of keys. */
+  digestPart: (unitCode: string, uploadId: string, part: number) => `${unitCode}#${uploadId}#${String(part).padStart(4, '0')}`,
+  digestPrefix: (unitCode: string, uploadId: string) => `${unitCode}#${uploadId}#`,
   token: (hash: string) => `TOKEN#${hash}`,
   tokenSk: 'TOKEN',
   tokenIndexPk: 'TOKENS',

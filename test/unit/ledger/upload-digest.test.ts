@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { BATCHES, type LedgerRow, type MonthLedger, STATUSES } from '../../../functions/core/ledger/ledger-row';
-import { DigestDamagedError, digestDoc, digestFromDoc, digestOf } from '../../../functions/core/ledger/upload-digest';
+import { DigestDamagedError, decodeDigest, digestOf, encodeDigest } from '../../../functions/core/ledger/upload-digest';
 import { computeMonth } from '../../../functions/core/metrics/compute-month';
 import { rowChecks } from '../../../functions/core/metrics/quality/row-checks';
 import { DEFAULT_CONFIG } from '../../../functions/core/shared/config';
@@ -57,12 +57,9 @@ function messyMonths(seed: number): { ledger: MonthLedger; previous: MonthLedger
   return { ledger, previous };
 }
 
-/** The ledger through digests, as compute reads it: encoded, stored as JSON, decoded. */
+/** The ledger through digests, as compute reads it: encoded to bytes, decoded. */
 function throughDigests(ledger: MonthLedger, month: string) {
-  const digests = Object.keys(ledger).map((unit) => {
-    const doc = JSON.parse(JSON.stringify(digestDoc(digestOf(month, unit, `up-${unit}`, ledger[unit]))));
-    return digestFromDoc(doc, { month, unitCode: unit, uploadId: `up-${unit}` });
-  });
+  const digests = Object.keys(ledger).map((unit) => decodeDigest(encodeDigest(digestOf(month, unit, `up-${unit}`, ledger[unit])), { month, unitCode: unit, uploadId: `up-${unit}` }));
   return {
     ledger: Object.fromEntries(digests.map((d) => [d.unitCode, d.rows])),
     rowFindings: digests.flatMap((d) => d.rowFindings),
@@ -70,12 +67,15 @@ function throughDigests(ledger: MonthLedger, month: string) {
 }
 
 describe('upload digests: what compute reads of each upload', () => {
-  it('keep the ten fields compute reads and the row checks of the month, and round-trip through JSON', () => {
+  it('keep the ten fields compute reads and the row checks of the month, and round-trip through their bytes', () => {
     const rows = messyMonths(1).ledger['410102'];
     const d = digestOf(MONTH, '410102', 'u1', rows);
     expect(d.rowFindings).toEqual(rows.flatMap((row) => rowChecks(row, MONTH)));
     expect(d.rowFindings.length).toBeGreaterThan(0);
-    const back = digestFromDoc(JSON.parse(JSON.stringify(digestDoc(d))), { month: MONTH, unitCode: '410102', uploadId: 'u1' });
+    const bytes = encodeDigest(d);
+    // The same rows, the same bytes: a retried ingest rewrites its digest unchanged.
+    expect(encodeDigest(digestOf(MONTH, '410102', 'u1', rows))).toEqual(bytes);
+    const back = decodeDigest(bytes, { month: MONTH, unitCode: '410102', uploadId: 'u1' });
     expect(back).toEqual(d);
     expect(back.rows[0]).toEqual({
       unitCode: rows[0].unitCode,
@@ -92,12 +92,20 @@ describe('upload digests: what compute reads of each upload', () => {
   });
 
   it('store the rows’ unit only when a row names another unit than the upload', () => {
-    const own = [makeRow({ unitCode: '410102' }), makeRow({ unitCode: '410102' })];
-    expect(digestDoc(digestOf(MONTH, '410102', 'u', own)).columns.unitCode).toBeUndefined();
-    const mixed = [makeRow({ unitCode: '410102' }), makeRow({ unitCode: '410103' })];
-    const doc = digestDoc(digestOf(MONTH, '410102', 'u', mixed));
-    expect(doc.columns.unitCode).toEqual(['410102', '410103']);
-    expect(digestFromDoc(doc, { month: MONTH, unitCode: '410102', uploadId: 'u' }).rows.map((x) => x.unitCode)).toEqual(['410102', '410103']);
+    const at = { month: MONTH, unitCode: '410102', uploadId: 'u' };
+    const own = encodeDigest(digestOf(MONTH, '410102', 'u', [makeRow({ unitCode: '410102' }), makeRow({ unitCode: '410102' })]));
+    const mixed = encodeDigest(digestOf(MONTH, '410102', 'u', [makeRow({ unitCode: '410102' }), makeRow({ unitCode: '410103' })]));
+    // The unit column: two lengths, a byte count, two six-digit codes (and the header naming it).
+    expect(mixed.length - own.length).toBeGreaterThanOrEqual(4 * 2 + 4 + 12);
+    expect(decodeDigest(own, at).rows.map((x) => x.unitCode)).toEqual(['410102', '410102']);
+    expect(decodeDigest(mixed, at).rows.map((x) => x.unitCode)).toEqual(['410102', '410103']);
+  });
+
+  it('keep any text as it was: names in Chinese, astral characters, empty and long values, no 本月', () => {
+    const names = ['郑州市金水区高端装备产业园项目（一期）', '𠀀𠀁 emoji 🏭 mixed', '', 'x'.repeat(5000), 'tab\tnew\nline\u0000nul'];
+    const rows = names.map((projectName, i) => makeRow({ unitCode: '410102', projectName, projectCode: `代码-${i}`, monthCompleted: i % 2 ? null : i * 0.1 }));
+    const d = digestOf(MONTH, '410102', 'u', rows);
+    expect(decodeDigest(encodeDigest(d), { month: MONTH, unitCode: '410102', uploadId: 'u' })).toEqual(d);
   });
 
   it.each([1, 2, 3, 4])('give exactly the rates.json the whole rows give (messy month %i, with the month before and reviews)', (seed) => {
@@ -124,14 +132,34 @@ describe('upload digests: what compute reads of each upload', () => {
     expect(whole.unrecognized).toHaveLength(1);
   });
 
+  /** Two rows' digest, and where its status bytes are (after the header, the numbers and the batches). */
+  const twoRows = () => {
+    const rows = [makeRow({ unitCode: '410102' }), makeRow({ unitCode: '410102' })];
+    const bytes = encodeDigest(digestOf(MONTH, '410102', 'u1', rows));
+    const head = new DataView(bytes.buffer).getUint32(4, true);
+    const statusAt = ((8 + head + 7) & ~7) + 5 * 8 * 2 + 2;
+    return { bytes, statusAt };
+  };
   it.each([
-    ['another upload’s digest', (d: Record<string, unknown>) => ({ ...d, uploadId: 'other' }), '不是该次上传的摘要'],
-    ['a column short of rows', (d: Record<string, unknown>) => ({ ...d, rows: (d.rows as number) + 1 }), '行数不符'],
-    ['a status that is none', (d: Record<string, unknown>) => ({ ...d, columns: { ...(d.columns as object), status: (d.columns as { status: number[] }).status.map(() => 9) } }), '批次或状态无效'],
-    ['not a digest', () => ({ hello: 1 }), '格式不符'],
+    ['another upload’s digest', () => encodeDigest(digestOf(MONTH, '410102', 'other', [makeRow({ unitCode: '410102' })])), '不是该次上传的摘要'],
+    ['a digest cut short', () => twoRows().bytes.subarray(0, twoRows().bytes.length - 3), '长度不符'],
+    ['a status that is none', () => {
+      const { bytes, statusAt } = twoRows();
+      const copy = bytes.slice();
+      copy[statusAt] = 9;
+      return copy;
+    }, '批次或状态无效'],
+    ['not a digest', () => new TextEncoder().encode('{"hello":1}'), '格式不符'],
+    ['a header that is not ours', () => {
+      const { bytes } = twoRows();
+      const copy = bytes.slice();
+      copy[8] = 0x20; // '{' → ' ': the header no longer parses as an object of ours
+      copy[9] = 0x5b;
+      return copy;
+    }, '格式不符'],
   ])('refuse %s with a message naming the upload', (_what, damage, words) => {
-    const doc = digestDoc(digestOf(MONTH, '410102', 'u1', [makeRow(), makeRow()])) as unknown as Record<string, unknown>;
-    const read = () => digestFromDoc(damage(doc), { month: MONTH, unitCode: '410102', uploadId: 'u1' });
+    const bytes = damage();
+    const read = () => decodeDigest(bytes, { month: MONTH, unitCode: '410102', uploadId: 'u1' });
     expect(read).toThrow(DigestDamagedError);
     expect(read).toThrow(`台账摘要损坏（${MONTH}/410102/u1）`);
     expect(read).toThrow(words);

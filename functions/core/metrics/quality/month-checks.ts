@@ -92,9 +92,8 @@ function checkQ2(row: ComputeRow, prev: ComputeRow, month: string, prevMonth: st
   ];
 }
 
-function checkQ4(row: ComputeRow, prev: ComputeRow | undefined, month: string, prevMonth: string): readonly QualityFinding[] {
+function checkQ4(row: ComputeRow, prev: ComputeRow | undefined, month: string, prevMonth: string, january: boolean): readonly QualityFinding[] {
   if (row.monthCompleted === null) return NONE;
-  const january = parseMonth(month).month === 1;
   if (!january && !prev) return NONE;
   const expected = january ? row.ytdCompleted : row.ytdCompleted - prev!.ytdCompleted;
   const diff = Math.abs(row.monthCompleted - expected);
@@ -166,7 +165,7 @@ export function crossMonthChecks(month: string, ledger: ComputeLedger, previous:
         // The year resets in January: a lower 本年累计 is expected then.
         if (!january) pushAll(out, checkQ2(row, prev, month, prevMonth));
       }
-      pushAll(out, checkQ4(row, prev, month, prevMonth));
+      pushAll(out, checkQ4(row, prev, month, prevMonth, january));
     }
   }
   const index = codeIndex(ledger);
