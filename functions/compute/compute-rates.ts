@@ -70,7 +70,7 @@ export function createCompute(given: ComputeDeps) {
     if (event.action) {
       if (!lifecycle) throw new Error('this compute has no month store: lock/publish/republish need one');
       const r = await lifecycle.request(month, event.action, event.actor ?? SCHEDULE_ACTOR, runId, { force: event.force === true });
-      logEvent('month action', { month, action: event.action, done: r.done, version: r.version, message: r.message }, r.done ? 'info' : 'warn');
+      logEvent('month action', { month, action: event.action, done: r.done, version: r.version, outcome: r.message }, r.done ? 'info' : 'warn');
       if (r.version === null) return { month, ratesKey: null, reportedUnits: 0, unreportedUnits: 0, province: null, skipReport: true, message: r.message, done: r.done, ...(r.refused ? { refused: r.refused } : {}) };
       const doc = await deps.store.getJson<ComputedMonth['doc']>(deps.reportsBucket, r.ratesKey!);
       return { ...summary(doc), ratesKey: r.ratesKey, version: r.version, message: r.message, done: r.done, ...passOn(event) };
