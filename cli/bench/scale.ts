@@ -97,7 +97,7 @@ export async function run(): Promise<void> {
     t = process.hrtime.bigint();
     const computed = await p.compute({ month: MONTH });
     const computeS = seconds(t);
-    line('scale.compute_s', `${computeS.toFixed(1)} s`);
+    line('scale.compute_s', `${computeS.toFixed(2)} s`);
     t = process.hrtime.bigint();
     const { failures: exportFailures } = await p.exported();
     if (exportFailures.length) throw new Error(`scale: export failed: ${exportFailures.map((f) => f.error).join('; ')}`);

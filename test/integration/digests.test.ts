@@ -130,9 +130,9 @@ describe('upload digests on the embedded servers', () => {
     const item = { pk: tableKeys.digests(OCT), sk: tableKeys.digestPart(ptr.unitCode, ptr.uploadId, 0), unitCode: ptr.unitCode, uploadId: ptr.uploadId, part: 0, parts: 1 };
     // Another upload's digest under this one's key.
     const bad = gzipSync(encodeDigest({ month: OCT, unitCode: '411102', uploadId: 'another', rows: [], rowFindings: [] }));
-    await p.doc.send(new PutCommand({ TableName: p.servers.table, Item: { ...item, body: new Uint8Array(bad) } }));
+    await p.doc.send(new PutCommand({ TableName: p.servers.table, Item: { ...item, body: bad.toString('base64') } }));
     await expect(p.compute({ month: OCT })).rejects.toThrow(`台账摘要损坏（${OCT}/411102/${ptr.uploadId}）：不是该次上传的摘要`);
-    await p.doc.send(new PutCommand({ TableName: p.servers.table, Item: { ...item, body: new Uint8Array([1, 2, 3]) } }));
+    await p.doc.send(new PutCommand({ TableName: p.servers.table, Item: { ...item, body: Buffer.from([1, 2, 3]).toString('base64') } }));
     await expect(p.compute({ month: OCT })).rejects.toThrow(`台账摘要损坏（${OCT}/411102/${ptr.uploadId}）：无法解压`);
   });
 });

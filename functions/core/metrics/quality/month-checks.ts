@@ -4,6 +4,7 @@ import { monthLabel, parseMonth, previousMonth } from '../../shared/months';
 import type { QualityFinding } from '../rates-types';
 import { unitName } from '../../shared/divisions';
 import { EPS, finding, project, sortFindings, wan } from './findings';
+import { KeyTable } from '../../shared/key-table';
 
 /** Q1, Q2, Q4, Q5, Q6: the checks that compare a month with the one before, or units with each other. */
 
@@ -17,45 +18,59 @@ const NONE: readonly QualityFinding[] = Object.freeze([]);
 /**
  * Where each project code sits in a month: the first unit (in code order) whose ledger holds it,
  * with that row, and, for the few codes on more than one unit's ledger, every unit's first row.
- * One map entry per code, not one map per code: the checks below run over every row.
+ * The month's rows in one list (units in code order) with a table of each code's first position
+ * (shared/key-table.ts): the checks below look up every row's code, in M and in M−1.
  */
 interface CodeIndex {
-  first: Map<string, { unit: string; row: ComputeRow }>;
+  rows: ComputeRow[];
+  /** The unit whose ledger holds each row of `rows`. */
+  units: string[];
+  codes: KeyTable;
   shared: Map<string, Map<string, ComputeRow>>;
 }
 
 function codeIndex(ledger: ComputeLedger): CodeIndex {
-  const first = new Map<string, { unit: string; row: ComputeRow }>();
-  const shared = new Map<string, Map<string, ComputeRow>>();
+  const rows: ComputeRow[] = [];
+  const units: string[] = [];
   for (const unit of Object.keys(ledger).sort()) {
-    const rows = ledger[unit];
-    for (let i = 0; i < rows.length; i++) {
-      const r = rows[i];
-      const f = first.get(r.projectCode);
-      if (!f) first.set(r.projectCode, { unit, row: r });
-      else if (f.unit !== unit) {
-        let m = shared.get(r.projectCode);
-        if (!m) shared.set(r.projectCode, (m = new Map([[f.unit, f.row]])));
-        if (!m.has(unit)) m.set(unit, r);
-      }
+    const own = ledger[unit];
+    for (let i = 0; i < own.length; i++) {
+      rows.push(own[i]);
+      units.push(unit);
     }
   }
-  return { first, shared };
+  const keys = rows.map((r) => r.projectCode);
+  const codes = new KeyTable(keys);
+  const shared = new Map<string, Map<string, ComputeRow>>();
+  for (let i = 0; i < rows.length; i++) {
+    const at = codes.add(i);
+    if (at < 0 || units[at] === units[i]) continue;
+    let m = shared.get(keys[i]);
+    if (!m) shared.set(keys[i], (m = new Map([[units[at], rows[at]]])));
+    if (!m.has(units[i])) m.set(units[i], rows[i]);
+  }
+  return { rows, units, codes, shared };
 }
 
 /** The unit's first row of the code, if its ledger holds it. */
 function rowOn(index: CodeIndex, unit: string, code: string): ComputeRow | undefined {
-  const f = index.first.get(code);
-  if (!f) return undefined;
-  return f.unit === unit ? f.row : index.shared.get(code)?.get(unit);
+  const at = index.codes.find(code);
+  if (at < 0) return undefined;
+  return index.units[at] === unit ? index.rows[at] : index.shared.get(code)?.get(unit);
+}
+
+/** The first row of the code on any unit's ledger (the lowest unit code). */
+function firstRow(index: CodeIndex, code: string): ComputeRow | undefined {
+  const at = index.codes.find(code);
+  return at < 0 ? undefined : index.rows[at];
 }
 
 /** The units whose ledger holds the code, in code order. */
 function unitsOf(index: CodeIndex, code: string): string[] | undefined {
   const m = index.shared.get(code);
   if (m) return [...m.keys()];
-  const f = index.first.get(code);
-  return f ? [f.unit] : undefined;
+  const at = index.codes.find(code);
+  return at < 0 ? undefined : [index.units[at]];
 }
 
 /**
@@ -66,7 +81,7 @@ function unitsOf(index: CodeIndex, code: string): string[] | undefined {
 function previousRowFinder(previous: ComputeLedger | null): (unit: string, row: ComputeRow) => ComputeRow | undefined {
   if (!previous) return () => undefined;
   const index = codeIndex(previous);
-  return (unit, row) => rowOn(index, unit, row.projectCode) ?? index.first.get(row.projectCode)?.row;
+  return (unit, row) => rowOn(index, unit, row.projectCode) ?? firstRow(index, row.projectCode);
 }
 
 function checkQ1(row: ComputeRow, prev: ComputeRow, month: string, prevMonth: string): readonly QualityFinding[] {
