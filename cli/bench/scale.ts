@@ -5,7 +5,7 @@
  * compute on it.
  *
  *   scale.ingest_s, scale.rows_per_s   the whole month's ingest (parse, check, store)
- *   scale.compute_s                    compute of the month alone (reads every snapshot, writes rates.json;
+ *   scale.compute_s                    compute of the month alone (reads the month's digests, writes rates.json;
  *                                      it only requests the curated copy)
  *   scale.export_s                     the export stage after it: reads the same snapshots again and writes
  *                                      the month's curated Arrow + Parquet copy (compute no longer waits for it)

@@ -8,7 +8,7 @@ import type { UploadDigests } from '../../core/ports';
 import { tableKeys } from '../../core/shared/storage-keys';
 import { logEvent } from '../log';
 import { DEFAULT_RETRY, type RetryOptions, batchWrite } from './batch-write';
-import { queryAll } from './dynamo-query';
+import { deleteAll, queryAll } from './dynamo-query';
 
 /**
  * Compressed bytes per item, stored as base64 text (320 KB): DynamoDB's 400 KB counts the keys and
@@ -37,7 +37,7 @@ interface PartItem {
 /**
  * Upload digests (core/ledger/upload-digest.ts) in the table, all of a month in one partition
  * (`DIGESTS#{month}` / `{unit}#{uploadId}#{part}`), gzip-compressed (encodeDigest) and split into parts that fit
- * an item. Compute reads a month in a few query pages (a page is 1 MB: ~40 units of a 200k-row
+ * an item. Compute reads a month in a few query pages (a page is 1 MB: ~30 units of a 200k-row
  * month), not one request per unit. A digest lives as long as its upload's snapshot: ingest
  * discards it where it deletes the snapshot (superseded; outside the correction period), so the
  * partition holds the current uploads, and the pinned ones a published version may need.
@@ -76,13 +76,15 @@ export class DigestStore implements UploadDigests {
   }
 
   async discard(month: string, unitCode: string, uploadId: string): Promise<void> {
-    const keys = await queryAll(this.doc, this.table, {
-      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :p)',
-      ExpressionAttributeValues: { ':pk': tableKeys.digests(month), ':p': tableKeys.digestPrefix(unitCode, uploadId) },
-      ProjectionExpression: 'pk, sk',
-      ConsistentRead: true,
-    });
-    await batchWrite(this.doc, this.table, keys.map((k) => ({ DeleteRequest: { Key: { pk: k.pk, sk: k.sk } } })), this.retry);
+    await deleteAll(
+      this.doc,
+      this.table,
+      {
+        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :p)',
+        ExpressionAttributeValues: { ':pk': tableKeys.digests(month), ':p': tableKeys.digestPrefix(unitCode, uploadId) },
+      },
+      this.retry,
+    );
   }
 
   async read(month: string, pointers: readonly Pointer[]): Promise<UploadDigest[]> {

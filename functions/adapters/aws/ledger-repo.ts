@@ -5,7 +5,7 @@ import {
   type QueryCommandInput,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
-import { queryAll } from './dynamo-query';
+import { deleteAll, queryAll } from './dynamo-query';
 import { INVALID_MONTH, tableKeys } from '../../core/shared/storage-keys';
 import type { LedgerRow, MonthLedger } from '../../core/ledger/ledger-row';
 import type { ClaimResult, SendClaim, SendLogEntry } from '../../core/delivery/send-log';
@@ -78,12 +78,7 @@ export class LedgerRepository implements UploadLedger, MonthLedgerStore, Receipt
 
   async deleteSnapshot(month: string, unit: string, uploadId: string): Promise<void> {
     const pk = tableKeys.snapshot(month, unit, uploadId);
-    const keys = await this.queryAll({
-      KeyConditionExpression: 'pk = :pk',
-      ExpressionAttributeValues: { ':pk': pk },
-      ProjectionExpression: 'pk, sk',
-    });
-    await batchWrite(this.doc, this.table, keys.map((k) => ({ DeleteRequest: { Key: { pk: k.pk, sk: k.sk } } })), this.retry);
+    await deleteAll(this.doc, this.table, { KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': pk } }, this.retry);
   }
 
   /** Makes `ptr` the unit's current upload for the month unless a newer one already is. */

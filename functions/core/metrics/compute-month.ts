@@ -63,6 +63,8 @@ interface MonthEval {
   rank: RateMap<number | null>[];
   scoreRank: Array<number | null>;
   rankInCity: RateMap<number | null>[];
+  /** The province's tallies by 期次 (byPhase). */
+  phases: Map<number, Tally>;
 }
 
 /**
@@ -86,7 +88,7 @@ function rankAmong(
   }
 }
 
-function evaluateMonth(ledger: ComputeLedger, config: Config, recognized?: Recognized): MonthEval & { phases: Map<number, Tally> } {
+function evaluateMonth(ledger: ComputeLedger, config: Config, recognized?: Recognized): MonthEval {
   const landedMin = landedMinOf(config.landingCriterion);
   // One pass over the rows: a tally per unit and phase; units, cities, the province and the
   // phases add those up (integer sums: the same in any order, rates.ts Tally).

@@ -41,7 +41,7 @@ export function nullRates<T = number>(): RateMap<T | null> {
  */
 export type Recognized = (row: ComputeRow) => boolean;
 
-export const ALL_RECOGNIZED: Recognized = () => true;
+const ALL_RECOGNIZED: Recognized = () => true;
 
 /**
  * The additive part of a summary: counts and money of a set of rows, money in whole millionths
@@ -168,11 +168,6 @@ export function ratesOf(counts: Counts, investment: Investment): RateMap<number 
     production: ratio(counts.startBatchInProduction, counts.startBatch),
     efficiency: ratio(counts.productionBatchAtCapacity, counts.productionBatch),
   };
-}
-
-/** Projects and money per batch. */
-export function sumByBatch(rows: readonly ComputeRow[], recognized: Recognized = ALL_RECOGNIZED): ByBatch {
-  return summaryOf(addRows(emptyTally(), rows, 'landed', recognized)).byBatch;
 }
 
 export function summarize(rows: readonly ComputeRow[], landingCriterion: LandingCriterion, recognized: Recognized = ALL_RECOGNIZED): RowSummary {
